@@ -1,0 +1,70 @@
+//! Chat messages as stored and shown.
+
+use super::BareJid;
+
+/// Local, store-assigned message id (stable for the life of the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MessageId(pub i64);
+
+/// Milliseconds since the Unix epoch, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// The current time.
+    pub fn now() -> Self {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        Self(ms)
+    }
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Received from the peer.
+    Incoming,
+    /// Written by the user (on this or another device).
+    Outgoing,
+}
+
+/// Delivery progress of an outgoing message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryState {
+    /// Stored in the outbox, not yet accepted by the server.
+    Pending,
+    /// The server acknowledged it (XEP-0198) or it was sent without
+    /// stream management.
+    Sent,
+    /// The recipient's client confirmed it (XEP-0184).
+    Delivered,
+    /// The server or recipient returned an error.
+    Failed,
+    /// Incoming messages have no delivery state of their own.
+    Received,
+}
+
+/// One message of a one-to-one chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatMessage {
+    /// Local id.
+    pub id: MessageId,
+    /// The account that sent or received it.
+    pub account: BareJid,
+    /// The other party of the chat.
+    pub peer: BareJid,
+    /// Incoming or outgoing.
+    pub direction: Direction,
+    /// Plain-text body (never markup).
+    pub body: String,
+    /// When it was sent (the sender's delay stamp if any, else arrival).
+    pub timestamp: Timestamp,
+    /// Delivery state (outgoing) or `Received`.
+    pub state: DeliveryState,
+    /// The stanza's id attribute, used to match receipts.
+    pub stanza_id: Option<String>,
+    /// XEP-0359 origin-id (or the id) used to recognise duplicates.
+    pub origin_id: Option<String>,
+}

@@ -1,0 +1,15 @@
+//! Plain data shared by the core and the UI: accounts, contacts, presence,
+//! messages and chats. Nothing here performs I/O.
+
+mod account;
+mod chat;
+mod message;
+mod presence;
+mod roster;
+
+pub use account::{AccountSummary, ConnectionState, ServerAddress, TlsMode};
+pub use chat::{ChatState, ChatSummary};
+pub use message::{ChatMessage, DeliveryState, Direction, MessageId, Timestamp};
+pub use presence::{PresenceShow, PresenceStatus};
+pub use roster::{Contact, Subscription};
+pub use xmpp_parsers::jid::{BareJid, FullJid, Jid};

@@ -1,0 +1,126 @@
+//! Notifications from the core to the UI.
+
+use crate::model::{
+    AccountSummary, BareJid, ChatMessage, ChatState, ChatSummary, ConnectionState, Contact,
+    DeliveryState, MessageId, PresenceStatus,
+};
+
+use super::CoreError;
+
+/// Everything the core tells the UI. Plain data, sent in order.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The configured accounts, sent once at start-up.
+    AccountsLoaded {
+        /// All accounts, enabled or not.
+        accounts: Vec<AccountSummary>,
+    },
+    /// An account was added or changed.
+    AccountUpdated {
+        /// Its new summary.
+        account: AccountSummary,
+    },
+    /// An account was removed.
+    AccountRemoved {
+        /// The account.
+        account: BareJid,
+    },
+    /// An account's connection changed.
+    ConnectionChanged {
+        /// The account.
+        account: BareJid,
+        /// New state.
+        state: ConnectionState,
+    },
+    /// The whole roster of an account (after load or a full fetch).
+    RosterReplaced {
+        /// The account.
+        account: BareJid,
+        /// Every contact.
+        contacts: Vec<Contact>,
+    },
+    /// One contact was added or changed (roster push or presence).
+    ContactUpdated {
+        /// The account.
+        account: BareJid,
+        /// The contact's new state.
+        contact: Contact,
+    },
+    /// A contact was removed from the roster.
+    ContactRemoved {
+        /// The account.
+        account: BareJid,
+        /// The contact.
+        jid: BareJid,
+    },
+    /// Someone asks to see the user's presence.
+    SubscriptionRequested {
+        /// The account.
+        account: BareJid,
+        /// Who asks.
+        from: BareJid,
+    },
+    /// The user's own presence as now sent.
+    OwnPresenceChanged {
+        /// The presence.
+        presence: PresenceStatus,
+    },
+    /// All chats with their unread counts, sent once at start-up.
+    ChatsLoaded {
+        /// The chats, newest first.
+        chats: Vec<ChatSummary>,
+    },
+    /// A chat's summary changed (new message, read).
+    ChatUpdated {
+        /// The new summary.
+        chat: ChatSummary,
+    },
+    /// Messages of a chat, oldest first, in answer to `OpenChat` or
+    /// `LoadOlder`.
+    ChatHistory {
+        /// The account.
+        account: BareJid,
+        /// The other party.
+        peer: BareJid,
+        /// The messages, oldest first.
+        messages: Vec<ChatMessage>,
+        /// Whether these were older messages (prepend) or the newest page.
+        older: bool,
+        /// Whether there is nothing older than these.
+        complete: bool,
+    },
+    /// A new message was stored (incoming, outgoing or from another device).
+    MessageAdded {
+        /// The message.
+        message: ChatMessage,
+    },
+    /// The delivery state of an outgoing message changed.
+    MessageStateChanged {
+        /// The account.
+        account: BareJid,
+        /// The other party.
+        peer: BareJid,
+        /// Which message.
+        id: MessageId,
+        /// New state.
+        state: DeliveryState,
+    },
+    /// The peer's chat state (typing …) changed.
+    ChatStateChanged {
+        /// The account.
+        account: BareJid,
+        /// The other party.
+        peer: BareJid,
+        /// New state.
+        state: ChatState,
+    },
+    /// A command failed; the UI explains it.
+    CommandFailed {
+        /// The account concerned, if any.
+        account: Option<BareJid>,
+        /// What went wrong.
+        error: CoreError,
+    },
+    /// Every account has signed out; the core has stopped.
+    ShutdownComplete,
+}

@@ -5,9 +5,13 @@
 //! yields [`Event`]s. The receiver works from any executor (the UI polls it
 //! from the GLib main context).
 
+mod account;
 mod command;
+mod connection;
+mod credentials;
 mod error;
 mod event;
+mod supervisor;
 
 use std::path::PathBuf;
 
@@ -53,25 +57,34 @@ impl EventReceiver {
     }
 }
 
-/// Start the core: open the store, load accounts, connect enabled ones.
+/// Start the core on its own thread and tokio runtime: open the store,
+/// load accounts, connect the enabled ones. Returns at once; nothing here
+/// blocks the caller (the UI's main thread).
 ///
 /// The first events are `AccountsLoaded` and `ChatsLoaded`.
 pub fn start(config: SessionConfig) -> Result<(SessionHandle, EventReceiver), CoreError> {
-    let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel();
+    // tokio-xmpp reports through `log`; route it into `tracing`.
+    let _ = tracing_log::LogTracer::init();
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
-    let _ = config;
-    std::thread::spawn(move || {
-        // Placeholder until the account actors land: answers the start-up
-        // events and shutdown so the UI can be developed against the API.
-        let _ = ev_tx.send(Event::AccountsLoaded { accounts: vec![] });
-        let _ = ev_tx.send(Event::ChatsLoaded { chats: vec![] });
-        while let Some(cmd) = cmd_rx.blocking_recv() {
-            if matches!(cmd, Command::Shutdown) {
-                let _ = ev_tx.send(Event::ShutdownComplete);
-                break;
-            }
-        }
-    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("warbler-core")
+        .enable_all()
+        .build()
+        .map_err(|e| CoreError::Storage {
+            detail: format!("could not start the core runtime: {e}"),
+        })?;
+    std::thread::Builder::new()
+        .name("warbler-supervisor".to_owned())
+        .spawn(move || {
+            runtime.block_on(supervisor::Supervisor::run(config.data_dir, ev_tx, cmd_rx));
+            // Give signed-out streams a moment to flush their last bytes.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+        })
+        .map_err(|e| CoreError::Storage {
+            detail: format!("could not start the core thread: {e}"),
+        })?;
     Ok((
         SessionHandle { commands: cmd_tx },
         EventReceiver { events: ev_rx },

@@ -1,0 +1,204 @@
+//! Where to connect: DNS SRV records (`_xmpps-client` for direct TLS per
+//! XEP-0368, then `_xmpp-client` for STARTTLS), falling back to the domain
+//! itself on port 5222; then the TCP connection to one candidate.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use hickory_resolver::TokioResolver;
+use tokio::net::TcpStream;
+
+use crate::model::{ServerAddress, TlsMode};
+use crate::session::ConnectError;
+
+/// Per-address TCP connect timeout.
+const TCP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Budget for the SRV look-ups.
+const DNS_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// One host/port/TLS-mode to try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+}
+
+impl From<&ServerAddress> for Candidate {
+    fn from(server: &ServerAddress) -> Self {
+        Self {
+            host: server.host.clone(),
+            port: server.port,
+            tls: server.tls,
+        }
+    }
+}
+
+/// Candidates for a domain, in the order to try them.
+pub(crate) async fn candidates(domain: &str) -> Result<Vec<Candidate>, ConnectError> {
+    let fallback = Candidate {
+        host: domain.to_owned(),
+        port: 5222,
+        tls: TlsMode::StartTls,
+    };
+    // Literal addresses and "localhost" (RFC 6761) have no SRV records.
+    if domain.parse::<IpAddr>().is_ok() || domain == "localhost" {
+        return Ok(vec![fallback]);
+    }
+    let resolver = match TokioResolver::builder_tokio().and_then(|b| b.build()) {
+        Ok(resolver) => resolver,
+        Err(error) => {
+            tracing::warn!("Could not read the system DNS configuration: {error}");
+            return Ok(vec![fallback]);
+        }
+    };
+    let lookups = async move {
+        let direct_name = format!("_xmpps-client._tcp.{domain}.");
+        let starttls_name = format!("_xmpp-client._tcp.{domain}.");
+        let direct = srv(&resolver, &direct_name, TlsMode::DirectTls);
+        let starttls = srv(&resolver, &starttls_name, TlsMode::StartTls);
+        tokio::join!(direct, starttls)
+    };
+    let (direct, starttls) = match tokio::time::timeout(DNS_TIMEOUT, lookups).await {
+        Ok(result) => result,
+        Err(_) => (Vec::new(), Vec::new()),
+    };
+    Ok(order(direct, starttls, fallback))
+}
+
+/// Direct TLS first (it saves a round trip), then STARTTLS, then the
+/// domain itself when no SRV record exists.
+fn order(direct: Vec<Candidate>, starttls: Vec<Candidate>, fallback: Candidate) -> Vec<Candidate> {
+    let mut all: Vec<Candidate> = direct.into_iter().chain(starttls).collect();
+    if all.is_empty() {
+        all.push(fallback);
+    }
+    all
+}
+
+async fn srv(resolver: &TokioResolver, name: &str, tls: TlsMode) -> Vec<Candidate> {
+    match resolver.srv_lookup(name).await {
+        Ok(lookup) => {
+            let mut records: Vec<_> = lookup
+                .answers()
+                .iter()
+                .filter_map(|record| match &record.data {
+                    hickory_resolver::proto::rr::RData::SRV(srv) => Some(srv.clone()),
+                    _ => None,
+                })
+                .collect();
+            // RFC 2782: lower priority first; higher weight preferred within
+            // a priority (a deterministic approximation of the weighted pick).
+            records.sort_by_key(|r| (r.priority, std::cmp::Reverse(r.weight)));
+            records
+                .into_iter()
+                // A target of "." means "service not available here".
+                .filter(|r| r.target.to_utf8() != ".")
+                .map(|r| Candidate {
+                    host: r.target.to_utf8().trim_end_matches('.').to_owned(),
+                    port: r.port,
+                    tls,
+                })
+                .collect()
+        }
+        Err(error) => {
+            tracing::debug!(name, "No SRV records: {error}");
+            Vec::new()
+        }
+    }
+}
+
+/// Open a TCP connection to the candidate, trying each of its addresses.
+pub(crate) async fn tcp_connect(candidate: &Candidate) -> Result<TcpStream, ConnectError> {
+    let addresses: Vec<_> = match tokio::time::timeout(
+        TCP_TIMEOUT,
+        tokio::net::lookup_host((candidate.host.as_str(), candidate.port)),
+    )
+    .await
+    {
+        Ok(Ok(addresses)) => addresses.collect(),
+        Ok(Err(error)) => {
+            tracing::debug!(host = %candidate.host, "Could not resolve: {error}");
+            return Err(ConnectError::ServerNotFound {
+                domain: candidate.host.clone(),
+            });
+        }
+        Err(_) => return Err(ConnectError::Timeout),
+    };
+    let mut last = ConnectError::ServerNotFound {
+        domain: candidate.host.clone(),
+    };
+    for address in addresses {
+        match tokio::time::timeout(TCP_TIMEOUT, TcpStream::connect(address)).await {
+            Ok(Ok(stream)) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Ok(Err(error)) if error.kind() == std::io::ErrorKind::ConnectionRefused => {
+                last = ConnectError::ConnectionRefused {
+                    host: candidate.host.clone(),
+                    port: candidate.port,
+                };
+            }
+            Ok(Err(error)) => {
+                last = ConnectError::Network {
+                    detail: error.to_string(),
+                }
+            }
+            Err(_) => last = ConnectError::Timeout,
+        }
+    }
+    Err(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(host: &str, port: u16, tls: TlsMode) -> Candidate {
+        Candidate {
+            host: host.into(),
+            port,
+            tls,
+        }
+    }
+
+    #[test]
+    fn direct_tls_is_tried_before_starttls_and_fallback_only_without_srv() {
+        let fallback = c("example.org", 5222, TlsMode::StartTls);
+        let got = order(
+            vec![c("xmpps.example.org", 443, TlsMode::DirectTls)],
+            vec![c("xmpp.example.org", 5222, TlsMode::StartTls)],
+            fallback.clone(),
+        );
+        assert_eq!(got[0].tls, TlsMode::DirectTls);
+        assert_eq!(got[1].host, "xmpp.example.org");
+        assert_eq!(got.len(), 2);
+        assert_eq!(order(vec![], vec![], fallback.clone()), vec![fallback]);
+    }
+
+    #[tokio::test]
+    async fn localhost_needs_no_dns() {
+        let got = candidates("localhost").await.expect("candidates");
+        assert_eq!(got, vec![c("localhost", 5222, TlsMode::StartTls)]);
+    }
+
+    #[tokio::test]
+    async fn refused_port_is_reported_as_refused() {
+        // Bind then drop to find a port nobody listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port");
+        let error = tcp_connect(&c("127.0.0.1", port, TlsMode::StartTls))
+            .await
+            .expect_err("nothing listens");
+        assert_eq!(
+            error,
+            ConnectError::ConnectionRefused {
+                host: "127.0.0.1".into(),
+                port
+            }
+        );
+    }
+}

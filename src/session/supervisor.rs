@@ -1,0 +1,508 @@
+//! The supervisor: loads accounts, starts one actor per enabled account,
+//! and dispatches the UI's commands. Writes that must survive (outgoing
+//! messages) hit the store before anything is sent.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use futures::future::join_all;
+use tokio::sync::mpsc;
+use xmpp_parsers::jid::BareJid;
+
+use super::account::{AccountActor, AccountCommand, AccountHandle, EventSink};
+use super::connection::{ConnectSettings, TlsPolicy};
+use super::credentials::Credentials;
+use super::{Command, ConnectError, CoreError, Event};
+use crate::model::{AccountSummary, ConnectionState, PresenceStatus, Timestamp};
+use crate::store::{AccountRecord, StoreHandle};
+use crate::xmpp;
+
+/// Messages loaded per page of history.
+const PAGE: u32 = 50;
+
+struct AccountEntry {
+    record: AccountRecord,
+    actor: Option<AccountHandle>,
+}
+
+pub(super) struct Supervisor {
+    store: StoreHandle,
+    credentials: Credentials,
+    events: EventSink,
+    accounts: HashMap<BareJid, AccountEntry>,
+    own_presence: PresenceStatus,
+}
+
+fn summary(record: &AccountRecord) -> AccountSummary {
+    AccountSummary {
+        jid: record.jid.clone(),
+        enabled: record.enabled,
+        server: record.server.clone(),
+    }
+}
+
+fn storage(error: impl std::fmt::Display) -> CoreError {
+    CoreError::Storage {
+        detail: error.to_string(),
+    }
+}
+
+impl Supervisor {
+    /// Open the store and run until `Command::Shutdown`.
+    pub(super) async fn run(
+        data_dir: PathBuf,
+        events: EventSink,
+        mut commands: mpsc::UnboundedReceiver<Command>,
+    ) {
+        let store = match std::fs::create_dir_all(&data_dir)
+            .map_err(storage)
+            .and_then(|_| StoreHandle::open(&data_dir.join("warbler.sqlite3")).map_err(storage))
+        {
+            Ok(store) => store,
+            Err(error) => {
+                tracing::error!("Could not open the message store: {error}");
+                let _ = events.send(Event::CommandFailed {
+                    account: None,
+                    error,
+                });
+                // Without a store nothing can be kept: answer shutdown only.
+                while let Some(command) = commands.recv().await {
+                    if matches!(command, Command::Shutdown) {
+                        break;
+                    }
+                }
+                let _ = events.send(Event::ShutdownComplete);
+                return;
+            }
+        };
+        let mut this = Supervisor {
+            store,
+            credentials: Credentials,
+            events,
+            accounts: HashMap::new(),
+            own_presence: PresenceStatus {
+                show: crate::model::PresenceShow::Available,
+                status: None,
+            },
+        };
+        this.load().await;
+        while let Some(command) = commands.recv().await {
+            if matches!(command, Command::Shutdown) {
+                break;
+            }
+            this.on_command(command).await;
+        }
+        this.shutdown().await;
+    }
+
+    fn emit(&self, event: Event) {
+        let _ = self.events.send(event);
+    }
+
+    fn fail(&self, account: Option<BareJid>, error: CoreError) {
+        tracing::info!(account = ?account, "A command failed: {error}");
+        self.emit(Event::CommandFailed { account, error });
+    }
+
+    async fn load(&mut self) {
+        let records = self.store.accounts().await.unwrap_or_else(|error| {
+            tracing::error!("Could not load accounts: {error}");
+            Vec::new()
+        });
+        self.emit(Event::AccountsLoaded {
+            accounts: records.iter().map(summary).collect(),
+        });
+        match self.store.chats().await {
+            Ok(chats) => self.emit(Event::ChatsLoaded { chats }),
+            Err(error) => tracing::error!("Could not load chats: {error}"),
+        }
+        for record in records {
+            let jid = record.jid.clone();
+            self.accounts.insert(
+                jid.clone(),
+                AccountEntry {
+                    record,
+                    actor: None,
+                },
+            );
+            self.start_account(&jid).await;
+        }
+    }
+
+    /// Emit the stored roster and, if enabled, start the account's actor.
+    async fn start_account(&mut self, jid: &BareJid) {
+        let Some(entry) = self.accounts.get(jid) else {
+            return;
+        };
+        let record = entry.record.clone();
+        let (ver, items) = self
+            .store
+            .roster(jid.clone())
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(account = %jid, "Could not load the roster: {error}");
+                (None, Vec::new())
+            });
+        let roster: Vec<_> = items.into_iter().map(super::account::from_store).collect();
+        self.emit(Event::RosterReplaced {
+            account: jid.clone(),
+            contacts: roster
+                .iter()
+                .map(|e| crate::model::Contact {
+                    jid: e.jid.clone(),
+                    name: e.name.clone(),
+                    groups: e.groups.clone(),
+                    subscription: e.subscription,
+                    pending_out: e.pending_out,
+                    presence: PresenceStatus::default(),
+                })
+                .collect(),
+        });
+        if !record.enabled {
+            self.emit(Event::ConnectionChanged {
+                account: jid.clone(),
+                state: ConnectionState::Disabled,
+            });
+            return;
+        }
+        let password = match self.credentials.load(&jid.to_string()).await {
+            Ok(Some(password)) => password,
+            Ok(None) => {
+                self.emit(Event::ConnectionChanged {
+                    account: jid.clone(),
+                    state: ConnectionState::Failed {
+                        error: ConnectError::WrongPassword,
+                    },
+                });
+                String::new()
+            }
+            Err(error) => {
+                self.emit(Event::ConnectionChanged {
+                    account: jid.clone(),
+                    state: ConnectionState::Failed { error },
+                });
+                return;
+            }
+        };
+        let settings = ConnectSettings {
+            jid: jid.clone(),
+            resource: record.resource.clone(),
+            password,
+            server: record.server.clone(),
+            tls: TlsPolicy {
+                pinned_sha256: record.trusted_cert_sha256.clone(),
+            },
+        };
+        let handle = AccountActor::spawn(
+            settings,
+            self.store.clone(),
+            self.events.clone(),
+            self.own_presence.clone(),
+            ver,
+            roster,
+        );
+        if let Some(entry) = self.accounts.get_mut(jid) {
+            entry.actor = Some(handle);
+        }
+    }
+
+    async fn stop_account(&mut self, jid: &BareJid) {
+        let actor = self.accounts.get_mut(jid).and_then(|e| e.actor.take());
+        if let Some(actor) = actor {
+            actor.sign_out().await;
+        }
+    }
+
+    fn actor(&self, jid: &BareJid) -> Result<&AccountHandle, CoreError> {
+        match self.accounts.get(jid) {
+            None => Err(CoreError::NoSuchAccount),
+            Some(AccountEntry { actor: None, .. }) => Err(CoreError::Offline),
+            Some(AccountEntry {
+                actor: Some(actor), ..
+            }) => Ok(actor),
+        }
+    }
+
+    fn forward(&self, account: &BareJid, command: AccountCommand) {
+        match self.actor(account) {
+            Ok(actor) => actor.send(command),
+            Err(error) => self.fail(Some(account.clone()), error),
+        }
+    }
+
+    async fn on_command(&mut self, command: Command) {
+        match command {
+            Command::AddAccount {
+                jid,
+                password,
+                server,
+            } => self.add_account(jid, password, server).await,
+            Command::UpdatePassword { account, password } => {
+                if let Err(error) = self
+                    .credentials
+                    .store(&account.to_string(), &password)
+                    .await
+                {
+                    self.fail(
+                        Some(account),
+                        CoreError::Keyring {
+                            detail: error.to_string(),
+                        },
+                    );
+                    return;
+                }
+                self.forward(
+                    &account,
+                    AccountCommand::Reconnect {
+                        password: Some(password),
+                        trusted_cert: None,
+                    },
+                );
+            }
+            Command::TrustCertificate { account, sha256 } => {
+                let Some(entry) = self.accounts.get_mut(&account) else {
+                    self.fail(Some(account), CoreError::NoSuchAccount);
+                    return;
+                };
+                entry.record.trusted_cert_sha256 = Some(sha256.clone());
+                let record = entry.record.clone();
+                if let Err(error) = self.store.upsert_account(record).await {
+                    self.fail(Some(account.clone()), storage(error));
+                }
+                self.forward(
+                    &account,
+                    AccountCommand::Reconnect {
+                        password: None,
+                        trusted_cert: Some(sha256),
+                    },
+                );
+            }
+            Command::SetAccountEnabled { account, enabled } => {
+                let Some(entry) = self.accounts.get_mut(&account) else {
+                    self.fail(Some(account), CoreError::NoSuchAccount);
+                    return;
+                };
+                entry.record.enabled = enabled;
+                let record = entry.record.clone();
+                if let Err(error) = self.store.upsert_account(record.clone()).await {
+                    self.fail(Some(account.clone()), storage(error));
+                }
+                self.emit(Event::AccountUpdated {
+                    account: summary(&record),
+                });
+                self.stop_account(&account).await;
+                if enabled {
+                    self.start_account(&account).await;
+                } else {
+                    self.emit(Event::ConnectionChanged {
+                        account,
+                        state: ConnectionState::Disabled,
+                    });
+                }
+            }
+            Command::RemoveAccount { account } => {
+                self.stop_account(&account).await;
+                self.accounts.remove(&account);
+                if let Err(error) = self.credentials.delete(&account.to_string()).await {
+                    tracing::warn!(%account, "Could not delete the password: {error}");
+                }
+                if let Err(error) = self.store.remove_account(account.clone()).await {
+                    self.fail(Some(account.clone()), storage(error));
+                }
+                self.emit(Event::AccountRemoved { account });
+            }
+            Command::ReconnectNow { account } => {
+                self.forward(
+                    &account,
+                    AccountCommand::Reconnect {
+                        password: None,
+                        trusted_cert: None,
+                    },
+                );
+            }
+            Command::SetPresence { show, status } => {
+                self.own_presence = PresenceStatus { show, status };
+                for entry in self.accounts.values() {
+                    if let Some(actor) = &entry.actor {
+                        actor.send(AccountCommand::SetPresence {
+                            presence: self.own_presence.clone(),
+                        });
+                    }
+                }
+                self.emit(Event::OwnPresenceChanged {
+                    presence: self.own_presence.clone(),
+                });
+            }
+            Command::AddContact { account, jid, name } => {
+                self.forward(&account, AccountCommand::AddContact { jid, name });
+            }
+            Command::RenameContact { account, jid, name } => {
+                self.forward(&account, AccountCommand::RenameContact { jid, name });
+            }
+            Command::RemoveContact { account, jid } => {
+                self.forward(&account, AccountCommand::RemoveContact { jid });
+            }
+            Command::AnswerSubscription {
+                account,
+                jid,
+                accept,
+            } => {
+                self.forward(&account, AccountCommand::AnswerSubscription { jid, accept });
+            }
+            Command::OpenChat { account, peer } => self.history(account, peer, None).await,
+            Command::LoadOlder {
+                account,
+                peer,
+                before,
+            } => self.history(account, peer, Some(before)).await,
+            Command::MarkRead { account, peer } => {
+                if let Err(error) = self.store.mark_read(account.clone(), peer.clone()).await {
+                    self.fail(Some(account), storage(error));
+                    return;
+                }
+                if let Ok(chat) = self.store.chat(account, peer).await {
+                    self.emit(Event::ChatUpdated { chat });
+                }
+            }
+            Command::SendMessage {
+                account,
+                peer,
+                body,
+            } => self.send_message(account, peer, body).await,
+            Command::SetChatState {
+                account,
+                peer,
+                state,
+            } => {
+                if let Ok(actor) = self.actor(&account) {
+                    actor.send(AccountCommand::SetChatState { peer, state });
+                }
+            }
+            Command::Shutdown => {}
+        }
+    }
+
+    async fn add_account(
+        &mut self,
+        jid: BareJid,
+        password: String,
+        server: Option<crate::model::ServerAddress>,
+    ) {
+        if jid.node().is_none() {
+            self.fail(
+                None,
+                CoreError::InvalidAddress {
+                    input: jid.to_string(),
+                },
+            );
+            return;
+        }
+        if self.accounts.contains_key(&jid) {
+            self.fail(Some(jid), CoreError::AccountExists);
+            return;
+        }
+        if let Err(error) = self.credentials.store(&jid.to_string(), &password).await {
+            self.fail(
+                Some(jid),
+                CoreError::Keyring {
+                    detail: error.to_string(),
+                },
+            );
+            return;
+        }
+        let record = AccountRecord {
+            jid: jid.clone(),
+            enabled: true,
+            // A stable resource per installation keeps carbons and
+            // presence tidy across restarts.
+            resource: format!("warbler.{}", &xmpp::message::new_id()[..8]),
+            server,
+            trusted_cert_sha256: None,
+        };
+        if let Err(error) = self.store.upsert_account(record.clone()).await {
+            self.fail(Some(jid), storage(error));
+            return;
+        }
+        self.emit(Event::AccountUpdated {
+            account: summary(&record),
+        });
+        self.accounts.insert(
+            jid.clone(),
+            AccountEntry {
+                record,
+                actor: None,
+            },
+        );
+        self.start_account(&jid).await;
+    }
+
+    async fn history(
+        &self,
+        account: BareJid,
+        peer: BareJid,
+        before: Option<crate::model::MessageId>,
+    ) {
+        match self
+            .store
+            .history(account.clone(), peer.clone(), before, PAGE)
+            .await
+        {
+            Ok(messages) => {
+                let complete = (messages.len() as u32) < PAGE;
+                self.emit(Event::ChatHistory {
+                    account,
+                    peer,
+                    messages,
+                    older: before.is_some(),
+                    complete,
+                });
+            }
+            Err(error) => self.fail(Some(account), storage(error)),
+        }
+    }
+
+    /// Store first (the outbox is a table), show, then let the actor send.
+    async fn send_message(&mut self, account: BareJid, peer: BareJid, body: String) {
+        if !self.accounts.contains_key(&account) {
+            self.fail(Some(account), CoreError::NoSuchAccount);
+            return;
+        }
+        if body.trim().is_empty() {
+            return;
+        }
+        let origin_id = xmpp::message::new_id();
+        let stored = self
+            .store
+            .insert_outgoing(
+                account.clone(),
+                peer.clone(),
+                body,
+                origin_id,
+                Timestamp::now(),
+            )
+            .await;
+        match stored {
+            Ok(message) => {
+                self.emit(Event::MessageAdded { message });
+                if let Ok(chat) = self.store.chat(account.clone(), peer).await {
+                    self.emit(Event::ChatUpdated { chat });
+                }
+                if let Ok(actor) = self.actor(&account) {
+                    actor.send(AccountCommand::FlushOutbox);
+                }
+            }
+            Err(error) => self.fail(Some(account), storage(error)),
+        }
+    }
+
+    async fn shutdown(&mut self) {
+        let actors: Vec<AccountHandle> = self
+            .accounts
+            .values_mut()
+            .filter_map(|e| e.actor.take())
+            .collect();
+        let sign_outs = actors.iter().map(|a| a.sign_out());
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), join_all(sign_outs)).await;
+        self.emit(Event::ShutdownComplete);
+    }
+}

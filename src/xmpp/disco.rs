@@ -1,0 +1,129 @@
+//! Service discovery (XEP-0030) of ourselves, entity capabilities
+//! (XEP-0115), and the answers to the IQ requests any client must handle:
+//! disco#info, ping (XEP-0199), software version (XEP-0092); everything
+//! else gets `service-unavailable` (RFC 6120 §8.4).
+
+use xmpp_parsers::caps::{self, Caps};
+use xmpp_parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
+use xmpp_parsers::hashes::Algo;
+use xmpp_parsers::iq::Iq;
+use xmpp_parsers::jid::Jid;
+use xmpp_parsers::minidom::Element;
+use xmpp_parsers::ns;
+use xmpp_parsers::ping::Ping;
+use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
+use xmpp_parsers::version::{VersionQuery, VersionResult};
+
+/// Our caps node (XEP-0115 §4).
+pub(crate) const CAPS_NODE: &str = "https://github.com/warbler-im/warbler";
+
+/// Exactly the features Warbler implements.
+pub(crate) const FEATURES: &[&str] = &[
+    ns::DISCO_INFO,
+    ns::CAPS,
+    ns::CHATSTATES,
+    ns::RECEIPTS,
+    ns::PING,
+    ns::VERSION,
+    ns::SID,
+];
+
+/// Our disco#info result (optionally for a caps node).
+pub(crate) fn own_info(node: Option<String>) -> DiscoInfoResult {
+    DiscoInfoResult {
+        node,
+        identities: vec![Identity::new("client", "pc", "en", crate::APP_NAME)],
+        features: FEATURES.iter().map(|f| (*f).to_owned()).collect(),
+        extensions: vec![],
+    }
+}
+
+/// Our `<c/>` element for presence.
+pub(crate) fn own_caps() -> Caps {
+    let data = caps::compute_disco(&own_info(None));
+    let hash = caps::hash_caps(&data, Algo::Sha_1).expect("SHA-1 is supported by xmpp-parsers");
+    Caps::new(CAPS_NODE, hash)
+}
+
+/// The answer to an `<iq type='get'/>` addressed to us.
+pub(crate) fn answer_get(from: Option<Jid>, id: &str, payload: Element) -> Iq {
+    let mut reply = if payload.is("query", ns::DISCO_INFO) {
+        match DiscoInfoQuery::try_from(payload) {
+            Ok(query) => match &query.node {
+                Some(node) if *node != caps_node() => error(id, DefinedCondition::ItemNotFound),
+                _ => Iq::from_result(id.to_owned(), Some(own_info(query.node))),
+            },
+            Err(_) => error(id, DefinedCondition::BadRequest),
+        }
+    } else if Ping::try_from(payload.clone()).is_ok() {
+        Iq::from_result(id.to_owned(), None::<DiscoInfoResult>)
+    } else if VersionQuery::try_from(payload).is_ok() {
+        Iq::from_result(
+            id.to_owned(),
+            Some(VersionResult {
+                name: crate::APP_NAME.to_owned(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+                // Revealing the OS helps attackers more than it helps anyone.
+                os: None,
+            }),
+        )
+    } else {
+        error(id, DefinedCondition::ServiceUnavailable)
+    };
+    *reply.to_mut() = from;
+    reply
+}
+
+/// `service-unavailable` for an `<iq type='set'/>` we do not handle.
+pub(crate) fn refuse(from: Option<Jid>, id: &str) -> Iq {
+    let mut reply = error(id, DefinedCondition::ServiceUnavailable);
+    *reply.to_mut() = from;
+    reply
+}
+
+fn error(id: &str, condition: DefinedCondition) -> Iq {
+    let kind = match condition {
+        DefinedCondition::BadRequest => ErrorType::Modify,
+        _ => ErrorType::Cancel,
+    };
+    Iq::from_error(
+        id.to_owned(),
+        StanzaError {
+            type_: kind,
+            by: None,
+            defined_condition: condition,
+            texts: Default::default(),
+            other: None,
+        },
+    )
+}
+
+/// Our caps node with its verification string (`node#ver`, XEP-0115 §6.2).
+pub(crate) fn caps_node() -> String {
+    format!("{CAPS_NODE}#{}", base64_lite::encode(&own_caps().ver))
+}
+
+/// Minimal standard base64 for the caps ver string (no extra dependency).
+mod base64_lite {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    pub(super) fn encode(data: &[u8]) -> String {
+        let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+        for chunk in data.chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+}

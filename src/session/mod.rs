@@ -26,6 +26,10 @@ pub use event::Event;
 pub struct SessionConfig {
     /// Directory for the SQLite database (created if missing).
     pub data_dir: PathBuf,
+    /// PEM files of certificate authorities to trust in addition to the
+    /// system store (a company CA, a local test server). Certificates are
+    /// still fully verified.
+    pub extra_trust_anchors: Vec<PathBuf>,
 }
 
 /// Sends commands to the core. Cheap to clone.
@@ -78,7 +82,7 @@ pub fn start(config: SessionConfig) -> Result<(SessionHandle, EventReceiver), Co
     std::thread::Builder::new()
         .name("warbler-supervisor".to_owned())
         .spawn(move || {
-            runtime.block_on(supervisor::Supervisor::run(config.data_dir, ev_tx, cmd_rx));
+            runtime.block_on(supervisor::Supervisor::run(config, ev_tx, cmd_rx));
             // Give signed-out streams a moment to flush their last bytes.
             runtime.shutdown_timeout(std::time::Duration::from_secs(1));
         })

@@ -3,19 +3,21 @@
 //! messages) hit the store before anything is sent.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::sync::Arc;
 
 use futures::future::join_all;
 use tokio::sync::mpsc;
 use xmpp_parsers::jid::BareJid;
 
+use super::SessionConfig;
 use super::account::{AccountActor, AccountCommand, AccountHandle, EventSink};
-use super::connection::{ConnectSettings, TlsPolicy};
+use super::connection::{ConnectSettings, TlsPolicy, load_pem_roots};
 use super::credentials::Credentials;
 use super::{Command, ConnectError, CoreError, Event};
 use crate::model::{AccountSummary, ConnectionState, PresenceStatus, Timestamp};
 use crate::store::{AccountRecord, StoreHandle};
 use crate::xmpp;
+use tokio_rustls::rustls::pki_types::CertificateDer;
 
 /// Messages loaded per page of history.
 const PAGE: u32 = 50;
@@ -31,6 +33,7 @@ pub(super) struct Supervisor {
     events: EventSink,
     accounts: HashMap<BareJid, AccountEntry>,
     own_presence: PresenceStatus,
+    extra_roots: Arc<Vec<CertificateDer<'static>>>,
 }
 
 fn summary(record: &AccountRecord) -> AccountSummary {
@@ -50,10 +53,12 @@ fn storage(error: impl std::fmt::Display) -> CoreError {
 impl Supervisor {
     /// Open the store and run until `Command::Shutdown`.
     pub(super) async fn run(
-        data_dir: PathBuf,
+        config: SessionConfig,
         events: EventSink,
         mut commands: mpsc::UnboundedReceiver<Command>,
     ) {
+        let data_dir = config.data_dir;
+        let extra_roots = Arc::new(load_pem_roots(&config.extra_trust_anchors));
         let store = match std::fs::create_dir_all(&data_dir)
             .map_err(storage)
             .and_then(|_| StoreHandle::open(&data_dir.join("warbler.sqlite3")).map_err(storage))
@@ -80,6 +85,7 @@ impl Supervisor {
             credentials: Credentials,
             events,
             accounts: HashMap::new(),
+            extra_roots,
             own_presence: PresenceStatus {
                 show: crate::model::PresenceShow::Available,
                 status: None,
@@ -191,6 +197,7 @@ impl Supervisor {
             server: record.server.clone(),
             tls: TlsPolicy {
                 pinned_sha256: record.trusted_cert_sha256.clone(),
+                extra_roots: Arc::clone(&self.extra_roots),
             },
         };
         let handle = AccountActor::spawn(

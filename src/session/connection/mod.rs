@@ -31,7 +31,7 @@ use crate::model::{ServerAddress, TlsMode};
 use crate::session::ConnectError;
 
 pub(crate) use discovery::Candidate;
-pub(crate) use tls::TlsPolicy;
+pub(crate) use tls::{TlsPolicy, load_pem_roots};
 
 /// How long one TCP connect, TLS handshake or negotiation step may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(15);

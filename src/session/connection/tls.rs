@@ -32,6 +32,29 @@ pub(crate) struct TlsInfo {
 pub(crate) struct TlsPolicy {
     /// Colon-separated hex SHA-256 of a certificate the user trusted.
     pub pinned_sha256: Option<String>,
+    /// Trust anchors added to the system store (DER).
+    pub extra_roots: Arc<Vec<CertificateDer<'static>>>,
+}
+
+/// Read PEM certificates to use as extra trust anchors; unreadable files
+/// are logged and skipped.
+pub(crate) fn load_pem_roots(paths: &[std::path::PathBuf]) -> Vec<CertificateDer<'static>> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let mut roots = Vec::new();
+    for path in paths {
+        match CertificateDer::pem_file_iter(path) {
+            Ok(certs) => roots.extend(certs.filter_map(|c| {
+                c.map_err(
+                    |e| tracing::warn!(path = %path.display(), "Could not read a certificate: {e}"),
+                )
+                .ok()
+            })),
+            Err(error) => {
+                tracing::warn!(path = %path.display(), "Could not read trust anchors: {error}")
+            }
+        }
+    }
+    roots
 }
 
 impl TlsPolicy {
@@ -45,7 +68,7 @@ impl TlsPolicy {
         IO: AsyncRead + AsyncWrite + Unpin,
     {
         let verifier = Arc::new(CapturingVerifier {
-            inner: system_verifier(),
+            inner: verifier(&self.extra_roots),
             pinned: self.pinned_sha256.clone(),
             rejected: Mutex::new(None),
         });
@@ -87,26 +110,31 @@ impl TlsPolicy {
 
 /// The system trust store (honours `SSL_CERT_FILE` / `SSL_CERT_DIR`),
 /// loaded once per process.
-fn system_verifier() -> Option<Arc<WebPkiServerVerifier>> {
-    static VERIFIER: OnceLock<Option<Arc<WebPkiServerVerifier>>> = OnceLock::new();
-    VERIFIER
-        .get_or_init(|| {
-            let loaded = rustls_native_certs::load_native_certs();
-            for error in &loaded.errors {
-                tracing::warn!("Could not load a trusted certificate: {error}");
-            }
-            let mut roots = RootCertStore::empty();
-            let (added, ignored) = roots.add_parsable_certificates(loaded.certs);
-            tracing::debug!(added, ignored, "Loaded system trust store");
-            WebPkiServerVerifier::builder_with_provider(
-                Arc::new(roots),
-                Arc::new(provider::default_provider()),
-            )
-            .build()
-            .map_err(|e| tracing::warn!("Could not build the certificate verifier: {e}"))
-            .ok()
-        })
-        .clone()
+fn system_roots() -> &'static RootCertStore {
+    static ROOTS: OnceLock<RootCertStore> = OnceLock::new();
+    ROOTS.get_or_init(|| {
+        let loaded = rustls_native_certs::load_native_certs();
+        for error in &loaded.errors {
+            tracing::warn!("Could not load a trusted certificate: {error}");
+        }
+        let mut roots = RootCertStore::empty();
+        let (added, ignored) = roots.add_parsable_certificates(loaded.certs);
+        tracing::debug!(added, ignored, "Loaded system trust store");
+        roots
+    })
+}
+
+/// A verifier over the system roots plus `extra` anchors.
+fn verifier(extra: &[CertificateDer<'static>]) -> Option<Arc<WebPkiServerVerifier>> {
+    let mut roots = system_roots().clone();
+    roots.add_parsable_certificates(extra.iter().cloned());
+    WebPkiServerVerifier::builder_with_provider(
+        Arc::new(roots),
+        Arc::new(provider::default_provider()),
+    )
+    .build()
+    .map_err(|e| tracing::warn!("Could not build the certificate verifier: {e}"))
+    .ok()
 }
 
 #[derive(Debug)]

@@ -31,21 +31,55 @@ async fn contacts_exchange_messages_with_receipts_both_ways() {
     // Markup stays text; a 1 MB body arrives whole.
     let big = "x".repeat(1024 * 1024);
     for body in ["<b>hi</b> & bye", big.as_str()] {
-        alice.send(Command::SendMessage { account: alice.jid.clone(), peer: bob.jid.clone(), body: body.into() });
+        alice.send(Command::SendMessage {
+            account: alice.jid.clone(),
+            peer: bob.jid.clone(),
+            body: body.into(),
+        });
         let got = bob.wait(|e| body_of(e).is_some()).await;
         assert_eq!(body_of(&got), Some(body));
-        alice.wait(|e| matches!(e, Event::MessageStateChanged { state: DeliveryState::Delivered, .. })).await;
+        alice
+            .wait(|e| {
+                matches!(
+                    e,
+                    Event::MessageStateChanged {
+                        state: DeliveryState::Delivered,
+                        ..
+                    }
+                )
+            })
+            .await;
     }
-    bob.send(Command::SendMessage { account: bob.jid.clone(), peer: alice.jid.clone(), body: "reply".into() });
+    bob.send(Command::SendMessage {
+        account: bob.jid.clone(),
+        peer: alice.jid.clone(),
+        body: "reply".into(),
+    });
     let got = alice.wait(|e| body_of(e) == Some("reply")).await;
-    let Event::MessageAdded { message } = got else { unreachable!() };
+    let Event::MessageAdded { message } = got else {
+        unreachable!()
+    };
     assert_eq!(message.direction, Direction::Incoming);
-    bob.wait(|e| matches!(e, Event::MessageStateChanged { state: DeliveryState::Delivered, .. })).await;
+    bob.wait(|e| {
+        matches!(
+            e,
+            Event::MessageStateChanged {
+                state: DeliveryState::Delivered,
+                ..
+            }
+        )
+    })
+    .await;
 
     // History survives reopening the chat.
-    alice.send(Command::OpenChat { account: alice.jid.clone(), peer: bob.jid.clone() });
+    alice.send(Command::OpenChat {
+        account: alice.jid.clone(),
+        peer: bob.jid.clone(),
+    });
     let history = alice.wait(|e| matches!(e, Event::ChatHistory { .. })).await;
-    let Event::ChatHistory { messages, .. } = history else { unreachable!() };
+    let Event::ChatHistory { messages, .. } = history else {
+        unreachable!()
+    };
     assert_eq!(messages.len(), 3);
     assert_eq!(messages[2].body, "reply");
     alice.shutdown().await;
@@ -59,16 +93,23 @@ async fn presence_changes_are_seen_by_contacts() {
     let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
     let mut bob = Client::sign_in(&server, root.path(), "bob", "pw-b").await;
     befriend(&mut alice, &mut bob).await;
-    bob.send(Command::SetPresence { show: PresenceShow::DoNotDisturb, status: Some("In a meeting".into()) });
+    bob.send(Command::SetPresence {
+        show: PresenceShow::DoNotDisturb,
+        status: Some("In a meeting".into()),
+    });
     alice
-        .wait(|e| matches!(e, Event::ContactUpdated { contact, .. }
+        .wait(|e| {
+            matches!(e, Event::ContactUpdated { contact, .. }
             if contact.presence.show == PresenceShow::DoNotDisturb
-                && contact.presence.status.as_deref() == Some("In a meeting")))
+                && contact.presence.status.as_deref() == Some("In a meeting"))
+        })
         .await;
     bob.shutdown().await;
     alice
-        .wait(|e| matches!(e, Event::ContactUpdated { contact, .. }
-            if contact.presence.show == PresenceShow::Offline))
+        .wait(|e| {
+            matches!(e, Event::ContactUpdated { contact, .. }
+            if contact.presence.show == PresenceShow::Offline)
+        })
         .await;
     alice.shutdown().await;
 }
@@ -82,19 +123,42 @@ async fn carbons_reach_the_other_resource() {
     befriend(&mut alice, &mut bob).await;
     let laptop = root.path().join("alice-laptop");
     let (handle, events) = start_core(&server, &laptop);
-    handle.send(Command::AddAccount { jid: jid("alice@localhost"), password: "pw-a".into(), server: Some(address(&server)) });
-    let mut alice2 = Client { handle, events, jid: jid("alice@localhost"), data_dir: laptop };
+    handle.send(Command::AddAccount {
+        jid: jid("alice@localhost"),
+        password: "pw-a".into(),
+        server: Some(address(&server)),
+    });
+    let mut alice2 = Client {
+        handle,
+        events,
+        jid: jid("alice@localhost"),
+        data_dir: laptop,
+    };
     alice2.online().await;
     // Carbons are enabled right after the session starts; give the IQ a moment.
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    alice.send(Command::SendMessage { account: alice.jid.clone(), peer: bob.jid.clone(), body: "from the desk".into() });
+    alice.send(Command::SendMessage {
+        account: alice.jid.clone(),
+        peer: bob.jid.clone(),
+        body: "from the desk".into(),
+    });
     let sent = alice2.wait(|e| body_of(e) == Some("from the desk")).await;
-    let Event::MessageAdded { message } = sent else { unreachable!() };
-    assert_eq!(message.direction, Direction::Outgoing, "a sent carbon is ours");
+    let Event::MessageAdded { message } = sent else {
+        unreachable!()
+    };
+    assert_eq!(
+        message.direction,
+        Direction::Outgoing,
+        "a sent carbon is ours"
+    );
     assert_eq!(message.peer, bob.jid);
 
-    bob.send(Command::SendMessage { account: bob.jid.clone(), peer: alice.jid.clone(), body: "to both".into() });
+    bob.send(Command::SendMessage {
+        account: bob.jid.clone(),
+        peer: alice.jid.clone(),
+        body: "to both".into(),
+    });
     alice.wait(|e| body_of(e) == Some("to both")).await;
     alice2.wait(|e| body_of(e) == Some("to both")).await;
     for c in [alice, alice2, bob] {
@@ -112,24 +176,53 @@ async fn outbox_message_survives_an_app_restart_and_is_delivered() {
     bob.shutdown().await;
 
     server.stop();
-    alice.wait(|e| matches!(e, Event::ConnectionChanged { state: ConnectionState::Connecting, .. })).await;
-    alice.send(Command::SendMessage { account: alice.jid.clone(), peer: jid("bob@localhost"), body: "written offline".into() });
+    alice
+        .wait(|e| {
+            matches!(
+                e,
+                Event::ConnectionChanged {
+                    state: ConnectionState::Connecting,
+                    ..
+                }
+            )
+        })
+        .await;
+    alice.send(Command::SendMessage {
+        account: alice.jid.clone(),
+        peer: jid("bob@localhost"),
+        body: "written offline".into(),
+    });
     let added = alice.wait(|e| body_of(e).is_some()).await;
-    let Event::MessageAdded { message } = added else { unreachable!() };
+    let Event::MessageAdded { message } = added else {
+        unreachable!()
+    };
     assert_eq!(message.state, DeliveryState::Pending);
 
     // Quit while offline, then come back with the server up again.
     let mut alice = alice.reopen(&server).await;
     server.restart();
-    alice.send(Command::ReconnectNow { account: alice.jid.clone() });
+    alice.send(Command::ReconnectNow {
+        account: alice.jid.clone(),
+    });
     alice.wait(|e| matches!(e, Event::MessageStateChanged { id, state: DeliveryState::Sent, .. } if *id == message.id)).await;
 
     let mut bob = Client::sign_in_again(&server, root.path(), "bob").await;
     bob.wait(|e| body_of(e) == Some("written offline")).await;
-    bob.send(Command::OpenChat { account: bob.jid.clone(), peer: alice.jid.clone() });
+    bob.send(Command::OpenChat {
+        account: bob.jid.clone(),
+        peer: alice.jid.clone(),
+    });
     let history = bob.wait(|e| matches!(e, Event::ChatHistory { .. })).await;
-    let Event::ChatHistory { messages, .. } = history else { unreachable!() };
-    assert_eq!(messages.iter().filter(|m| m.body == "written offline").count(), 1);
+    let Event::ChatHistory { messages, .. } = history else {
+        unreachable!()
+    };
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.body == "written offline")
+            .count(),
+        1
+    );
     alice.shutdown().await;
     bob.shutdown().await;
 }
@@ -141,24 +234,45 @@ async fn a_server_restart_mid_conversation_loses_nothing() {
     let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
     let mut bob = Client::sign_in(&server, root.path(), "bob", "pw-b").await;
     befriend(&mut alice, &mut bob).await;
-    alice.send(Command::SendMessage { account: alice.jid.clone(), peer: bob.jid.clone(), body: "before".into() });
+    alice.send(Command::SendMessage {
+        account: alice.jid.clone(),
+        peer: bob.jid.clone(),
+        body: "before".into(),
+    });
     bob.wait(|e| body_of(e) == Some("before")).await;
 
     server.restart();
     for i in 0..3 {
-        alice.send(Command::SendMessage { account: alice.jid.clone(), peer: bob.jid.clone(), body: format!("during {i}") });
+        alice.send(Command::SendMessage {
+            account: alice.jid.clone(),
+            peer: bob.jid.clone(),
+            body: format!("during {i}"),
+        });
     }
-    alice.send(Command::ReconnectNow { account: alice.jid.clone() });
-    bob.send(Command::ReconnectNow { account: bob.jid.clone() });
+    alice.send(Command::ReconnectNow {
+        account: alice.jid.clone(),
+    });
+    bob.send(Command::ReconnectNow {
+        account: bob.jid.clone(),
+    });
     for i in 0..3 {
         let want = format!("during {i}");
         bob.wait(|e| body_of(e) == Some(want.as_str())).await;
     }
-    bob.send(Command::OpenChat { account: bob.jid.clone(), peer: alice.jid.clone() });
+    bob.send(Command::OpenChat {
+        account: bob.jid.clone(),
+        peer: alice.jid.clone(),
+    });
     let history = bob.wait(|e| matches!(e, Event::ChatHistory { .. })).await;
-    let Event::ChatHistory { messages, .. } = history else { unreachable!() };
+    let Event::ChatHistory { messages, .. } = history else {
+        unreachable!()
+    };
     let bodies: Vec<_> = messages.iter().map(|m| m.body.as_str()).collect();
-    assert_eq!(bodies, ["before", "during 0", "during 1", "during 2"], "each exactly once");
+    assert_eq!(
+        bodies,
+        ["before", "during 0", "during 1", "during 2"],
+        "each exactly once"
+    );
     alice.shutdown().await;
     bob.shutdown().await;
 }
@@ -168,20 +282,68 @@ async fn sign_in_failures_are_explained() {
     let server = TestServer::start(&[("alice", "pw-a")]);
     let root = tempfile::tempdir().expect("temp");
     let (handle, events) = start_core(&server, &root.path().join("p"));
-    let mut client = Client { handle, events, jid: jid("alice@localhost"), data_dir: root.path().join("p") };
-    client.send(Command::AddAccount { jid: client.jid.clone(), password: "not it".into(), server: Some(address(&server)) });
-    client.wait(|e| matches!(e, Event::ConnectionChanged { state: ConnectionState::Failed { error: ConnectError::WrongPassword }, .. })).await;
-    client.send(Command::UpdatePassword { account: client.jid.clone(), password: "pw-a".into() });
+    let mut client = Client {
+        handle,
+        events,
+        jid: jid("alice@localhost"),
+        data_dir: root.path().join("p"),
+    };
+    client.send(Command::AddAccount {
+        jid: client.jid.clone(),
+        password: "not it".into(),
+        server: Some(address(&server)),
+    });
+    client
+        .wait(|e| {
+            matches!(
+                e,
+                Event::ConnectionChanged {
+                    state: ConnectionState::Failed {
+                        error: ConnectError::WrongPassword
+                    },
+                    ..
+                }
+            )
+        })
+        .await;
+    client.send(Command::UpdatePassword {
+        account: client.jid.clone(),
+        password: "pw-a".into(),
+    });
     client.online().await;
     client.shutdown().await;
 
     let (handle, events) = start_core(&server, &root.path().join("q"));
-    let mut client = Client { handle, events, jid: jid("alice@localhost"), data_dir: root.path().join("q") };
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let mut client = Client {
+        handle,
+        events,
+        jid: jid("alice@localhost"),
+        data_dir: root.path().join("q"),
+    };
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
     let mut nowhere = address(&server);
     nowhere.port = closed;
-    client.send(Command::AddAccount { jid: client.jid.clone(), password: "pw-a".into(), server: Some(nowhere) });
-    client.wait(|e| matches!(e, Event::ConnectionChanged {
-        state: ConnectionState::WaitingToReconnect { error: ConnectError::ConnectionRefused { .. }, .. }, .. })).await;
+    client.send(Command::AddAccount {
+        jid: client.jid.clone(),
+        password: "pw-a".into(),
+        server: Some(nowhere),
+    });
+    client
+        .wait(|e| {
+            matches!(
+                e,
+                Event::ConnectionChanged {
+                    state: ConnectionState::WaitingToReconnect {
+                        error: ConnectError::ConnectionRefused { .. },
+                        ..
+                    },
+                    ..
+                }
+            )
+        })
+        .await;
     client.shutdown().await;
 }

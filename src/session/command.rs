@@ -130,6 +130,13 @@ pub enum Command {
         /// New state.
         state: ChatState,
     },
+    /// Send a raw stanza typed in the XML console (power users, debugging).
+    SendRawXml {
+        /// The account.
+        account: BareJid,
+        /// One `<message/>`, `<presence/>` or `<iq/>` element.
+        xml: String,
+    },
     /// Sign every account out cleanly and stop the core
     /// (emits `Event::ShutdownComplete`).
     Shutdown,

@@ -121,6 +121,12 @@ pub enum CoreError {
         /// The defined condition (RFC 6120 §8.3.3), e.g. `not-allowed`.
         condition: String,
     },
+    /// Text typed in the XML console is not a valid stanza.
+    #[error("not a valid stanza: {detail}")]
+    InvalidXml {
+        /// Parser message.
+        detail: String,
+    },
     /// The request needs a connection and the account is offline.
     #[error("the account is offline")]
     Offline,

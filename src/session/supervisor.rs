@@ -385,6 +385,9 @@ impl Supervisor {
                     actor.send(AccountCommand::SetChatState { peer, state });
                 }
             }
+            Command::SendRawXml { account, xml } => {
+                self.forward(&account, AccountCommand::SendRaw { xml });
+            }
             Command::Shutdown => {}
         }
     }

@@ -25,7 +25,10 @@ pub fn jid(s: &str) -> BareJid {
 }
 
 /// Start a core on `data_dir` trusting the server's CA.
-pub fn start_core(server: &TestServer, data_dir: &std::path::Path) -> (SessionHandle, EventReceiver) {
+pub fn start_core(
+    server: &TestServer,
+    data_dir: &std::path::Path,
+) -> (SessionHandle, EventReceiver) {
     start(SessionConfig {
         data_dir: data_dir.to_owned(),
         extra_trust_anchors: vec![server.ca()],
@@ -44,7 +47,12 @@ pub fn address(server: &TestServer) -> ServerAddress {
 
 impl Client {
     /// A new profile signing in as `user@localhost`; waits until online.
-    pub async fn sign_in(server: &TestServer, root: &std::path::Path, user: &str, password: &str) -> Self {
+    pub async fn sign_in(
+        server: &TestServer,
+        root: &std::path::Path,
+        user: &str,
+        password: &str,
+    ) -> Self {
         let data_dir = root.join(user);
         let (handle, events) = start_core(server, &data_dir);
         let jid = jid(&format!("{user}@localhost"));
@@ -53,14 +61,24 @@ impl Client {
             password: password.into(),
             server: Some(address(server)),
         });
-        let mut client = Client { handle, events, jid, data_dir };
+        let mut client = Client {
+            handle,
+            events,
+            jid,
+            data_dir,
+        };
         client.online().await;
         client
     }
 
     /// Restart the core on the same profile (as after quitting the app).
     pub async fn reopen(self, server: &TestServer) -> Self {
-        let Client { handle, mut events, jid, data_dir } = self;
+        let Client {
+            handle,
+            mut events,
+            jid,
+            data_dir,
+        } = self;
         handle.send(Command::Shutdown);
         while let Some(event) = events.recv().await {
             if matches!(event, Event::ShutdownComplete) {
@@ -68,13 +86,26 @@ impl Client {
             }
         }
         let (handle, events) = start_core(server, &data_dir);
-        Client { handle, events, jid, data_dir }
+        Client {
+            handle,
+            events,
+            jid,
+            data_dir,
+        }
     }
 
     /// Wait until the account is online.
     pub async fn online(&mut self) {
-        self.wait(|e| matches!(e, Event::ConnectionChanged { state: ConnectionState::Online, .. }))
-            .await;
+        self.wait(|e| {
+            matches!(
+                e,
+                Event::ConnectionChanged {
+                    state: ConnectionState::Online,
+                    ..
+                }
+            )
+        })
+        .await;
     }
 
     /// Wait (up to 20 s) for the first event matching `want`.
@@ -104,14 +135,32 @@ impl Client {
 
 /// Make `a` and `b` mutual contacts through subscription requests.
 pub async fn befriend(a: &mut Client, b: &mut Client) {
-    a.send(Command::AddContact { account: a.jid.clone(), jid: b.jid.clone(), name: None });
-    b.wait(|e| matches!(e, Event::SubscriptionRequested { .. })).await;
-    b.send(Command::AnswerSubscription { account: b.jid.clone(), jid: a.jid.clone(), accept: true });
-    a.wait(|e| matches!(e, Event::SubscriptionRequested { .. })).await;
-    a.send(Command::AnswerSubscription { account: a.jid.clone(), jid: b.jid.clone(), accept: true });
+    a.send(Command::AddContact {
+        account: a.jid.clone(),
+        jid: b.jid.clone(),
+        name: None,
+    });
+    b.wait(|e| matches!(e, Event::SubscriptionRequested { .. }))
+        .await;
+    b.send(Command::AnswerSubscription {
+        account: b.jid.clone(),
+        jid: a.jid.clone(),
+        accept: true,
+    });
+    a.wait(|e| matches!(e, Event::SubscriptionRequested { .. }))
+        .await;
+    a.send(Command::AnswerSubscription {
+        account: a.jid.clone(),
+        jid: b.jid.clone(),
+        accept: true,
+    });
     let (aj, bj) = (a.jid.clone(), b.jid.clone());
-    let both = |peer: BareJid| move |e: &Event| matches!(e, Event::ContactUpdated { contact, .. }
-        if contact.jid == peer && contact.subscription == warbler::model::Subscription::Both);
+    let both = |peer: BareJid| {
+        move |e: &Event| {
+            matches!(e, Event::ContactUpdated { contact, .. }
+        if contact.jid == peer && contact.subscription == warbler::model::Subscription::Both)
+        }
+    };
     a.wait(both(bj)).await;
     b.wait(both(aj)).await;
 }
@@ -121,7 +170,12 @@ impl Client {
     pub async fn sign_in_again(server: &TestServer, root: &std::path::Path, user: &str) -> Self {
         let data_dir = root.join(user);
         let (handle, events) = start_core(server, &data_dir);
-        let mut client = Client { handle, events, jid: jid(&format!("{user}@localhost")), data_dir };
+        let mut client = Client {
+            handle,
+            events,
+            jid: jid(&format!("{user}@localhost")),
+            data_dir,
+        };
         client.online().await;
         client
     }

@@ -43,13 +43,46 @@ fn make_certificates(dir: &Path) {
     )
     .expect("write leaf.ext");
     let p = |f: &str| dir.join(f);
-    run(Command::new("openssl").args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-        "-subj", "/CN=Warbler Test CA", "-keyout"]).arg(p("ca.key")).arg("-out").arg(p("ca.pem")));
-    run(Command::new("openssl").args(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-        "-keyout"]).arg(p("localhost.key")).arg("-out").arg(p("leaf.csr")));
-    run(Command::new("openssl").args(["x509", "-req", "-days", "30", "-CAcreateserial", "-in"])
-        .arg(p("leaf.csr")).arg("-CA").arg(p("ca.pem")).arg("-CAkey").arg(p("ca.key"))
-        .arg("-out").arg(p("localhost.crt")).arg("-extfile").arg(&ext));
+    run(Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Warbler Test CA",
+            "-keyout",
+        ])
+        .arg(p("ca.key"))
+        .arg("-out")
+        .arg(p("ca.pem")));
+    run(Command::new("openssl")
+        .args([
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+        ])
+        .arg(p("localhost.key"))
+        .arg("-out")
+        .arg(p("leaf.csr")));
+    run(Command::new("openssl")
+        .args(["x509", "-req", "-days", "30", "-CAcreateserial", "-in"])
+        .arg(p("leaf.csr"))
+        .arg("-CA")
+        .arg(p("ca.pem"))
+        .arg("-CAkey")
+        .arg(p("ca.key"))
+        .arg("-out")
+        .arg(p("localhost.crt"))
+        .arg("-extfile")
+        .arg(&ext));
 }
 
 impl TestServer {
@@ -119,7 +152,11 @@ VirtualHost "localhost"
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", self.c2s_port)).is_err() {
-            assert!(Instant::now() < deadline, "prosody did not start: {}", self.log_tail());
+            assert!(
+                Instant::now() < deadline,
+                "prosody did not start: {}",
+                self.log_tail()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

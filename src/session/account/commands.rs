@@ -34,6 +34,8 @@ pub(in crate::session) enum AccountCommand {
     FlushOutbox,
     /// Send a chat-state notification.
     SetChatState { peer: BareJid, state: ChatState },
+    /// Send a raw stanza from the XML console.
+    SendRaw { xml: String },
     /// Sign out and stop.
     SignOut { done: oneshot::Sender<()> },
 }
@@ -125,6 +127,22 @@ impl AccountActor {
                 }
             }
             AccountCommand::FlushOutbox => self.flush_outbox().await,
+            AccountCommand::SendRaw { xml } => {
+                let parsed = xml
+                    .parse::<xmpp_parsers::minidom::Element>()
+                    .map_err(|e| e.to_string())
+                    .and_then(|element| {
+                        tokio_xmpp::Stanza::try_from(element).map_err(|e| format!("{e:?}"))
+                    });
+                match parsed {
+                    Ok(stanza) if self.require_online() => self.send(stanza).await,
+                    Ok(_) => {}
+                    Err(detail) => self.emit(Event::CommandFailed {
+                        account: Some(self.jid.clone()),
+                        error: CoreError::InvalidXml { detail },
+                    }),
+                }
+            }
             AccountCommand::SetChatState { peer, state } => {
                 if self.online {
                     self.send(xmpp::message::chat_state(&peer, state).into())

@@ -11,9 +11,13 @@
 // library build sees this whole API as unused.
 #![cfg_attr(not(test), allow(dead_code, unused_imports))]
 
+mod accounts;
+mod chats;
 mod codec;
 mod error;
+mod messages;
 mod migrations;
+mod roster;
 mod worker;
 
 use std::path::Path;
@@ -23,7 +27,10 @@ use std::time::Duration;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+pub use accounts::AccountRecord;
 pub use error::StoreError;
+pub use messages::NewMessage;
+pub use roster::RosterItem;
 
 use worker::{Finish, Job};
 

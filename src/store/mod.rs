@@ -20,6 +20,9 @@ mod migrations;
 mod roster;
 mod worker;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;

@@ -1,0 +1,356 @@
+//! One-to-one chat messages: insertion with de-duplication, delivery
+//! states, the outbox and history pages.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::codec::{direction_from_sql, direction_to_sql, parse_jid, state_from_sql, state_to_sql};
+use super::{StoreError, StoreHandle};
+use crate::model::{BareJid, ChatMessage, DeliveryState, Direction, MessageId, Timestamp};
+
+/// A message to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// The account that sent or received it.
+    pub account: BareJid,
+    /// The other party of the chat.
+    pub peer: BareJid,
+    /// Incoming or outgoing.
+    pub direction: Direction,
+    /// Plain-text body.
+    pub body: String,
+    /// When it was sent.
+    pub timestamp: Timestamp,
+    /// Delivery state.
+    pub state: DeliveryState,
+    /// The stanza's id attribute.
+    pub stanza_id: Option<String>,
+    /// XEP-0359 origin-id.
+    pub origin_id: Option<String>,
+    /// Whether it counts as unread in the chat list.
+    pub unread: bool,
+}
+
+/// The columns [`message_from_row`] reads, from a table aliased `m`.
+pub(super) const MESSAGE_COLUMNS: &str =
+    "m.id, m.account, m.peer, m.direction, m.body, m.timestamp, m.state, m.stanza_id, m.origin_id";
+
+impl StoreHandle {
+    /// Stores a message; returns `None` when it is a duplicate: same
+    /// (account, peer, origin_id) when `origin_id` is `Some`, else same
+    /// (account, peer, direction, stanza_id, body) when `stanza_id` is
+    /// `Some`. Updates the chat list (and its unread count when
+    /// `msg.unread`).
+    pub async fn insert_message(&self, msg: NewMessage) -> Result<Option<ChatMessage>, StoreError> {
+        self.write(move |conn| {
+            if find_duplicate(conn, &msg)?.is_some() {
+                return Ok(None);
+            }
+            insert(conn, msg).map(Some)
+        })
+        .await
+    }
+
+    /// Stores a message the user wrote, with state `Pending`, and puts it in
+    /// the outbox, in one transaction. Its `stanza_id` is `None`: receipts
+    /// are matched on the origin id as well. Inserting the same origin id
+    /// for the same chat twice returns the stored message unchanged.
+    pub async fn insert_outgoing(
+        &self,
+        account: BareJid,
+        peer: BareJid,
+        body: String,
+        origin_id: String,
+        timestamp: Timestamp,
+    ) -> Result<ChatMessage, StoreError> {
+        self.write(move |conn| {
+            let msg = NewMessage {
+                account,
+                peer,
+                direction: Direction::Outgoing,
+                body,
+                timestamp,
+                state: DeliveryState::Pending,
+                stanza_id: None,
+                origin_id: Some(origin_id),
+                unread: false,
+            };
+            if let Some(id) = find_duplicate(conn, &msg)? {
+                tracing::debug!(account = %msg.account, "Outgoing message already stored");
+                return load_message(conn, id)?
+                    .ok_or_else(|| StoreError::Unreadable(format!("message {id}")));
+            }
+            let stored = insert(conn, msg)?;
+            conn.prepare_cached("INSERT INTO outbox (message_id, account) VALUES (?1, ?2)")?
+                .execute(params![stored.id.0, stored.account.as_str()])?;
+            Ok(stored)
+        })
+        .await
+    }
+
+    /// Sets a message's delivery state. `Sent`, `Delivered` and `Failed`
+    /// take it out of the outbox. A `Delivered` message never goes back to
+    /// `Sent` or `Pending` (a late server ack may follow the receipt). An
+    /// unknown id is ignored.
+    pub async fn set_state(&self, id: MessageId, state: DeliveryState) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            if !matches!(state, DeliveryState::Pending) {
+                conn.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
+                    .execute([id.0])?;
+            }
+            let updated = conn
+                .prepare_cached(
+                    "UPDATE messages SET state = ?2
+                     WHERE id = ?1 AND NOT (state = ?3 AND ?2 IN (?4, ?5))",
+                )?
+                .execute(params![
+                    id.0,
+                    state_to_sql(state),
+                    state_to_sql(DeliveryState::Delivered),
+                    state_to_sql(DeliveryState::Sent),
+                    state_to_sql(DeliveryState::Pending),
+                ])?;
+            if updated == 0 {
+                tracing::debug!(id = id.0, ?state, "Message state left unchanged");
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Applies a delivery receipt (XEP-0184) for our outgoing message in
+    /// this chat whose stanza id or origin id is `stanza_id`: marks it
+    /// `Delivered`, takes it out of the outbox and returns its id.
+    pub async fn mark_delivered(
+        &self,
+        account: BareJid,
+        peer: BareJid,
+        stanza_id: String,
+    ) -> Result<Option<MessageId>, StoreError> {
+        self.write(move |conn| {
+            let mut found = None;
+            // Two lookups, each on its own index, rather than an OR.
+            for sql in [
+                "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND stanza_id = ?3
+                 AND direction = ?4 ORDER BY id DESC LIMIT 1",
+                "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND origin_id = ?3
+                 AND direction = ?4 ORDER BY id DESC LIMIT 1",
+            ] {
+                let id: Option<i64> = conn
+                    .prepare_cached(sql)?
+                    .query_row(
+                        params![
+                            account.as_str(),
+                            peer.as_str(),
+                            stanza_id,
+                            direction_to_sql(Direction::Outgoing)
+                        ],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                found = found.max(id);
+            }
+            let Some(id) = found else {
+                return Ok(None);
+            };
+            conn.prepare_cached("UPDATE messages SET state = ?2 WHERE id = ?1")?
+                .execute(params![id, state_to_sql(DeliveryState::Delivered)])?;
+            conn.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
+                .execute([id])?;
+            Ok(Some(MessageId(id)))
+        })
+        .await
+    }
+
+    /// The account's messages still waiting to be sent, oldest first.
+    pub async fn outbox(&self, account: BareJid) -> Result<Vec<ChatMessage>, StoreError> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {MESSAGE_COLUMNS} FROM outbox o JOIN messages m ON m.id = o.message_id
+                 WHERE o.account = ?1 ORDER BY o.message_id"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([account.as_str()], |row| {
+                message_from_row(row, Some(&account), None)
+            })?;
+            collect_messages(rows)
+        })
+        .await
+    }
+
+    /// A page of a chat's history: the newest `limit` messages older than
+    /// `before` (or the newest overall), ordered oldest first. Order is by
+    /// local id, i.e. the order in which messages were stored.
+    pub async fn history(
+        &self,
+        account: BareJid,
+        peer: BareJid,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<ChatMessage>, StoreError> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages m
+                 WHERE m.account = ?1 AND m.peer = ?2 AND m.id < ?3
+                 ORDER BY m.id DESC LIMIT ?4"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                params![
+                    account.as_str(),
+                    peer.as_str(),
+                    before.map_or(i64::MAX, |id| id.0),
+                    limit,
+                ],
+                |row| message_from_row(row, Some(&account), Some(&peer)),
+            )?;
+            let mut page = collect_messages(rows)?;
+            page.reverse();
+            Ok(page)
+        })
+        .await
+    }
+}
+
+/// The id of a stored message that `msg` duplicates, if any.
+fn find_duplicate(conn: &Connection, msg: &NewMessage) -> Result<Option<i64>, StoreError> {
+    let found = if let Some(origin_id) = &msg.origin_id {
+        conn.prepare_cached(
+            "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND origin_id = ?3 LIMIT 1",
+        )?
+        .query_row(
+            params![msg.account.as_str(), msg.peer.as_str(), origin_id],
+            |row| row.get(0),
+        )
+        .optional()?
+    } else if let Some(stanza_id) = &msg.stanza_id {
+        conn.prepare_cached(
+            "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND stanza_id = ?3
+             AND direction = ?4 AND body = ?5 LIMIT 1",
+        )?
+        .query_row(
+            params![
+                msg.account.as_str(),
+                msg.peer.as_str(),
+                stanza_id,
+                direction_to_sql(msg.direction),
+                msg.body,
+            ],
+            |row| row.get(0),
+        )
+        .optional()?
+    } else {
+        None
+    };
+    Ok(found)
+}
+
+/// Inserts a message and updates its chat's entry in the chat list.
+fn insert(conn: &Connection, msg: NewMessage) -> Result<ChatMessage, StoreError> {
+    let id = conn
+        .prepare_cached(
+            "INSERT INTO messages
+                (account, peer, direction, body, timestamp, state, stanza_id, origin_id, unread)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .insert(params![
+            msg.account.as_str(),
+            msg.peer.as_str(),
+            direction_to_sql(msg.direction),
+            msg.body,
+            msg.timestamp.0,
+            state_to_sql(msg.state),
+            msg.stanza_id,
+            msg.origin_id,
+            msg.unread,
+        ])?;
+    // The chat's last message is the newest by timestamp, so that old
+    // messages fetched from the archive do not replace the preview.
+    conn.prepare_cached(
+        "INSERT INTO chats (account, peer, last_message_id, last_timestamp, unread)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (account, peer) DO UPDATE SET
+            last_message_id = CASE WHEN excluded.last_timestamp >= chats.last_timestamp
+                THEN excluded.last_message_id ELSE chats.last_message_id END,
+            last_timestamp = max(chats.last_timestamp, excluded.last_timestamp),
+            unread = chats.unread + excluded.unread",
+    )?
+    .execute(params![
+        msg.account.as_str(),
+        msg.peer.as_str(),
+        id,
+        msg.timestamp.0,
+        i64::from(msg.unread),
+    ])?;
+    Ok(ChatMessage {
+        id: MessageId(id),
+        account: msg.account,
+        peer: msg.peer,
+        direction: msg.direction,
+        body: msg.body,
+        timestamp: msg.timestamp,
+        state: msg.state,
+        stanza_id: msg.stanza_id,
+        origin_id: msg.origin_id,
+    })
+}
+
+/// Reads one message by id.
+fn load_message(conn: &Connection, id: i64) -> Result<Option<ChatMessage>, StoreError> {
+    let sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |row| message_from_row(row, None, None))
+        .optional()?
+        .flatten())
+}
+
+/// Decodes a row of [`MESSAGE_COLUMNS`]; `None` (with a warning) when a
+/// column holds a value this version cannot read. `account` and `peer`
+/// avoid re-parsing addresses the caller already knows.
+pub(super) fn message_from_row(
+    row: &Row<'_>,
+    account: Option<&BareJid>,
+    peer: Option<&BareJid>,
+) -> rusqlite::Result<Option<ChatMessage>> {
+    let id: i64 = row.get(0)?;
+    let account = match account {
+        Some(account) => Some(account.clone()),
+        None => parse_jid(&row.get::<_, String>(1)?, "messages.account"),
+    };
+    let peer = match peer {
+        Some(peer) => Some(peer.clone()),
+        None => parse_jid(&row.get::<_, String>(2)?, "messages.peer"),
+    };
+    let direction = direction_from_sql(row.get(3)?);
+    let state = state_from_sql(row.get(6)?);
+    let (Some(account), Some(peer), Some(direction), Some(state)) =
+        (account, peer, direction, state)
+    else {
+        tracing::warn!(id, "Could not read a stored message; skipping it");
+        return Ok(None);
+    };
+    Ok(Some(ChatMessage {
+        id: MessageId(id),
+        account,
+        peer,
+        direction,
+        body: row.get(4)?,
+        timestamp: Timestamp(row.get(5)?),
+        state,
+        stanza_id: row.get(7)?,
+        origin_id: row.get(8)?,
+    }))
+}
+
+/// Collects decoded rows, dropping the unreadable ones.
+pub(super) fn collect_messages(
+    rows: impl Iterator<Item = rusqlite::Result<Option<ChatMessage>>>,
+) -> Result<Vec<ChatMessage>, StoreError> {
+    let mut messages = Vec::new();
+    for row in rows {
+        if let Some(message) = row? {
+            messages.push(message);
+        }
+    }
+    Ok(messages)
+}

@@ -1,0 +1,180 @@
+//! One test per migration: it applies to the previous version, and the
+//! data stored at that version survives it. Plus the runner's own rules.
+
+use rusqlite::Connection;
+
+use super::{LATEST, migrate, migrate_to, version};
+use crate::store::StoreError;
+
+/// An empty database migrated up to `target`.
+fn at_version(target: i64) -> Connection {
+    let mut conn = Connection::open_in_memory().expect("open");
+    conn.pragma_update(None, "foreign_keys", true)
+        .expect("pragma");
+    migrate_to(&mut conn, target).expect("migrate");
+    assert_eq!(version(&conn).expect("version"), target);
+    conn
+}
+
+/// Names of the tables, indexes and triggers in the schema.
+fn schema(conn: &Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        .expect("prepare");
+    stmt.query_map([], |row| row.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// Counts rows of one query.
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |row| row.get(0)).expect("count")
+}
+
+#[test]
+fn an_empty_database_migrates_to_the_latest_version() {
+    let mut conn = Connection::open_in_memory().expect("open");
+    migrate(&mut conn).expect("migrate");
+    assert_eq!(version(&conn).expect("version"), LATEST);
+    // Migrating again is a no-op.
+    migrate(&mut conn).expect("migrate again");
+    assert_eq!(version(&conn).expect("version"), LATEST);
+}
+
+#[test]
+fn a_newer_database_is_refused() {
+    let mut conn = Connection::open_in_memory().expect("open");
+    conn.pragma_update(None, "user_version", LATEST + 1)
+        .expect("version");
+    assert_eq!(
+        migrate(&mut conn),
+        Err(StoreError::TooNew {
+            found: LATEST + 1,
+            supported: LATEST
+        })
+    );
+}
+
+#[test]
+fn v1_creates_accounts_and_rosters() {
+    let conn = at_version(1);
+    let names = schema(&conn);
+    for table in ["accounts", "roster", "roster_groups", "roster_versions"] {
+        assert!(names.iter().any(|n| n == table), "{table} missing");
+    }
+    // Groups go with their roster item.
+    conn.execute_batch(
+        "INSERT INTO roster VALUES ('a@x', 'b@x', NULL, 'both', 0);
+         INSERT INTO roster_groups VALUES ('a@x', 'b@x', 'Friends');
+         DELETE FROM roster;",
+    )
+    .expect("insert");
+    assert_eq!(count(&conn, "SELECT count(*) FROM roster_groups"), 0);
+}
+
+#[test]
+fn v2_keeps_version_1_data_and_adds_messages() {
+    let mut conn = at_version(1);
+    conn.execute_batch(
+        "INSERT INTO accounts VALUES ('a@x', 1, 'res', 'host', 5223, 'direct', 'ab');
+         INSERT INTO roster_versions VALUES ('a@x', 'v7');
+         INSERT INTO roster VALUES ('a@x', 'b@x', 'Bob', 'to', 1);
+         INSERT INTO roster_groups VALUES ('a@x', 'b@x', 'Friends');",
+    )
+    .expect("version 1 data");
+    migrate_to(&mut conn, 2).expect("migrate");
+
+    let account: (String, bool, String, String, i64, String, String) = conn
+        .query_row("SELECT * FROM accounts", [], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .expect("account");
+    assert_eq!(
+        account,
+        (
+            "a@x".into(),
+            true,
+            "res".into(),
+            "host".into(),
+            5223,
+            "direct".into(),
+            "ab".into()
+        )
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM roster_versions WHERE ver = 'v7'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM roster WHERE name = 'Bob' AND pending_out"
+        ),
+        1
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM roster_groups"), 1);
+    let names = schema(&conn);
+    for name in ["messages", "chats", "outbox", "messages_by_chat"] {
+        assert!(names.iter().any(|n| n == name), "{name} missing");
+    }
+}
+
+#[test]
+fn v3_keeps_version_2_data_and_indexes_it_for_search() {
+    let mut conn = at_version(2);
+    conn.execute_batch(
+        "INSERT INTO accounts (jid, enabled, resource) VALUES ('a@x', 1, 'res');
+         INSERT INTO messages (account, peer, direction, body, timestamp, state, origin_id, unread)
+            VALUES ('a@x', 'b@x', 0, 'an early message', 1, 4, 'o1', 1),
+                   ('a@x', 'b@x', 1, 'a pending reply', 2, 0, 'o2', 0);
+         INSERT INTO chats VALUES ('a@x', 'b@x', 2, 2, 1);
+         INSERT INTO outbox VALUES (2, 'a@x');",
+    )
+    .expect("version 2 data");
+    migrate_to(&mut conn, 3).expect("migrate");
+
+    assert_eq!(count(&conn, "SELECT count(*) FROM accounts"), 1);
+    assert_eq!(count(&conn, "SELECT count(*) FROM messages"), 2);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM chats WHERE unread = 1"),
+        1
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM outbox"), 1);
+    let search = "SELECT rowid FROM messages_search WHERE messages_search MATCH 'early'";
+    assert_eq!(count(&conn, search), 1);
+    // New, changed and deleted messages keep the index in step.
+    conn.execute_batch(
+        "INSERT INTO messages (account, peer, direction, body, timestamp, state)
+            VALUES ('a@x', 'b@x', 0, 'later words', 3, 4);
+         UPDATE messages SET body = 'corrected words' WHERE id = 1;
+         DELETE FROM messages WHERE id = 2;",
+    )
+    .expect("changes");
+    let matches = |word: &str| {
+        count(
+            &conn,
+            &format!("SELECT count(*) FROM messages_search WHERE messages_search MATCH '{word}'"),
+        )
+    };
+    assert_eq!(
+        (
+            matches("later"),
+            matches("early"),
+            matches("corrected"),
+            matches("pending")
+        ),
+        (1, 0, 1, 0)
+    );
+}

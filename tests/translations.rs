@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The functions whose string-literal arguments xgettext extracts.
-const KEYWORDS: [&str; 4] = ["gettext", "ngettext", "pgettext", "gettext_f"];
+const KEYWORDS: [&str; 5] = ["gettext", "ngettext", "pgettext", "gettext_f", "ngettext_f"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -5,7 +5,8 @@
 #   po/update-pot.sh                 update po/warbler.pot and po/*.po
 #   po/update-pot.sh --pot-only FILE write only the template, to FILE
 #
-# Needs xgettext, msgmerge (GNU gettext) and perl.
+# Rust sources are searched for gettext, ngettext, pgettext (context first),
+# gettext_f and ngettext_f. Needs xgettext, msgmerge (GNU gettext) and perl.
 #
 # xgettext before 0.24 has no Rust parser, so Rust sources are read with the
 # C parser. Rust strings that C reads differently (continuation lines, which
@@ -16,15 +17,20 @@
 set -eu
 
 domain=warbler
-cd "$(dirname "$0")/.."
-
 pot=po/$domain.pot
 merge=yes
 if [ "${1-}" = "--pot-only" ]; then
     [ $# -eq 2 ] || { echo "usage: $0 [--pot-only FILE]" >&2; exit 2; }
-    pot=$2
+    case $2 in
+        /*) pot=$2 ;;
+        *) pot=$PWD/$2 ;;
+    esac
     merge=no
+elif [ $# -ne 0 ]; then
+    echo "usage: $0 [--pot-only FILE]" >&2
+    exit 2
 fi
+cd "$(dirname "$0")/.."
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -86,10 +92,11 @@ if [ -n "$rust" ]; then
     # shellcheck disable=SC2086
     xgettext $common $join -o "$tmp/$domain.pot" -D "$tmp/src-copy" \
         --language=C --keyword --keyword=gettext --keyword=ngettext:1,2 \
-        --keyword=pgettext:1c,2 --keyword=gettext_f \
+        --keyword=pgettext:1c,2 --keyword=gettext_f --keyword=ngettext_f:1,2 \
         --flag=gettext:1:no-c-format --flag=ngettext:1:no-c-format \
         --flag=ngettext:2:no-c-format --flag=pgettext:2:no-c-format \
-        --flag=gettext_f:1:no-c-format $rust
+        --flag=gettext_f:1:no-c-format --flag=ngettext_f:1:no-c-format \
+        --flag=ngettext_f:2:no-c-format $rust
     join=--join-existing
 fi
 if [ -n "$desktop" ]; then
@@ -106,7 +113,15 @@ fi
 
 sed -e '1s/.*/# Translation template for Warbler./' \
     -e "2s/.*/# Copyright (C) Warbler Developers/" \
-    "$tmp/$domain.pot" >"$pot"
+    "$tmp/$domain.pot" >"$tmp/new.pot"
+# Keep the old template when only its creation date would change.
+if [ -f "$pot" ]; then
+    grep -v '^"POT-Creation-Date:' "$pot" >"$tmp/old-body" || true
+    grep -v '^"POT-Creation-Date:' "$tmp/new.pot" >"$tmp/new-body" || true
+fi
+if ! [ -f "$pot" ] || ! cmp -s "$tmp/old-body" "$tmp/new-body"; then
+    cp "$tmp/new.pot" "$pot"
+fi
 
 if [ "$merge" = yes ]; then
     for lang in $(sed -e 's/#.*//' po/LINGUAS); do

@@ -20,8 +20,8 @@ fn main() {
         base_id.to_owned()
     };
     let prefix = std::env::var("WARBLER_PREFIX").unwrap_or_else(|_| "/usr/local".to_owned());
-    let localedir = std::env::var("WARBLER_LOCALEDIR")
-        .unwrap_or_else(|_| format!("{prefix}/share/locale"));
+    let localedir =
+        std::env::var("WARBLER_LOCALEDIR").unwrap_or_else(|_| format!("{prefix}/share/locale"));
 
     println!("cargo:rustc-env=WARBLER_APP_ID={app_id}");
     println!("cargo:rustc-env=WARBLER_PROFILE={profile}");
@@ -42,15 +42,21 @@ fn main() {
     let schema_dir = out.join("schemas");
     std::fs::create_dir_all(&schema_dir).expect("create schema dir");
     let schema = "data/io.github.warbler_im.Warbler.gschema.xml";
-    std::fs::copy(schema, schema_dir.join("io.github.warbler_im.Warbler.gschema.xml"))
-        .expect("copy schema");
+    std::fs::copy(
+        schema,
+        schema_dir.join("io.github.warbler_im.Warbler.gschema.xml"),
+    )
+    .expect("copy schema");
     let status = Command::new("glib-compile-schemas")
         .arg("--strict")
         .arg(&schema_dir)
         .status()
         .expect("run glib-compile-schemas (package libglib2.0-bin)");
     assert!(status.success(), "glib-compile-schemas failed");
-    println!("cargo:rustc-env=WARBLER_SCHEMA_DIR={}", schema_dir.display());
+    println!(
+        "cargo:rustc-env=WARBLER_SCHEMA_DIR={}",
+        schema_dir.display()
+    );
     println!("cargo:rerun-if-changed={schema}");
     println!("cargo:rerun-if-changed=data/resources");
 }

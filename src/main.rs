@@ -159,8 +159,8 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
 
-    // GTK must not see our own options.
-    app.with_args(Vec::new())
+    // GTK must not see our own options: only the program name.
+    app.with_args(vec!["warbler".to_owned()])
         .run::<ui::app::App>(ui::app::AppInit {
             session,
             settings,

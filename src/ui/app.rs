@@ -163,8 +163,6 @@ impl Component for App {
                 #[name = "stack"]
                 gtk::Stack {
                     set_transition_type: gtk::StackTransitionType::Crossfade,
-                    #[watch]
-                    set_visible_child_name: model.page.name(),
 
                     add_named[Some("loading")] = &gtk::WindowHandle {
                         gtk::Box {
@@ -202,6 +200,9 @@ impl Component for App {
                             },
                         },
                     },
+
+                    #[watch]
+                    set_visible_child_name: model.page.name(),
                 },
             },
         }
@@ -409,10 +410,13 @@ fn bridge_events(sender: &ComponentSender<App>, mut events: EventReceiver) {
     });
 }
 
+/// An application action without parameter: name, message, accelerators.
+type SimpleAction = (&'static str, fn() -> AppMsg, &'static [&'static str]);
+
 /// Application actions and their keyboard shortcuts.
 fn install_actions(sender: &ComponentSender<App>) {
     let app = relm4::main_application();
-    let simple: [(&str, fn() -> AppMsg, &[&str]); 7] = [
+    let simple: [SimpleAction; 7] = [
         ("quit", || AppMsg::Quit, &["<Control>q"]),
         ("search", || AppMsg::FocusSearch, &["<Control>f"]),
         ("add-contact", || AppMsg::ShowAddContact, &["<Control>n"]),

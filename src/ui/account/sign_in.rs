@@ -101,7 +101,7 @@ impl Component for SignIn {
                         set_spacing: 18,
 
                         gtk::Image {
-                            set_icon_name: Some(config::APP_ID),
+                            set_icon_name: Some(&app_icon()),
                             set_pixel_size: 96,
                             add_css_class: "icon-dropshadow",
                         },
@@ -257,6 +257,18 @@ impl Component for SignIn {
             SignInInput::Submit => self.submit(&sender),
             SignInInput::Event(event) => self.handle_event(event, &sender),
         }
+    }
+}
+
+/// The application icon, or a bundled symbolic one when the icon is not
+/// installed (uninstalled development runs).
+fn app_icon() -> String {
+    let installed = gtk::gdk::Display::default()
+        .is_some_and(|display| gtk::IconTheme::for_display(&display).has_icon(config::APP_ID));
+    if installed {
+        config::APP_ID.to_owned()
+    } else {
+        "warbler-chats-symbolic".to_owned()
     }
 }
 

@@ -116,8 +116,6 @@ impl Component for ChatView {
 
             gtk::Stack {
                 set_vexpand: true,
-                #[watch]
-                set_visible_child_name: if model.key.is_some() { "chat" } else { "empty" },
 
                 add_named[Some("empty")] = &adw::StatusPage {
                     set_icon_name: Some("warbler-chats-symbolic"),
@@ -146,6 +144,9 @@ impl Component for ChatView {
                     gtk::Separator {},
                     append: model.composer.widget(),
                 },
+
+                #[watch]
+                set_visible_child_name: if model.key.is_some() { "chat" } else { "empty" },
             },
         }
     }

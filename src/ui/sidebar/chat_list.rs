@@ -207,8 +207,6 @@ impl SimpleComponent for ChatList {
 
     view! {
         gtk::Stack {
-            #[watch]
-            set_visible_child_name: if model.list.is_empty() { "empty" } else { "list" },
 
             add_named[Some("list")] = &gtk::ScrolledWindow {
                 set_hscrollbar_policy: gtk::PolicyType::Never,
@@ -228,6 +226,9 @@ impl SimpleComponent for ChatList {
                 set_description: Some(&gettext("Pick a contact to start a conversation.")),
                 add_css_class: "compact",
             },
+
+            #[watch]
+            set_visible_child_name: if model.list.is_empty() { "empty" } else { "list" },
         }
     }
 

@@ -278,8 +278,6 @@ impl SimpleComponent for Roster {
 
             gtk::Stack {
                 set_vexpand: true,
-                #[watch]
-                set_visible_child_name: if model.list.is_empty() { "empty" } else { "list" },
 
                 add_named[Some("list")] = &gtk::ScrolledWindow {
                     set_hscrollbar_policy: gtk::PolicyType::Never,
@@ -309,6 +307,9 @@ impl SimpleComponent for Roster {
                         },
                     },
                 },
+
+                #[watch]
+                set_visible_child_name: if model.list.is_empty() { "empty" } else { "list" },
             },
         }
     }

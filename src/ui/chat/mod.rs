@@ -373,6 +373,7 @@ impl ChatView {
                         items.push(item);
                     }
                     self.list.extend_from_iter(items);
+                    self.scroll_to_end();
                 }
             }
             Event::MessageAdded { message } if self.is_open(&message.account, &message.peer) => {
@@ -389,8 +390,12 @@ impl ChatView {
                     .checked_sub(1)
                     .and_then(|p| self.message_at(p as u32));
                 self.ids.push(message.id);
+                let outgoing = message.direction == warbler::model::Direction::Outgoing;
                 let item = self.item(message, previous.as_ref());
                 self.list.append(item);
+                if outgoing || self.stick_to_bottom.get() {
+                    self.scroll_to_end();
+                }
             }
             Event::MessageStateChanged {
                 account,
@@ -415,8 +420,31 @@ impl ChatView {
             Event::ContactUpdated { account, contact } if self.is_open(&account, &contact.jid) => {
                 self.name = contact.display_name();
             }
+            Event::RosterReplaced { account, contacts } => {
+                if let Some(contact) = contacts.iter().find(|c| self.is_open(&account, &c.jid)) {
+                    self.name = contact.display_name();
+                }
+            }
             _ => {}
         }
+    }
+
+    /// Scroll to the newest message, now and once the rows are laid out.
+    fn scroll_to_end(&self) {
+        let Some(last) = self.list.len().checked_sub(1) else {
+            return;
+        };
+        self.stick_to_bottom.set(true);
+        let view = self.list.view.clone();
+        let scroll = move || {
+            if let Err(error) =
+                view.activate_action("list.scroll-to-item", Some(&last.to_variant()))
+            {
+                tracing::debug!("Could not scroll the messages: {error}");
+            }
+        };
+        scroll();
+        glib::idle_add_local_once(scroll);
     }
 
     /// Replace the row at `pos`, keeping its day separator.

@@ -197,6 +197,8 @@ pub enum ChatListInput {
 pub struct ChatList {
     list: TypedListView<ChatItem, gtk::SingleSelection>,
     names: HashMap<ChatKey, String>,
+    /// The open chat, highlighted whenever the list changes.
+    selected: Option<ChatKey>,
 }
 
 #[relm4::component(pub)]
@@ -239,6 +241,7 @@ impl SimpleComponent for ChatList {
         let model = ChatList {
             list,
             names: HashMap::new(),
+            selected: None,
         };
         let view = &model.list.view;
         let widgets = view_output!();
@@ -246,6 +249,13 @@ impl SimpleComponent for ChatList {
     }
 
     fn update(&mut self, msg: ChatListInput, sender: ComponentSender<Self>) {
+        self.handle(msg, &sender);
+        self.select(self.selected.as_ref());
+    }
+}
+
+impl ChatList {
+    fn handle(&mut self, msg: ChatListInput, sender: &ComponentSender<Self>) {
         match msg {
             ChatListInput::Replace(chats) => {
                 self.list.clear();
@@ -279,17 +289,17 @@ impl SimpleComponent for ChatList {
                     self.list.remove(pos);
                 }
             }
-            ChatListInput::Select(key) => self.select(key.as_ref()),
+            ChatListInput::Select(key) => self.selected = key,
             ChatListInput::Activated(position) => {
                 if let Some(item) = self.list.get_visible(position) {
-                    let _ = sender.output(item.borrow().key());
+                    let key = item.borrow().key();
+                    self.selected = Some(key.clone());
+                    let _ = sender.output(key);
                 }
             }
         }
     }
-}
 
-impl ChatList {
     fn item(&self, summary: ChatSummary) -> ChatItem {
         let key = (summary.account.clone(), summary.peer.clone());
         let name = self

@@ -315,7 +315,10 @@ impl SimpleComponent for Roster {
     }
 
     fn init(_: (), root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
-        let mut list = TypedListView::with_sorting();
+        let mut list: TypedListView<ContactItem, gtk::SingleSelection> =
+            TypedListView::with_sorting();
+        list.selection_model.set_autoselect(false);
+        list.selection_model.set_can_unselect(true);
         let query = Rc::new(RefCell::new(String::new()));
         let filter_query = query.clone();
         list.add_filter(move |item: &ContactItem| {

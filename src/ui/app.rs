@@ -312,9 +312,9 @@ impl Component for App {
                     self.toast(gettext("Add an account first."));
                 } else {
                     let dialog = add_contact::AddContactDialog::builder()
-                        .transient_for(root)
                         .launch(accounts)
                         .forward(sender.input_sender(), AppMsg::Command);
+                    dialog.widget().set_transient_for(Some(root));
                     dialog.widget().present();
                     self.keep(dialog);
                 }
@@ -328,17 +328,17 @@ impl Component for App {
             }
             AppMsg::ReviewCertificate { account, info } => {
                 let dialog = certificate::CertificateDialog::builder()
-                    .transient_for(root)
                     .launch((account, info))
                     .forward(sender.input_sender(), AppMsg::Command);
+                dialog.widget().set_transient_for(Some(root));
                 dialog.widget().present();
                 self.keep(dialog);
             }
             AppMsg::AskPassword { account } => {
                 let dialog = password::PasswordDialog::builder()
-                    .transient_for(root)
                     .launch(account)
                     .forward(sender.input_sender(), AppMsg::Command);
+                dialog.widget().set_transient_for(Some(root));
                 dialog.widget().present();
                 self.keep(dialog);
             }
@@ -480,12 +480,12 @@ impl App {
 
     fn show_accounts(&mut self, root: &adw::ApplicationWindow, sender: &ComponentSender<Self>) {
         let dialog = AccountsDialog::builder()
-            .transient_for(root)
             .launch(self.accounts.clone())
             .forward(sender.input_sender(), |out| match out {
                 AccountsOutput::Command(command) => AppMsg::Command(command),
                 AccountsOutput::AddAccount => AppMsg::ShowAddAccount,
             });
+        dialog.widget().set_transient_for(Some(root));
         dialog.widget().present();
         self.accounts_dialog = Some(dialog);
     }

@@ -190,7 +190,15 @@ def main():
     dark = screenshot("04-sign-in-dark.png")
     if brightness(dark, 100, 600) > 0.3:
         fail("the dark style is not dark")
-    stop(proc)
+
+    # 5. Ctrl+Q signs out and quits.
+    Atspi.generate_mouse_event(480, 300, "abs")
+    press(0x71, CONTROL)
+    try:
+        proc.wait(timeout=8)
+    except subprocess.TimeoutExpired:
+        stop(proc)
+        fail("Ctrl+Q did not quit")
     print("ok")
 
 

@@ -1,0 +1,4 @@
+//! Account pages and dialogs: signing in and managing accounts.
+
+pub mod accounts;
+pub mod sign_in;

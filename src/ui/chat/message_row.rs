@@ -1,0 +1,233 @@
+//! One message in the chat view: a day separator when the day changes, and
+//! a bubble with the body (plain text with clickable links), the time and,
+//! for outgoing messages, the delivery state.
+
+use gettextrs::gettext;
+use relm4::gtk::{self, glib, prelude::*};
+use relm4::typed_view::list::RelmListItem;
+use warbler::model::{ChatMessage, DeliveryState, Direction, Timestamp};
+
+use super::linkify::linkify;
+use crate::i18n::gettext_f;
+use crate::ui::set_accessible_label;
+
+/// The local date and time of a timestamp.
+fn local(ts: Timestamp) -> Option<glib::DateTime> {
+    glib::DateTime::from_unix_local(ts.0.div_euclid(1000)).ok()
+}
+
+/// A calendar day (year, day of year) in local time.
+pub fn local_day(ts: Timestamp) -> Option<(i32, i32)> {
+    local(ts).map(|dt| (dt.year(), dt.day_of_year()))
+}
+
+/// "HH:MM" in local time.
+pub fn format_time(ts: Timestamp) -> String {
+    local(ts)
+        .and_then(|dt| dt.format("%H:%M").ok())
+        .map(|s| s.to_string())
+        .unwrap_or_default()
+}
+
+/// How many days lie between the day of `ts` and today (0 = today).
+fn days_ago(ts: Timestamp) -> Option<i64> {
+    let then = local(ts)?;
+    let now = glib::DateTime::now_local().ok()?;
+    let then =
+        glib::DateTime::from_local(then.year(), then.month(), then.day_of_month(), 0, 0, 0.0)
+            .ok()?;
+    let today =
+        glib::DateTime::from_local(now.year(), now.month(), now.day_of_month(), 0, 0, 0.0).ok()?;
+    Some(today.difference(&then).as_days())
+}
+
+/// The day separator text: "Today", "Yesterday", a weekday within the
+/// last week, else the date.
+pub fn day_label(ts: Timestamp) -> String {
+    let Some(dt) = local(ts) else {
+        return String::new();
+    };
+    let format = match days_ago(ts) {
+        Some(0) => return gettext("Today"),
+        Some(1) => return gettext("Yesterday"),
+        // Translators: strftime format of a day separator within the last week, e.g. "Monday".
+        Some(2..=6) => gettext("%A"),
+        // Translators: strftime format of a day separator in this year, e.g. "Monday, 3 March".
+        _ if glib::DateTime::now_local().is_ok_and(|now| now.year() == dt.year()) => {
+            gettext("%A, %e %B")
+        }
+        // Translators: strftime format of a day separator in an older year.
+        _ => gettext("%e %B %Y"),
+    };
+    dt.format(&format)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The time shown in the chat list: the time today, else "Yesterday" or
+/// a short date.
+pub fn format_list_time(ts: Timestamp) -> String {
+    match days_ago(ts) {
+        Some(0) => format_time(ts),
+        Some(1) => gettext("Yesterday"),
+        _ => local(ts)
+            // Translators: strftime format of an older chat's date in the chat list.
+            .and_then(|dt| dt.format(&gettext("%e %b")).ok())
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// The icon and the accessible description of a delivery state.
+pub fn delivery_icon(state: DeliveryState) -> Option<(&'static str, String)> {
+    match state {
+        DeliveryState::Pending => Some(("document-open-recent-symbolic", gettext("Sending"))),
+        DeliveryState::Sent => Some(("object-select-symbolic", gettext("Sent"))),
+        DeliveryState::Delivered => Some(("warbler-delivered-symbolic", gettext("Delivered"))),
+        DeliveryState::Failed => Some(("dialog-warning-symbolic", gettext("Not sent"))),
+        DeliveryState::Received => None,
+    }
+}
+
+/// One message row.
+#[derive(Debug, Clone)]
+pub struct MessageItem {
+    /// The message.
+    pub message: ChatMessage,
+    /// The day separator above it, if the day changed.
+    pub day: Option<String>,
+    /// The peer's name, for screen readers.
+    pub peer_name: String,
+}
+
+/// The widgets of one row.
+pub struct MessageWidgets {
+    day: gtk::Label,
+    bubble: gtk::Box,
+    body: gtk::Label,
+    time: gtk::Label,
+    state: gtk::Image,
+}
+
+impl RelmListItem for MessageItem {
+    type Root = gtk::Box;
+    type Widgets = MessageWidgets;
+
+    fn setup(_item: &gtk::ListItem) -> (gtk::Box, MessageWidgets) {
+        relm4::view! {
+            root = gtk::Box {
+                set_orientation: gtk::Orientation::Vertical,
+
+                #[name = "day"]
+                gtk::Label {
+                    add_css_class: "day-separator",
+                },
+                #[name = "bubble"]
+                gtk::Box {
+                    set_orientation: gtk::Orientation::Vertical,
+                    add_css_class: "bubble",
+                    set_margin_top: 2,
+                    set_margin_bottom: 2,
+
+                    #[name = "body"]
+                    gtk::Label {
+                        set_xalign: 0.0,
+                        set_wrap: true,
+                        set_wrap_mode: gtk::pango::WrapMode::WordChar,
+                        set_selectable: true,
+                        set_max_width_chars: 60,
+                        set_use_markup: true,
+                    },
+                    gtk::Box {
+                        set_halign: gtk::Align::End,
+                        set_spacing: 4,
+                        #[name = "time"]
+                        gtk::Label {
+                            add_css_class: "timestamp",
+                        },
+                        #[name = "state"]
+                        gtk::Image {
+                            set_pixel_size: 12,
+                        },
+                    },
+                },
+            }
+        }
+        // xmpp: links open inside Warbler; other links use the default handler.
+        body.connect_activate_link(|label, uri| {
+            if uri
+                .get(..5)
+                .is_some_and(|s| s.eq_ignore_ascii_case("xmpp:"))
+            {
+                let _ = label.activate_action("app.open-uri", Some(&uri.to_variant()));
+                glib::Propagation::Stop
+            } else {
+                glib::Propagation::Proceed
+            }
+        });
+        let widgets = MessageWidgets {
+            day,
+            bubble,
+            body,
+            time,
+            state,
+        };
+        (root, widgets)
+    }
+
+    fn bind(&mut self, widgets: &mut MessageWidgets, root: &mut gtk::Box) {
+        let message = &self.message;
+        widgets.day.set_visible(self.day.is_some());
+        widgets
+            .day
+            .set_label(self.day.as_deref().unwrap_or_default());
+        // The body is plain text; linkify escapes it and adds only links.
+        widgets.body.set_markup(&linkify(&message.body));
+        let time = format_time(message.timestamp);
+        widgets.time.set_label(&time);
+        let outgoing = message.direction == Direction::Outgoing;
+        widgets.bubble.set_halign(if outgoing {
+            gtk::Align::End
+        } else {
+            gtk::Align::Start
+        });
+        widgets.bubble.remove_css_class("incoming");
+        widgets.bubble.remove_css_class("outgoing");
+        widgets
+            .bubble
+            .add_css_class(if outgoing { "outgoing" } else { "incoming" });
+        let state = delivery_icon(message.state).filter(|_| outgoing);
+        widgets.state.set_visible(state.is_some());
+        let state_text = match &state {
+            Some((icon, text)) => {
+                widgets.state.set_icon_name(Some(icon));
+                widgets.state.set_tooltip_text(Some(text));
+                set_accessible_label(&widgets.state, text);
+                text.clone()
+            }
+            None => String::new(),
+        };
+        let summary = if outgoing {
+            // Translators: a sent message read by screen readers: time, text, delivery state.
+            gettext_f(
+                "You at {time}: {body}. {state}",
+                &[
+                    ("time", &time),
+                    ("body", &message.body),
+                    ("state", &state_text),
+                ],
+            )
+        } else {
+            // Translators: a received message read by screen readers.
+            gettext_f(
+                "{name} at {time}: {body}",
+                &[
+                    ("name", &self.peer_name),
+                    ("time", &time),
+                    ("body", &message.body),
+                ],
+            )
+        };
+        set_accessible_label(root, &summary);
+    }
+}

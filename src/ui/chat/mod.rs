@@ -1,0 +1,491 @@
+//! The chat view: header with the peer's name and typing state, the
+//! virtualized message history (older pages load when scrolled to the
+//! top) and the composer.
+
+mod composer;
+mod linkify;
+pub mod message_row;
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::adw;
+use relm4::gtk::{self, gio, glib};
+use relm4::prelude::*;
+
+use crate::ui::AccessibleName;
+use relm4::typed_view::list::TypedListView;
+use warbler::model::{ChatMessage, ChatState, MessageId};
+use warbler::session::{Command, Event};
+
+use super::{ChatKey, set_accessible_label};
+use composer::{Composer, ComposerInput, ComposerOutput};
+use message_row::{MessageItem, day_label, local_day};
+
+/// Messages of the chat view.
+#[derive(Debug)]
+pub enum ChatInput {
+    /// An event from the core (history, messages, states, names).
+    Event(Event),
+    /// Show a chat.
+    Show {
+        /// The chat.
+        key: ChatKey,
+        /// The peer's name.
+        name: String,
+        /// Text for the composer.
+        draft: Option<String>,
+    },
+    /// The layout folded or unfolded.
+    SetFolded(bool),
+    /// The composer wants to send.
+    Send(String),
+    /// The composer's chat state changed.
+    OwnChatState(ChatState),
+    /// The list was scrolled to the top.
+    LoadOlder,
+    /// Back to the sidebar (narrow layout).
+    Back,
+}
+
+/// What the chat view asks of the main page.
+#[derive(Debug)]
+pub enum ChatOutput {
+    /// Send a command to the core.
+    Command(Command),
+    /// Go back to the sidebar.
+    Back,
+}
+
+/// The chat view.
+pub struct ChatView {
+    key: Option<ChatKey>,
+    name: String,
+    list: TypedListView<MessageItem, gtk::NoSelection>,
+    /// Ids of the shown messages, in list order.
+    ids: Vec<MessageId>,
+    complete: bool,
+    loading_older: bool,
+    peer_state: Option<ChatState>,
+    composing: bool,
+    folded: bool,
+    composer: Controller<Composer>,
+    /// Keep the view at the bottom when content grows.
+    stick_to_bottom: Rc<Cell<bool>>,
+    /// While older messages are prepended: distance from the bottom to keep.
+    anchor: Rc<Cell<Option<f64>>>,
+    scrolled: gtk::ScrolledWindow,
+}
+
+#[relm4::component(pub)]
+impl Component for ChatView {
+    type Init = gio::Settings;
+    type Input = ChatInput;
+    type Output = ChatOutput;
+    type CommandOutput = ();
+
+    view! {
+        gtk::Box {
+            set_orientation: gtk::Orientation::Vertical,
+            set_hexpand: true,
+
+            adw::HeaderBar {
+                #[watch]
+                set_show_start_title_buttons: model.folded,
+
+                pack_start = &gtk::Button {
+                    set_icon_name: "go-previous-symbolic",
+                    set_tooltip_text: Some(&gettext("Back")),
+                    set_accessible_name: &gettext("Back"),
+                    #[watch]
+                    set_visible: model.folded,
+                    connect_clicked => ChatInput::Back,
+                },
+
+                #[wrap(Some)]
+                set_title_widget = &adw::WindowTitle {
+                    #[watch]
+                    set_title: &model.name,
+                    #[watch]
+                    set_subtitle: &model.subtitle(),
+                },
+            },
+
+            gtk::Stack {
+                set_vexpand: true,
+
+                add_named[Some("empty")] = &adw::StatusPage {
+                    set_icon_name: Some("warbler-chats-symbolic"),
+                    set_title: &gettext("No Chat Selected"),
+                    set_description: Some(&gettext("Pick a chat or a contact from the list.")),
+                },
+                add_named[Some("chat")] = &gtk::Box {
+                    set_orientation: gtk::Orientation::Vertical,
+
+                    #[local_ref]
+                    scrolled -> gtk::ScrolledWindow {
+                        set_vexpand: true,
+                        set_hscrollbar_policy: gtk::PolicyType::Never,
+                        connect_edge_reached[sender] => move |_, edge| {
+                            if edge == gtk::PositionType::Top {
+                                sender.input(ChatInput::LoadOlder);
+                            }
+                        },
+
+                        #[local_ref]
+                        view -> gtk::ListView {
+                            add_css_class: "message-list",
+                            set_accessible_name: &gettext("Messages"),
+                        },
+                    },
+                    gtk::Separator {},
+                    append: model.composer.widget(),
+                },
+
+                #[watch]
+                set_visible_child_name: if model.key.is_some() { "chat" } else { "empty" },
+            },
+        }
+    }
+
+    fn init(
+        settings: gio::Settings,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let composer = Composer::builder()
+            .launch(settings)
+            .forward(sender.input_sender(), |out| match out {
+                ComposerOutput::Send(body) => ChatInput::Send(body),
+                ComposerOutput::ChatState(state) => ChatInput::OwnChatState(state),
+            });
+
+        let scrolled = gtk::ScrolledWindow::new();
+        let stick_to_bottom = Rc::new(Cell::new(true));
+        let anchor = Rc::new(Cell::new(None::<f64>));
+        let adjustment = scrolled.vadjustment();
+        let stick = stick_to_bottom.clone();
+        adjustment.connect_value_changed(move |adj| {
+            stick.set(adj.value() + adj.page_size() >= adj.upper() - 48.0);
+        });
+        let stick = stick_to_bottom.clone();
+        let keep = anchor.clone();
+        adjustment.connect_changed(move |adj| {
+            if let Some(from_bottom) = keep.get() {
+                adj.set_value(adj.upper() - from_bottom);
+            } else if stick.get() {
+                adj.set_value(adj.upper() - adj.page_size());
+            }
+        });
+
+        // Escape goes back to the list on narrow windows.
+        let shortcuts = gtk::ShortcutController::new();
+        let back = sender.clone();
+        shortcuts.add_shortcut(gtk::Shortcut::new(
+            gtk::ShortcutTrigger::parse_string("Escape"),
+            Some(gtk::CallbackAction::new(move |_, _| {
+                back.input(ChatInput::Back);
+                glib::Propagation::Stop
+            })),
+        ));
+        root.add_controller(shortcuts);
+
+        let model = ChatView {
+            key: None,
+            name: String::new(),
+            list: TypedListView::new(),
+            ids: Vec::new(),
+            complete: false,
+            loading_older: false,
+            peer_state: None,
+            composing: false,
+            folded: false,
+            composer,
+            stick_to_bottom,
+            anchor,
+            scrolled,
+        };
+        let scrolled = &model.scrolled;
+        let view = &model.list.view;
+        let widgets = view_output!();
+        ComponentParts { model, widgets }
+    }
+
+    fn update(&mut self, msg: ChatInput, sender: ComponentSender<Self>, _root: &Self::Root) {
+        match msg {
+            ChatInput::Show { key, name, draft } => {
+                if self.key.as_ref() != Some(&key) {
+                    self.leave(&sender);
+                    self.list.clear();
+                    self.ids.clear();
+                    self.complete = false;
+                    self.loading_older = false;
+                    self.peer_state = None;
+                    self.stick_to_bottom.set(true);
+                    self.command(
+                        &sender,
+                        Command::OpenChat {
+                            account: key.0.clone(),
+                            peer: key.1.clone(),
+                        },
+                    );
+                    self.composer.emit(ComposerInput::SetText(String::new()));
+                    self.key = Some(key);
+                }
+                self.name = name;
+                if let Some(draft) = draft {
+                    self.composer.emit(ComposerInput::SetText(draft));
+                }
+                self.composer.emit(ComposerInput::Focus);
+            }
+            ChatInput::SetFolded(folded) => self.folded = folded,
+            ChatInput::Back => {
+                if self.folded {
+                    let _ = sender.output(ChatOutput::Back);
+                }
+            }
+            ChatInput::Send(body) => {
+                if let Some((account, peer)) = self.key.clone() {
+                    self.composing = false;
+                    self.stick_to_bottom.set(true);
+                    self.command(
+                        &sender,
+                        Command::SendMessage {
+                            account,
+                            peer,
+                            body,
+                        },
+                    );
+                }
+            }
+            ChatInput::OwnChatState(state) => {
+                self.composing = state == ChatState::Composing;
+                if let Some((account, peer)) = self.key.clone() {
+                    self.command(
+                        &sender,
+                        Command::SetChatState {
+                            account,
+                            peer,
+                            state,
+                        },
+                    );
+                }
+            }
+            ChatInput::LoadOlder => {
+                if let (Some((account, peer)), Some(&before)) = (self.key.clone(), self.ids.first())
+                    && !self.complete
+                    && !self.loading_older
+                {
+                    self.loading_older = true;
+                    self.command(
+                        &sender,
+                        Command::LoadOlder {
+                            account,
+                            peer,
+                            before,
+                        },
+                    );
+                }
+            }
+            ChatInput::Event(event) => self.handle_event(event),
+        }
+    }
+}
+
+impl ChatView {
+    fn command(&self, sender: &ComponentSender<Self>, command: Command) {
+        let _ = sender.output(ChatOutput::Command(command));
+    }
+
+    fn subtitle(&self) -> String {
+        match (&self.key, self.peer_state) {
+            (Some(_), Some(ChatState::Composing)) => gettext("typing…"),
+            (Some((_, peer)), _) => peer.to_string(),
+            (None, _) => String::new(),
+        }
+    }
+
+    fn is_open(&self, account: &warbler::model::BareJid, peer: &warbler::model::BareJid) -> bool {
+        self.key
+            .as_ref()
+            .is_some_and(|(a, p)| a == account && p == peer)
+    }
+
+    /// Tell the peer of the chat we leave that we stopped typing.
+    fn leave(&mut self, sender: &ComponentSender<Self>) {
+        if self.composing
+            && let Some((account, peer)) = self.key.clone()
+        {
+            self.command(
+                sender,
+                Command::SetChatState {
+                    account,
+                    peer,
+                    state: ChatState::Paused,
+                },
+            );
+        }
+        self.composing = false;
+    }
+
+    fn item(&self, message: ChatMessage, previous: Option<&ChatMessage>) -> MessageItem {
+        let new_day =
+            previous.is_none_or(|prev| local_day(prev.timestamp) != local_day(message.timestamp));
+        MessageItem {
+            day: new_day.then(|| day_label(message.timestamp)),
+            peer_name: self.name.clone(),
+            message,
+        }
+    }
+
+    fn message_at(&self, position: u32) -> Option<ChatMessage> {
+        self.list
+            .get(position)
+            .map(|item| item.borrow().message.clone())
+    }
+
+    fn handle_event(&mut self, event: Event) {
+        match event {
+            Event::ChatHistory {
+                account,
+                peer,
+                messages,
+                older,
+                complete,
+            } if self.is_open(&account, &peer) => {
+                self.complete = complete;
+                if older {
+                    self.loading_older = false;
+                    self.prepend(messages);
+                } else {
+                    self.list.clear();
+                    self.ids.clear();
+                    self.stick_to_bottom.set(true);
+                    let mut previous: Option<ChatMessage> = None;
+                    let mut items = Vec::with_capacity(messages.len());
+                    for message in messages {
+                        self.ids.push(message.id);
+                        let item = self.item(message.clone(), previous.as_ref());
+                        previous = Some(message);
+                        items.push(item);
+                    }
+                    self.list.extend_from_iter(items);
+                    self.scroll_to_end();
+                }
+            }
+            Event::MessageAdded { message } if self.is_open(&message.account, &message.peer) => {
+                if let Some(pos) = self.ids.iter().position(|id| *id == message.id) {
+                    self.replace(pos as u32, message);
+                    return;
+                }
+                if message.direction == warbler::model::Direction::Incoming {
+                    self.peer_state = None;
+                }
+                let previous = self
+                    .ids
+                    .len()
+                    .checked_sub(1)
+                    .and_then(|p| self.message_at(p as u32));
+                self.ids.push(message.id);
+                let outgoing = message.direction == warbler::model::Direction::Outgoing;
+                let item = self.item(message, previous.as_ref());
+                self.list.append(item);
+                if outgoing || self.stick_to_bottom.get() {
+                    self.scroll_to_end();
+                }
+            }
+            Event::MessageStateChanged {
+                account,
+                peer,
+                id,
+                state,
+            } if self.is_open(&account, &peer) => {
+                if let Some(pos) = self.ids.iter().position(|i| *i == id)
+                    && let Some(mut message) = self.message_at(pos as u32)
+                {
+                    message.state = state;
+                    self.replace(pos as u32, message);
+                }
+            }
+            Event::ChatStateChanged {
+                account,
+                peer,
+                state,
+            } if self.is_open(&account, &peer) => {
+                self.peer_state = Some(state);
+            }
+            Event::ContactUpdated { account, contact } if self.is_open(&account, &contact.jid) => {
+                self.name = contact.display_name();
+            }
+            Event::RosterReplaced { account, contacts } => {
+                if let Some(contact) = contacts.iter().find(|c| self.is_open(&account, &c.jid)) {
+                    self.name = contact.display_name();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Scroll to the newest message, now and once the rows are laid out.
+    fn scroll_to_end(&self) {
+        let Some(last) = self.list.len().checked_sub(1) else {
+            return;
+        };
+        self.stick_to_bottom.set(true);
+        let view = self.list.view.clone();
+        let scroll = move || {
+            if let Err(error) =
+                view.activate_action("list.scroll-to-item", Some(&last.to_variant()))
+            {
+                tracing::debug!("Could not scroll the messages: {error}");
+            }
+        };
+        scroll();
+        glib::idle_add_local_once(scroll);
+    }
+
+    /// Replace the row at `pos`, keeping its day separator.
+    fn replace(&mut self, pos: u32, message: ChatMessage) {
+        if let Some(item) = self.list.get(pos) {
+            let mut updated = item.borrow().clone();
+            updated.message = message;
+            self.list.remove(pos);
+            self.list.insert(pos, updated);
+        }
+    }
+
+    /// Insert an older page above the shown messages, keeping the scroll
+    /// position.
+    fn prepend(&mut self, messages: Vec<ChatMessage>) {
+        if messages.is_empty() {
+            return;
+        }
+        let adjustment = self.scrolled.vadjustment();
+        self.anchor
+            .set(Some(adjustment.upper() - adjustment.value()));
+        let count = messages.len() as u32;
+        let old_first = self.message_at(0);
+        let mut previous: Option<ChatMessage> = None;
+        let mut ids = Vec::with_capacity(messages.len());
+        for (index, message) in messages.into_iter().enumerate() {
+            ids.push(message.id);
+            let item = self.item(message.clone(), previous.as_ref());
+            previous = Some(message);
+            self.list.insert(index as u32, item);
+        }
+        ids.append(&mut self.ids);
+        self.ids = ids;
+        // The former first message may no longer start a new day.
+        if let Some(first) = old_first {
+            let item = self.item(first, previous.as_ref());
+            self.list.remove(count);
+            self.list.insert(count, item);
+        }
+        let anchor = self.anchor.clone();
+        glib::timeout_add_local_once(Duration::from_millis(400), move || anchor.set(None));
+        set_accessible_label(&self.list.view, &gettext("Messages"));
+    }
+}

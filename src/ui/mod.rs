@@ -1,0 +1,115 @@
+//! The user interface: a tree of Relm4 components that talks to the core
+//! only through [`warbler::session::Command`] and [`warbler::session::Event`].
+
+mod account;
+pub mod app;
+mod chat;
+mod dialogs;
+mod errors;
+mod notifications;
+mod sidebar;
+mod window;
+
+use gettextrs::gettext;
+use relm4::gtk::{self, gdk, prelude::*};
+use warbler::model::{BareJid, PresenceShow};
+
+use crate::config;
+
+/// Identifies a one-to-one chat: (account, peer).
+pub type ChatKey = (BareJid, BareJid);
+
+/// Load the application style sheet and icons from the bundled resources.
+pub fn load_css() {
+    let provider = gtk::CssProvider::new();
+    provider.load_from_resource(&format!("{}/style.css", config::RESOURCE_PATH));
+    if let Some(display) = gdk::Display::default() {
+        gtk::IconTheme::for_display(&display)
+            .add_resource_path(&format!("{}/icons", config::RESOURCE_PATH));
+        gtk::style_context_add_provider_for_display(
+            &display,
+            &provider,
+            gtk::STYLE_PROVIDER_PRIORITY_APPLICATION,
+        );
+    }
+}
+
+/// The translated name of a presence value.
+pub fn presence_label(show: PresenceShow) -> String {
+    match show {
+        PresenceShow::Available => gettext("Available"),
+        PresenceShow::Away => gettext("Away"),
+        PresenceShow::ExtendedAway => gettext("Extended away"),
+        PresenceShow::DoNotDisturb => gettext("Do not disturb"),
+        PresenceShow::Offline => gettext("Offline"),
+    }
+}
+
+/// The style class of a presence dot (see `style.css`).
+pub fn presence_css(show: PresenceShow) -> &'static str {
+    match show {
+        PresenceShow::Available => "presence-available",
+        PresenceShow::Away => "presence-away",
+        PresenceShow::ExtendedAway => "presence-xa",
+        PresenceShow::DoNotDisturb => "presence-dnd",
+        PresenceShow::Offline => "presence-offline",
+    }
+}
+
+/// Every presence style class, to remove before adding the current one.
+pub const PRESENCE_CLASSES: [&str; 5] = [
+    "presence-available",
+    "presence-away",
+    "presence-xa",
+    "presence-dnd",
+    "presence-offline",
+];
+
+/// The widget name of the hidden labels that name widgets for assistive
+/// technologies.
+const A11Y_LABEL: &str = "warbler-a11y-label";
+
+/// Accessible names for widgets without visible text (icon-only buttons,
+/// list rows, text views).
+///
+/// GTK 4.8's bindings cannot set the accessible label property directly,
+/// so the name comes from an unparented label registered as the widget's
+/// mnemonic label (which GTK exposes as its "labelled by" relation).
+pub trait AccessibleName {
+    /// Set (or update) the name assistive technologies announce.
+    fn set_accessible_name(&self, name: &str);
+}
+
+impl<W: IsA<gtk::Widget>> AccessibleName for W {
+    fn set_accessible_name(&self, name: &str) {
+        let existing = self
+            .list_mnemonic_labels()
+            .into_iter()
+            .filter_map(|widget| widget.downcast::<gtk::Label>().ok())
+            .find(|label| label.widget_name() == A11Y_LABEL);
+        match existing {
+            Some(label) => label.set_label(name),
+            None => {
+                let label = gtk::Label::builder().label(name).name(A11Y_LABEL).build();
+                self.add_mnemonic_label(&label);
+                // The widget does not own its mnemonic labels: keep this
+                // one alive for as long as the widget lives.
+                self.connect_destroy(move |_| {
+                    let _ = &label;
+                });
+            }
+        }
+    }
+}
+
+/// Give a widget an accessible name (see [`AccessibleName`]).
+pub fn set_accessible_label(widget: &impl IsA<gtk::Widget>, name: &str) {
+    widget.set_accessible_name(name);
+}
+
+/// The name to show for a peer without a roster entry.
+pub fn fallback_name(jid: &BareJid) -> String {
+    jid.node()
+        .map(|node| node.to_string())
+        .unwrap_or_else(|| jid.to_string())
+}

@@ -1,0 +1,330 @@
+//! The chat list: one row per conversation, newest first, with a preview
+//! of the last message and an unread badge.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::adw;
+use relm4::gtk;
+use relm4::prelude::*;
+
+use crate::ui::AccessibleName;
+use relm4::typed_view::list::{RelmListItem, TypedListView};
+use warbler::model::{BareJid, ChatSummary};
+
+use crate::i18n::{gettext_f, ngettext_f};
+use crate::ui::chat::message_row::format_list_time;
+use crate::ui::{ChatKey, fallback_name, set_accessible_label};
+
+/// One row of the chat list.
+#[derive(Debug, Clone)]
+pub struct ChatItem {
+    summary: ChatSummary,
+    name: String,
+}
+
+impl ChatItem {
+    fn key(&self) -> ChatKey {
+        (self.summary.account.clone(), self.summary.peer.clone())
+    }
+}
+
+impl PartialEq for ChatItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for ChatItem {}
+impl PartialOrd for ChatItem {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ChatItem {
+    /// Newest first, then by name.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .summary
+            .last_timestamp
+            .cmp(&self.summary.last_timestamp)
+            .then_with(|| self.name.cmp(&other.name))
+            .then_with(|| self.key().cmp(&other.key()))
+    }
+}
+
+/// The widgets of one row.
+pub struct ChatWidgets {
+    avatar: adw::Avatar,
+    name: gtk::Label,
+    time: gtk::Label,
+    preview: gtk::Label,
+    badge: gtk::Label,
+}
+
+impl RelmListItem for ChatItem {
+    type Root = gtk::Box;
+    type Widgets = ChatWidgets;
+
+    fn setup(_item: &gtk::ListItem) -> (gtk::Box, ChatWidgets) {
+        relm4::view! {
+            root = gtk::Box {
+                set_spacing: 12,
+                set_margin_all: 6,
+
+                #[name = "avatar"]
+                adw::Avatar {
+                    set_size: 40,
+                    set_show_initials: true,
+                },
+                gtk::Box {
+                    set_orientation: gtk::Orientation::Vertical,
+                    set_valign: gtk::Align::Center,
+                    set_hexpand: true,
+                    set_spacing: 2,
+
+                    gtk::Box {
+                        set_spacing: 6,
+                        #[name = "name"]
+                        gtk::Label {
+                            set_xalign: 0.0,
+                            set_hexpand: true,
+                            set_use_markup: false,
+                            set_ellipsize: gtk::pango::EllipsizeMode::End,
+                            add_css_class: "heading",
+                        },
+                        #[name = "time"]
+                        gtk::Label {
+                            add_css_class: "dim-label",
+                            add_css_class: "caption",
+                        },
+                    },
+                    gtk::Box {
+                        set_spacing: 6,
+                        #[name = "preview"]
+                        gtk::Label {
+                            set_xalign: 0.0,
+                            set_hexpand: true,
+                            set_use_markup: false,
+                            set_single_line_mode: true,
+                            set_ellipsize: gtk::pango::EllipsizeMode::End,
+                            add_css_class: "dim-label",
+                        },
+                        #[name = "badge"]
+                        gtk::Label {
+                            add_css_class: "unread-badge",
+                            set_valign: gtk::Align::Center,
+                        },
+                    },
+                },
+            }
+        }
+        let widgets = ChatWidgets {
+            avatar,
+            name,
+            time,
+            preview,
+            badge,
+        };
+        (root, widgets)
+    }
+
+    fn bind(&mut self, widgets: &mut ChatWidgets, root: &mut gtk::Box) {
+        widgets.avatar.set_text(Some(&self.name));
+        widgets.name.set_label(&self.name);
+        let preview = self
+            .summary
+            .last_body
+            .as_deref()
+            .map(|body| body.lines().next().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        widgets.preview.set_label(&preview);
+        widgets.time.set_label(
+            &self
+                .summary
+                .last_timestamp
+                .map(format_list_time)
+                .unwrap_or_default(),
+        );
+        let unread = self.summary.unread;
+        widgets.badge.set_visible(unread > 0);
+        widgets.badge.set_label(&unread.to_string());
+        let unread_text = ngettext_f(
+            "{count} unread message",
+            "{count} unread messages",
+            unread,
+            &[("count", &unread.to_string())],
+        );
+        let summary = if unread > 0 {
+            // Translators: chat list row for screen readers: name, unread count, last message.
+            gettext_f(
+                "{name}, {unread}: {preview}",
+                &[
+                    ("name", &self.name),
+                    ("unread", &unread_text),
+                    ("preview", &preview),
+                ],
+            )
+        } else {
+            gettext_f(
+                "{name}: {preview}",
+                &[("name", &self.name), ("preview", &preview)],
+            )
+        };
+        set_accessible_label(root, &summary);
+    }
+}
+
+/// Messages of the chat list.
+#[derive(Debug)]
+pub enum ChatListInput {
+    /// Replace every chat.
+    Replace(Vec<ChatSummary>),
+    /// Add or change one chat.
+    Update(ChatSummary),
+    /// Names of contacts changed.
+    Names(Vec<(ChatKey, String)>),
+    /// Drop an account's chats.
+    RemoveAccount(BareJid),
+    /// Highlight a chat.
+    Select(Option<ChatKey>),
+    /// A row was activated.
+    Activated(u32),
+}
+
+/// The chat list component. Its output asks to open a chat.
+pub struct ChatList {
+    list: TypedListView<ChatItem, gtk::SingleSelection>,
+    names: HashMap<ChatKey, String>,
+    /// The open chat, highlighted whenever the list changes.
+    selected: Option<ChatKey>,
+}
+
+#[relm4::component(pub)]
+impl SimpleComponent for ChatList {
+    type Init = ();
+    type Input = ChatListInput;
+    type Output = ChatKey;
+
+    view! {
+        gtk::Stack {
+
+            add_named[Some("list")] = &gtk::ScrolledWindow {
+                set_hscrollbar_policy: gtk::PolicyType::Never,
+                #[local_ref]
+                view -> gtk::ListView {
+                    add_css_class: "navigation-sidebar",
+                    set_single_click_activate: true,
+                    set_accessible_name: &gettext("Chats"),
+                    connect_activate[sender] => move |_, position| {
+                        sender.input(ChatListInput::Activated(position));
+                    },
+                },
+            },
+            add_named[Some("empty")] = &adw::StatusPage {
+                set_icon_name: Some("warbler-chats-symbolic"),
+                set_title: &gettext("No Chats"),
+                set_description: Some(&gettext("Pick a contact to start a conversation.")),
+                add_css_class: "compact",
+            },
+
+            #[watch]
+            set_visible_child_name: if model.list.is_empty() { "empty" } else { "list" },
+        }
+    }
+
+    fn init(_: (), root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let list: TypedListView<ChatItem, gtk::SingleSelection> = TypedListView::with_sorting();
+        list.selection_model.set_autoselect(false);
+        list.selection_model.set_can_unselect(true);
+        let model = ChatList {
+            list,
+            names: HashMap::new(),
+            selected: None,
+        };
+        let view = &model.list.view;
+        let widgets = view_output!();
+        ComponentParts { model, widgets }
+    }
+
+    fn update(&mut self, msg: ChatListInput, sender: ComponentSender<Self>) {
+        self.handle(msg, &sender);
+        self.select(self.selected.as_ref());
+    }
+}
+
+impl ChatList {
+    fn handle(&mut self, msg: ChatListInput, sender: &ComponentSender<Self>) {
+        match msg {
+            ChatListInput::Replace(chats) => {
+                self.list.clear();
+                let items: Vec<ChatItem> = chats.into_iter().map(|c| self.item(c)).collect();
+                self.list.extend_from_iter(items);
+            }
+            ChatListInput::Update(chat) => {
+                let key = (chat.account.clone(), chat.peer.clone());
+                self.remove(&key);
+                let item = self.item(chat);
+                self.list.append(item);
+            }
+            ChatListInput::Names(names) => {
+                for (key, name) in names {
+                    if self.names.get(&key) == Some(&name) {
+                        continue;
+                    }
+                    self.names.insert(key.clone(), name.clone());
+                    if let Some(pos) = self.list.find(|item| item.key() == key)
+                        && let Some(item) = self.list.get(pos)
+                    {
+                        let mut updated = item.borrow().clone();
+                        updated.name = name;
+                        self.list.remove(pos);
+                        self.list.append(updated);
+                    }
+                }
+            }
+            ChatListInput::RemoveAccount(account) => {
+                while let Some(pos) = self.list.find(|item| item.summary.account == account) {
+                    self.list.remove(pos);
+                }
+            }
+            ChatListInput::Select(key) => self.selected = key,
+            ChatListInput::Activated(position) => {
+                if let Some(item) = self.list.get_visible(position) {
+                    let key = item.borrow().key();
+                    self.selected = Some(key.clone());
+                    let _ = sender.output(key);
+                }
+            }
+        }
+    }
+
+    fn item(&self, summary: ChatSummary) -> ChatItem {
+        let key = (summary.account.clone(), summary.peer.clone());
+        let name = self
+            .names
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| fallback_name(&summary.peer));
+        ChatItem { summary, name }
+    }
+
+    fn remove(&mut self, key: &ChatKey) {
+        if let Some(pos) = self.list.find(|item| &item.key() == key) {
+            self.list.remove(pos);
+        }
+    }
+
+    fn select(&self, key: Option<&ChatKey>) {
+        let selection = &self.list.selection_model;
+        let position = key.and_then(|key| {
+            (0..selection.n_items()).find(|&pos| {
+                self.list
+                    .get_visible(pos)
+                    .is_some_and(|item| &item.borrow().key() == key)
+            })
+        });
+        selection.set_selected(position.unwrap_or(gtk::INVALID_LIST_POSITION));
+    }
+}

@@ -11,6 +11,8 @@ pub mod model;
 pub mod session;
 pub mod uri;
 
+#[doc(hidden)]
+pub mod bench_support;
 pub(crate) mod store;
 pub(crate) mod xmpp;
 

@@ -130,6 +130,14 @@ pub enum Command {
         /// New state.
         state: ChatState,
     },
+    /// Full-text search in an account's stored messages (emits
+    /// `Event::SearchResults`).
+    SearchMessages {
+        /// The account.
+        account: BareJid,
+        /// Words to find; the last one may be a prefix.
+        query: String,
+    },
     /// Send a raw stanza typed in the XML console (power users, debugging).
     SendRawXml {
         /// The account.

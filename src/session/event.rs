@@ -114,6 +114,15 @@ pub enum Event {
         /// New state.
         state: ChatState,
     },
+    /// Messages matching a `SearchMessages` query, newest first.
+    SearchResults {
+        /// The account searched.
+        account: BareJid,
+        /// The query as given.
+        query: String,
+        /// Matching messages.
+        messages: Vec<ChatMessage>,
+    },
     /// A command failed; the UI explains it.
     CommandFailed {
         /// The account concerned, if any.

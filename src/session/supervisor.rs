@@ -385,6 +385,16 @@ impl Supervisor {
                     actor.send(AccountCommand::SetChatState { peer, state });
                 }
             }
+            Command::SearchMessages { account, query } => {
+                match self.store.search(account.clone(), query.clone(), 100).await {
+                    Ok(messages) => self.emit(Event::SearchResults {
+                        account,
+                        query,
+                        messages,
+                    }),
+                    Err(error) => self.fail(Some(account), storage(error)),
+                }
+            }
             Command::SendRawXml { account, xml } => {
                 self.forward(&account, AccountCommand::SendRaw { xml });
             }
@@ -400,7 +410,7 @@ impl Supervisor {
     ) {
         if jid.node().is_none() {
             self.fail(
-                None,
+                Some(jid.clone()),
                 CoreError::InvalidAddress {
                     input: jid.to_string(),
                 },

@@ -9,7 +9,6 @@
 
 // The session actor is the store's only user; until it calls the store, a
 // library build sees this whole API as unused.
-#![cfg_attr(not(test), allow(dead_code, unused_imports))]
 
 mod accounts;
 mod chats;
@@ -66,6 +65,7 @@ impl StoreHandle {
 
     /// Opens a private database that lives in memory only (for tests and
     /// for running without a writable data folder).
+    #[cfg(test)]
     pub fn open_in_memory() -> Result<Self, StoreError> {
         let conn = Connection::open_in_memory()?;
         Self::start(conn)

@@ -59,10 +59,9 @@ pub(crate) async fn candidates(domain: &str) -> Result<Vec<Candidate>, ConnectEr
         let starttls = srv(&resolver, &starttls_name, TlsMode::StartTls);
         tokio::join!(direct, starttls)
     };
-    let (direct, starttls) = match tokio::time::timeout(DNS_TIMEOUT, lookups).await {
-        Ok(result) => result,
-        Err(_) => (Vec::new(), Vec::new()),
-    };
+    let (direct, starttls) = tokio::time::timeout(DNS_TIMEOUT, lookups)
+        .await
+        .unwrap_or_default();
     Ok(order(direct, starttls, fallback))
 }
 

@@ -224,7 +224,7 @@ async fn starttls(
             match stream
                 .next()
                 .await
-                .map(|v| v.map(|v| v.into_read_error()).flatten())
+                .map(|v| v.and_then(|v| v.into_read_error()))
             {
                 Some(Ok(XmppStreamElement::Starttls(starttls::Nonza::Proceed(_)))) => {
                     return Ok(());

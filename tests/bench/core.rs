@@ -1,0 +1,153 @@
+//! Core benchmarks against a real Prosody on 127.0.0.1 (run with
+//! `cargo bench --bench core`, inside a session with a Secret Service):
+//!
+//! - flood: 5,000 incoming messages sent by a separate process; reports
+//!   how long after the last arrival every message was stored, the
+//!   receiver's CPU seconds and its memory growth;
+//! - history: opening a chat that has 100,000 stored messages.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::core::{Client, address, befriend, jid, start_core};
+use support::prosody::TestServer;
+use warbler::session::{Command, Event};
+
+const FLOOD: usize = 5_000;
+const HISTORY: u32 = 100_000;
+
+/// User + system CPU seconds of this process (Linux USER_HZ is 100).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Resident memory of this process in MiB.
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// Sender mode: `core --flood-sender PORT CA_FILE DATA_DIR`.
+async fn flood_sender(port: u16, ca: String, data_dir: String) {
+    let (handle, mut events) = warbler::session::start(warbler::session::SessionConfig {
+        data_dir: data_dir.clone().into(),
+        extra_trust_anchors: vec![ca.into()],
+    })
+    .expect("core");
+    // The account was added by the parent; wait until online.
+    loop {
+        if let Some(Event::ConnectionChanged { state: warbler::model::ConnectionState::Online, .. }) = events.recv().await {
+            break;
+        }
+    }
+    let _ = port;
+    for i in 0..FLOOD {
+        handle.send(Command::SendRawXml {
+            account: jid("mallory@localhost"),
+            xml: format!(
+                "<message xmlns='jabber:client' to='alice@localhost' type='chat' id='f{i}'>\
+                 <body>flood message {i} with some ordinary length text in it</body>\
+                 <origin-id xmlns='urn:xmpp:sid:0' id='f{i}'/></message>"
+            ),
+        });
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    handle.send(Command::Shutdown);
+    while let Some(event) = events.recv().await {
+        if matches!(event, Event::ShutdownComplete) {
+            break;
+        }
+    }
+}
+
+async fn flood(server: &TestServer, root: &std::path::Path) {
+    let mut alice = Client::sign_in(server, root, "alice", "pw-a").await;
+    let mut mallory = Client::sign_in(server, root, "mallory", "pw-m").await;
+    befriend(&mut alice, &mut mallory).await;
+    let sender_dir = mallory.data_dir.clone();
+    mallory.shutdown().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let (cpu0, rss0) = (cpu_seconds(), rss_mib());
+    let exe = std::env::current_exe().expect("bench exe");
+    let mut child = std::process::Command::new(exe)
+        .arg("--flood-sender")
+        .arg(server.c2s_port.to_string())
+        .arg(server.ca())
+        .arg(&sender_dir)
+        .spawn()
+        .expect("sender process");
+    let started = Instant::now();
+    let mut received = 0;
+    let mut last = started;
+    while received < FLOOD {
+        let event = alice.wait(|e| matches!(e, Event::MessageAdded { .. })).await;
+        if let Event::MessageAdded { .. } = event {
+            received += 1;
+            last = Instant::now();
+        }
+    }
+    let (cpu1, rss1) = (cpu_seconds(), rss_mib());
+    let _ = child.wait();
+    println!(
+        "flood: {FLOOD} messages received and stored in {:.2} s ({:.0}/s); receiver CPU {:.2} s; RSS {:.1} -> {:.1} MiB (+{:.1} MiB)",
+        (last - started).as_secs_f64(),
+        FLOOD as f64 / (last - started).as_secs_f64(),
+        cpu1 - cpu0,
+        rss0,
+        rss1,
+        rss1 - rss0
+    );
+    alice.shutdown().await;
+}
+
+async fn history(server: &TestServer, root: &std::path::Path) {
+    let dir = root.join("history");
+    let (account, peer) = (jid("alice@localhost"), jid("bob@localhost"));
+    let filled = Instant::now();
+    warbler::bench_support::populate_chat(&dir, &account, &peer, HISTORY).await;
+    println!("history: stored {HISTORY} messages in {:.2} s", filled.elapsed().as_secs_f64());
+    let (handle, events) = start_core(server, &dir);
+    let mut client = Client { handle, events, jid: account.clone(), data_dir: dir };
+    client.wait(|e| matches!(e, Event::ChatsLoaded { .. })).await;
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        client.send(Command::OpenChat { account: account.clone(), peer: peer.clone() });
+        client.wait(|e| matches!(e, Event::ChatHistory { .. })).await;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "history: open a chat of {HISTORY} messages: median {:.2} ms, max {:.2} ms (20 runs, newest 50 loaded)",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+    client.shutdown().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--flood-sender") {
+        let port = args[2].parse().expect("port");
+        flood_sender(port, args[3].clone(), args[4].clone()).await;
+        return;
+    }
+    let _ = address;
+    let server = TestServer::start(&[("alice", "pw-a"), ("mallory", "pw-m")]);
+    let root = tempfile::tempdir().expect("temp");
+    history(&server, root.path()).await;
+    flood(&server, root.path()).await;
+}

@@ -5,6 +5,10 @@
 //! parallel and never touch a system-wide Prosody. The server is stopped when
 //! the value is dropped; it is also started with a parent-death signal so a
 //! test process that dies abruptly does not leave it behind.
+//!
+//! The log is at info level; set `WARBLER_TEST_PROSODY_DEBUG=1` for debug
+//! logging and `WARBLER_TEST_KEEP_SERVER=1` to keep a server's directory
+//! (config, data, log) after the test.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -124,8 +128,10 @@ impl TestServerBuilder {
 #[derive(Debug)]
 pub struct TestServer {
     dir: tempfile::TempDir,
-    c2s_port: u16,
-    direct_tls_port: u16,
+    /// The StartTLS client port (also [`TestServer::c2s_port`]).
+    pub c2s_port: u16,
+    /// The direct-TLS client port (also [`TestServer::direct_tls_port`]).
+    pub direct_tls_port: u16,
     child: Option<Child>,
     options: TestServerBuilder,
 }
@@ -171,6 +177,11 @@ impl TestServer {
     /// `SSL_CERT_FILE` at it, or add it to a rustls root store.
     pub fn ca_pem_path(&self) -> PathBuf {
         self.dir.path().join("ca.pem")
+    }
+
+    /// Same as [`TestServer::ca_pem_path`].
+    pub fn ca(&self) -> PathBuf {
+        self.ca_pem_path()
     }
 
     /// The server's temporary directory (config, data, log).
@@ -290,7 +301,7 @@ impl TestServer {
 pidfile = {pidfile}
 data_path = {data}
 certificates = {certs}
-log = {{ debug = {log} }}
+log = {{ {level} = {log} }}
 interfaces = {{ "127.0.0.1" }}
 local_interfaces = {{ "127.0.0.1" }}
 c2s_interfaces = {{ "127.0.0.1" }}
@@ -301,6 +312,7 @@ c2s_direct_tls_ssl = {ssl}
 modules_disabled = {{ "s2s" }}
 s2s_ports = {{ }}
 c2s_require_encryption = true
+c2s_stanza_size_limit = 4 * 1024 * 1024
 allow_registration = false
 authentication = "internal_hashed"
 password_hash = "SHA-256"
@@ -320,6 +332,11 @@ VirtualHost "{DOMAIN}"
             data = q(self.data_path()),
             certs = q(dir.join("certs")),
             log = q(self.log_path()),
+            level = if std::env::var_os("WARBLER_TEST_PROSODY_DEBUG").is_some() {
+                "debug"
+            } else {
+                "info"
+            },
             c2s = self.c2s_port,
             tls = self.direct_tls_port,
             hibernation = self.options.smacks_hibernation_secs,

@@ -86,7 +86,7 @@ fn run_demo() -> Result<(), String> {
         )
         .await;
         carol
-            .send_message("alice@localhost", "Hello from Carol 👋 Lunch tomorrow?")
+            .send_message("alice@localhost", "Hello from Carol! Lunch tomorrow?")
             .await;
     });
     let bots = [

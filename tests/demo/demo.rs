@@ -98,6 +98,13 @@ fn run_demo() -> Result<(), String> {
     for bot in bots {
         bot.abort();
     }
+    if std::env::var_os("WARBLER_DEMO_DATA_DIR").is_none() {
+        // The profile goes with the temporary directory; take the password
+        // out of the keyring too.
+        if let Err(error) = runtime.block_on(forget_account(&server, &data_dir)) {
+            eprintln!("demo: could not remove the demo account: {error}");
+        }
+    }
     drop(server);
     result
 }
@@ -206,6 +213,45 @@ async fn answer_messages(mut client: RawClient, name: &'static str) {
             _ => {}
         }
     }
+}
+
+/// Remove alice's account (password, roster and history) through the
+/// library, so the demo leaves nothing in the user's keyring.
+async fn forget_account(server: &TestServer, data_dir: &Path) -> Result<(), String> {
+    let jid: BareJid = server
+        .jid("alice")
+        .parse()
+        .map_err(|e| format!("Bad JID: {e}"))?;
+    let (handle, mut events) = session::start(SessionConfig {
+        data_dir: data_dir.to_owned(),
+        extra_trust_anchors: vec![server.ca_pem_path()],
+    })
+    .map_err(|e| format!("Could not start Warbler's core: {e}"))?;
+    handle.send(CoreCommand::RemoveAccount {
+        account: jid.clone(),
+    });
+    let removed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(event) = events.recv().await {
+            match event {
+                Event::AccountRemoved { account } if account == jid => return Ok(()),
+                Event::CommandFailed { error, .. } => return Err(error.to_string()),
+                _ => {}
+            }
+        }
+        Err("the core stopped".to_owned())
+    })
+    .await
+    .unwrap_or_else(|_| Err("no answer within 10 s".into()));
+    handle.send(CoreCommand::Shutdown);
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(event) = events.recv().await {
+            if matches!(event, Event::ShutdownComplete) {
+                break;
+            }
+        }
+    })
+    .await;
+    removed
 }
 
 /// Add alice's account through the library, as the account dialog does,

@@ -1,6 +1,18 @@
-//! Test support: a throwaway Prosody on 127.0.0.1 with its own CA, and
-//! helpers to drive Warbler's core through its public API.
-#![allow(dead_code)]
+//! Shared helpers for integration tests that run against a real Prosody on
+//! 127.0.0.1: a throw-away server ([`TestServer`]), its test certificate
+//! authority ([`certs`]), a minimal hand-written XMPP client ([`RawClient`])
+//! for sending exactly the XML a test wants, and helpers that drive Warbler's
+//! core through its public API ([`core`]).
+//!
+//! Include it from a test file with `mod support;`. Not every test uses every
+//! helper, hence the `dead_code` and `unused_imports` allowances.
+#![allow(dead_code, unused_imports)]
 
+pub mod certs;
 pub mod core;
 pub mod prosody;
+pub mod raw_client;
+pub mod xml;
+
+pub use prosody::TestServer;
+pub use raw_client::{RawClient, Transport};

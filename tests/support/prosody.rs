@@ -1,196 +1,595 @@
-//! A real Prosody for tests: throwaway config, data and certificates in a
-//! temp dir, bound to 127.0.0.1 only, stopped by PID on drop.
+//! A throw-away Prosody server on 127.0.0.1 for integration tests.
+//!
+//! Every [`TestServer`] has its own temporary directory (configuration,
+//! certificates, data, log, pidfile) and its own ports, so tests run in
+//! parallel and never touch a system-wide Prosody. The server is stopped when
+//! the value is dropped; it is also started with a parent-death signal so a
+//! test process that dies abruptly does not leave it behind.
+//!
+//! The log is at info level; set `WARBLER_TEST_PROSODY_DEBUG=1` for debug
+//! logging and `WARBLER_TEST_KEEP_SERVER=1` to keep a server's directory
+//! (config, data, log) after the test.
 
-use std::net::TcpListener;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// A running Prosody.
+use super::certs::test_certificates;
+
+/// The virtual host every test account lives on.
+pub const DOMAIN: &str = "localhost";
+/// The multi-user chat component.
+pub const MUC_DOMAIN: &str = "conference.localhost";
+
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Options for a [`TestServer`]; see [`TestServer::builder`].
+#[derive(Debug, Clone)]
+pub struct TestServerBuilder {
+    accounts: Vec<(String, String)>,
+    names: BTreeMap<String, String>,
+    contacts: Vec<(String, String)>,
+    muc: bool,
+    smacks_hibernation_secs: u32,
+}
+
+impl Default for TestServerBuilder {
+    fn default() -> Self {
+        Self {
+            accounts: Vec::new(),
+            names: BTreeMap::new(),
+            contacts: Vec::new(),
+            muc: true,
+            smacks_hibernation_secs: 30,
+        }
+    }
+}
+
+impl TestServerBuilder {
+    /// Register an account (`user` is the local part, e.g. `"alice"`).
+    pub fn account(mut self, user: &str, password: &str) -> Self {
+        self.accounts.push((user.to_owned(), password.to_owned()));
+        self
+    }
+
+    /// Register several accounts.
+    pub fn accounts(mut self, accounts: &[(&str, &str)]) -> Self {
+        for (user, password) in accounts {
+            self = self.account(user, password);
+        }
+        self
+    }
+
+    /// The name others see for `user` in their rosters (otherwise none).
+    pub fn name(mut self, user: &str, name: &str) -> Self {
+        self.names.insert(user.to_owned(), name.to_owned());
+        self
+    }
+
+    /// Make `a` and `b` mutual contacts (subscription "both" on each side).
+    pub fn contacts(mut self, a: &str, b: &str) -> Self {
+        self.contacts.push((a.to_owned(), b.to_owned()));
+        self
+    }
+
+    /// Make every registered account a mutual contact of every other.
+    pub fn all_contacts(mut self) -> Self {
+        let users: Vec<String> = self.accounts.iter().map(|(u, _)| u.clone()).collect();
+        for (i, a) in users.iter().enumerate() {
+            for b in &users[i + 1..] {
+                self.contacts.push((a.clone(), b.clone()));
+            }
+        }
+        self
+    }
+
+    /// Whether to run the `conference.localhost` MUC component (default: yes,
+    /// with `muc_mam`).
+    pub fn muc(mut self, enabled: bool) -> Self {
+        self.muc = enabled;
+        self
+    }
+
+    /// How long the server keeps a broken XEP-0198 session (default 30 s).
+    pub fn smacks_hibernation_secs(mut self, secs: u32) -> Self {
+        self.smacks_hibernation_secs = secs;
+        self
+    }
+
+    /// Write the configuration, register the accounts, fill the rosters and
+    /// start Prosody. Panics (with the server log) if anything fails.
+    pub fn start(self) -> TestServer {
+        let dir = tempfile::Builder::new()
+            .prefix("warbler-prosody-")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("Could not create the server directory: {e}"));
+        let mut server = TestServer {
+            dir,
+            c2s_port: free_port(),
+            direct_tls_port: free_port(),
+            child: None,
+            options: self,
+        };
+        server.write_files();
+        server.register_accounts();
+        server.write_rosters();
+        server.spawn();
+        server
+    }
+}
+
+/// A running Prosody 0.12 on 127.0.0.1 with its own data, stopped on drop.
+#[derive(Debug)]
 pub struct TestServer {
     dir: tempfile::TempDir,
-    child: Option<Child>,
-    /// STARTTLS client port.
+    /// The StartTLS client port (also [`TestServer::c2s_port`]).
     pub c2s_port: u16,
-    /// Direct-TLS client port.
+    /// The direct-TLS client port (also [`TestServer::direct_tls_port`]).
     pub direct_tls_port: u16,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port on 127.0.0.1")
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd.output().expect("run a helper command");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A test CA and a leaf certificate for localhost (CA:FALSE, serverAuth),
-/// which rustls accepts, unlike Prosody's self-signed CA:TRUE certificate.
-fn make_certificates(dir: &Path) {
-    let ext = dir.join("leaf.ext");
-    std::fs::write(
-        &ext,
-        "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n\
-         subjectAltName=DNS:localhost,DNS:conference.localhost,DNS:upload.localhost\n",
-    )
-    .expect("write leaf.ext");
-    let p = |f: &str| dir.join(f);
-    run(Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "30",
-            "-subj",
-            "/CN=Warbler Test CA",
-            "-keyout",
-        ])
-        .arg(p("ca.key"))
-        .arg("-out")
-        .arg(p("ca.pem")));
-    run(Command::new("openssl")
-        .args([
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-        ])
-        .arg(p("localhost.key"))
-        .arg("-out")
-        .arg(p("leaf.csr")));
-    run(Command::new("openssl")
-        .args(["x509", "-req", "-days", "30", "-CAcreateserial", "-in"])
-        .arg(p("leaf.csr"))
-        .arg("-CA")
-        .arg(p("ca.pem"))
-        .arg("-CAkey")
-        .arg(p("ca.key"))
-        .arg("-out")
-        .arg(p("localhost.crt"))
-        .arg("-extfile")
-        .arg(&ext));
+    child: Option<Child>,
+    options: TestServerBuilder,
 }
 
 impl TestServer {
-    /// Start a server with these `(user, password)` accounts on `localhost`.
-    pub fn start(accounts: &[(&str, &str)]) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        make_certificates(dir.path());
-        std::fs::create_dir_all(dir.path().join("data")).expect("data dir");
-        let (c2s_port, direct_tls_port) = (free_port(), free_port());
-        let d = dir.path().display();
-        let config = format!(
-            r#"interfaces = {{ "127.0.0.1" }}
-c2s_ports = {{ {c2s_port} }}
-c2s_direct_tls_ports = {{ {direct_tls_port} }}
-s2s_ports = {{}}
-data_path = "{d}/data"
-pidfile = "{d}/prosody.pid"
-run_as_root = true
-authentication = "internal_hashed"
-c2s_require_encryption = true
-smacks_hibernation_time = 30
-c2s_stanza_size_limit = 4*1024*1024
-modules_enabled = {{ "roster"; "saslauth"; "tls"; "disco"; "ping"; "carbons"; "pep"; "blocklist"; "mam"; "smacks"; "offline"; "version"; "time" }}
-modules_disabled = {{ "s2s" }}
-log = {{ info = "{d}/prosody.log" }}
-certificates = "{d}"
-VirtualHost "localhost"
-  ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key" }}
-"#
-        );
-        std::fs::write(dir.path().join("prosody.cfg.lua"), config).expect("write config");
-        let mut server = TestServer {
-            dir,
-            child: None,
-            c2s_port,
-            direct_tls_port,
-        };
-        for (user, password) in accounts {
-            run(Command::new("prosodyctl")
-                .arg("--config")
-                .arg(server.config())
-                .args(["register", user, "localhost", password]));
-        }
-        server.launch();
-        server
+    /// Start a server with these `(user, password)` accounts and default
+    /// options (no roster contacts, MUC enabled).
+    pub fn start(accounts: &[(&str, &str)]) -> TestServer {
+        Self::builder().accounts(accounts).start()
     }
 
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("prosody.cfg.lua")
+    /// Options for a server: accounts, mutual contacts, names, MUC.
+    pub fn builder() -> TestServerBuilder {
+        TestServerBuilder::default()
     }
 
-    /// The CA that signed the server's certificate.
-    pub fn ca(&self) -> PathBuf {
+    /// The accounts' domain, `"localhost"`.
+    pub fn domain(&self) -> &'static str {
+        DOMAIN
+    }
+
+    /// The MUC service, `"conference.localhost"`.
+    pub fn muc_domain(&self) -> &'static str {
+        MUC_DOMAIN
+    }
+
+    /// `user@localhost`.
+    pub fn jid(&self, user: &str) -> String {
+        format!("{user}@{DOMAIN}")
+    }
+
+    /// The client port that starts in plain text and upgrades with StartTLS.
+    pub fn c2s_port(&self) -> u16 {
+        self.c2s_port
+    }
+
+    /// The client port that speaks TLS from the first byte (XEP-0368).
+    pub fn direct_tls_port(&self) -> u16 {
+        self.direct_tls_port
+    }
+
+    /// PEM file of the CA that signed the server's certificate. Point
+    /// `SSL_CERT_FILE` at it, or add it to a rustls root store.
+    pub fn ca_pem_path(&self) -> PathBuf {
         self.dir.path().join("ca.pem")
     }
 
-    fn launch(&mut self) {
-        let log = std::fs::File::create(self.dir.path().join("stdout.log")).expect("log file");
-        let child = Command::new("prosody")
-            .arg("--config")
-            .arg(self.config())
-            .arg("-F")
-            .stdout(Stdio::from(log.try_clone().expect("log")))
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("start prosody (Debian package prosody)");
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", self.c2s_port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "prosody did not start: {}",
-                self.log_tail()
-            );
-            std::thread::sleep(Duration::from_millis(50));
+    /// Same as [`TestServer::ca_pem_path`].
+    pub fn ca(&self) -> PathBuf {
+        self.ca_pem_path()
+    }
+
+    /// The server's temporary directory (config, data, log).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The server's log file.
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("prosody.log")
+    }
+
+    /// The last `lines` lines of the server log, for failure messages.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+        let all: Vec<&str> = log.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+
+    /// Register another account while the server runs.
+    pub fn register(&mut self, user: &str, password: &str) {
+        self.prosodyctl_register(user, password);
+        self.options
+            .accounts
+            .push((user.to_owned(), password.to_owned()));
+    }
+
+    /// Whether the Prosody process is still running.
+    pub fn is_running(&mut self) -> bool {
+        match &mut self.child {
+            Some(child) => matches!(child.try_wait(), Ok(None)),
+            None => false,
         }
     }
 
-    fn log_tail(&self) -> String {
-        let log = std::fs::read_to_string(self.dir.path().join("prosody.log")).unwrap_or_default();
-        log.lines().rev().take(20).collect::<Vec<_>>().join("\n")
+    /// Stop the server cleanly (SIGTERM, then SIGKILL after 5 s). Clients
+    /// see their streams closed. Data is kept for [`TestServer::start_again`].
+    pub fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
     }
 
-    /// Stop gracefully (SIGTERM, then SIGKILL after 5 s).
-    pub fn stop(&mut self) {
+    /// Kill the server without any goodbye (SIGKILL): clients see a dead TCP
+    /// connection rather than a closed stream.
+    pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
-            let _ = Command::new("kill").arg(child.id().to_string()).status();
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 
-    /// Stop and start again with the same ports and data.
+    /// Start a stopped or killed server again, with the same ports and data.
+    pub fn start_again(&mut self) {
+        if !self.is_running() {
+            self.spawn();
+        }
+    }
+
+    /// Stop and start again with the same ports and data ("the server
+    /// restarts mid-conversation").
     pub fn restart(&mut self) {
         self.stop();
-        self.launch();
+        self.spawn();
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.dir.path().join("prosody.cfg.lua")
+    }
+
+    fn data_path(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn write_files(&self) {
+        let dir = self.dir.path();
+        let certs = test_certificates();
+        let cert_dir = dir.join("certs");
+        std::fs::create_dir_all(&cert_dir).expect("create the certificate directory");
+        std::fs::create_dir_all(self.data_path()).expect("create the data directory");
+        std::fs::write(dir.join("ca.pem"), &certs.ca_pem).expect("write ca.pem");
+        std::fs::write(cert_dir.join("localhost.crt"), &certs.cert_pem).expect("write the cert");
+        std::fs::write(cert_dir.join("localhost.key"), &certs.key_pem).expect("write the key");
+        std::fs::write(self.config_path(), self.config()).expect("write prosody.cfg.lua");
+    }
+
+    fn config(&self) -> String {
+        let dir = self.dir.path();
+        let q = |p: PathBuf| lua_string(&p.to_string_lossy());
+        let cert = q(dir.join("certs/localhost.crt"));
+        let key = q(dir.join("certs/localhost.key"));
+        let ssl = format!("{{ certificate = {cert}; key = {key}; }}");
+        let mut c = String::new();
+        let _ = writeln!(
+            c,
+            "-- Written by Warbler's test harness; deleted after the test."
+        );
+        if running_as_root() {
+            let _ = writeln!(c, "run_as_root = true");
+        }
+        let _ = write!(
+            c,
+            r#"daemonize = false
+pidfile = {pidfile}
+data_path = {data}
+certificates = {certs}
+log = {{ {level} = {log} }}
+interfaces = {{ "127.0.0.1" }}
+local_interfaces = {{ "127.0.0.1" }}
+c2s_interfaces = {{ "127.0.0.1" }}
+c2s_ports = {{ {c2s} }}
+c2s_direct_tls_interfaces = {{ "127.0.0.1" }}
+c2s_direct_tls_ports = {{ {tls} }}
+c2s_direct_tls_ssl = {ssl}
+modules_disabled = {{ "s2s" }}
+s2s_ports = {{ }}
+c2s_require_encryption = true
+c2s_stanza_size_limit = 4 * 1024 * 1024
+allow_registration = false
+authentication = "internal_hashed"
+password_hash = "SHA-256"
+storage = "internal"
+smacks_hibernation_time = {hibernation}
+ssl = {ssl}
+modules_enabled = {{
+    "roster"; "saslauth"; "tls"; "disco"; "ping"; "time"; "version";
+    "carbons"; "pep"; "private"; "bookmarks"; "vcard4"; "vcard_legacy";
+    "blocklist"; "mam"; "smacks"; "csi_simple"; "offline";
+}}
+
+VirtualHost "{DOMAIN}"
+    ssl = {ssl}
+"#,
+            pidfile = q(dir.join("prosody.pid")),
+            data = q(self.data_path()),
+            certs = q(dir.join("certs")),
+            log = q(self.log_path()),
+            level = if std::env::var_os("WARBLER_TEST_PROSODY_DEBUG").is_some() {
+                "debug"
+            } else {
+                "info"
+            },
+            c2s = self.c2s_port,
+            tls = self.direct_tls_port,
+            hibernation = self.options.smacks_hibernation_secs,
+        );
+        if self.options.muc {
+            let _ = write!(
+                c,
+                r#"
+Component "{MUC_DOMAIN}" "muc"
+    modules_enabled = {{ "muc_mam" }}
+    ssl = {ssl}
+"#
+            );
+        }
+        c
+    }
+
+    fn register_accounts(&self) {
+        // prosodyctl is slow to start; run the registrations side by side.
+        let children: Vec<(String, Child)> = self
+            .options
+            .accounts
+            .iter()
+            .map(|(user, password)| (user.clone(), self.prosodyctl_spawn(user, password)))
+            .collect();
+        for (user, child) in children {
+            self.check_registration(&user, child);
+        }
+    }
+
+    fn prosodyctl_register(&self, user: &str, password: &str) {
+        let child = self.prosodyctl_spawn(user, password);
+        self.check_registration(user, child);
+    }
+
+    fn prosodyctl_spawn(&self, user: &str, password: &str) -> Child {
+        Command::new("prosodyctl")
+            .arg("--config")
+            .arg(self.config_path())
+            .args(["register", user, DOMAIN, password])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("Could not run prosodyctl (is prosody installed?): {e}"))
+    }
+
+    fn check_registration(&self, user: &str, child: Child) {
+        let output = child.wait_with_output().expect("wait for prosodyctl");
+        let account_file = self
+            .data_path()
+            .join(path_encode(DOMAIN))
+            .join("accounts")
+            .join(format!("{}.dat", path_encode(user)));
+        if !output.status.success() || !account_file.exists() {
+            panic!(
+                "Could not register {user}@{DOMAIN} with prosodyctl ({}):\n{}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+
+    /// Write Prosody's internal roster files (`data/<host>/roster/<user>.dat`,
+    /// a Lua table keyed by bare JID, with `[false]` holding the version).
+    fn write_rosters(&self) {
+        let mut rosters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut seen = HashSet::new();
+        for (a, b) in &self.options.contacts {
+            if a == b || !seen.insert((a.min(b), a.max(b))) {
+                continue;
+            }
+            rosters.entry(a).or_default().push(b);
+            rosters.entry(b).or_default().push(a);
+        }
+        if rosters.is_empty() {
+            return;
+        }
+        let dir = self.data_path().join(path_encode(DOMAIN)).join("roster");
+        std::fs::create_dir_all(&dir).expect("create the roster directory");
+        for (user, contacts) in rosters {
+            let mut lua = String::from("return {\n\t[false] = { version = 1; };\n");
+            for contact in contacts {
+                let jid = lua_string(&format!("{contact}@{DOMAIN}"));
+                let name = match self.options.names.get(contact) {
+                    Some(name) => format!(" name = {};", lua_string(name)),
+                    None => String::new(),
+                };
+                let _ = writeln!(
+                    lua,
+                    "\t[{jid}] = {{ subscription = \"both\"; groups = {{}};{name} }};"
+                );
+            }
+            lua.push_str("};\n");
+            std::fs::write(dir.join(format!("{}.dat", path_encode(user))), lua)
+                .expect("write a roster file");
+        }
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("prosody.out"))
+            .expect("open prosody.out");
+        let log2 = log.try_clone().expect("clone the log handle");
+        let mut command = if Path::new("/usr/bin/setpriv").exists() {
+            // Dies with the test process even if Drop never runs.
+            let mut c = Command::new("setpriv");
+            c.args(["--pdeathsig", "KILL", "--", "prosody"]);
+            c
+        } else {
+            Command::new("prosody")
+        };
+        command
+            .arg("--config")
+            .arg(self.config_path())
+            .arg("-F")
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log2);
+        self.child = Some(spawn_from_keeper_thread(command));
+        self.wait_until_ready();
+    }
+
+    fn wait_until_ready(&mut self) {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let ready = [self.c2s_port, self.direct_tls_port]
+                .iter()
+                .all(|port| TcpStream::connect(("127.0.0.1", *port)).is_ok());
+            if ready {
+                return;
+            }
+            if !self.is_running() || Instant::now() > deadline {
+                let out = std::fs::read_to_string(self.dir.path().join("prosody.out"))
+                    .unwrap_or_default();
+                let tail = self.log_tail(40);
+                self.kill();
+                panic!(
+                    "Prosody did not start listening on 127.0.0.1:{} within {:?}.\n\
+                     --- output ---\n{out}\n--- log tail ---\n{tail}",
+                    self.c2s_port, START_TIMEOUT
+                );
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
     }
 }
 
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.stop();
+        if std::env::var_os("WARBLER_TEST_KEEP_SERVER").is_some() {
+            eprintln!(
+                "Keeping the test server's files in {}",
+                self.dir.path().display()
+            );
+            let dir = std::mem::replace(
+                &mut self.dir,
+                tempfile::tempdir().expect("create a placeholder directory"),
+            );
+            let _ = dir.keep();
+        }
     }
+}
+
+/// Spawn on one long-lived thread: a parent-death signal fires when the
+/// *thread* that spawned the child exits, and test threads come and go.
+fn spawn_from_keeper_thread(command: Command) -> Child {
+    type Request = (Command, mpsc::Sender<std::io::Result<Child>>);
+    static KEEPER: OnceLock<Mutex<mpsc::Sender<Request>>> = OnceLock::new();
+    let keeper = KEEPER.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<Request>();
+        std::thread::Builder::new()
+            .name("prosody-keeper".into())
+            .spawn(move || {
+                for (mut command, reply) in rx {
+                    let _ = reply.send(command.spawn());
+                }
+            })
+            .expect("start the process keeper thread");
+        Mutex::new(tx)
+    });
+    let (reply_tx, reply_rx) = mpsc::channel();
+    let sent = keeper
+        .lock()
+        .map(|tx| tx.send((command, reply_tx)).is_ok())
+        .unwrap_or(false);
+    let spawned = if sent {
+        reply_rx.recv().expect("the keeper thread answers")
+    } else {
+        Err(std::io::Error::other("the keeper thread is gone"))
+    };
+    spawned.unwrap_or_else(|e| panic!("Could not start prosody (is it installed?): {e}"))
+}
+
+/// A port on 127.0.0.1 that was free a moment ago and that this process has
+/// not handed out before.
+fn free_port() -> u16 {
+    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    loop {
+        let port = TcpListener::bind(("127.0.0.1", 0))
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("Could not find a free port on 127.0.0.1: {e}"));
+        let mut used = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
+        if !used.contains(&port) {
+            used.push(port);
+            return port;
+        }
+    }
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|ids| ids.split_whitespace().nth(1).map(|euid| euid == "0"))
+        })
+        .unwrap_or(false)
+}
+
+/// Prosody's file-name encoding (util/datamanager.lua): every
+/// non-alphanumeric byte becomes `%xx`.
+fn path_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02x}")
+            }
+        })
+        .collect()
+}
+
+/// A Lua string literal.
+fn lua_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -18,10 +18,18 @@ pub async fn populate_chat(data_dir: &Path, account: &BareJid, peer: &BareJid, c
         store.insert_message(NewMessage {
             account: account.clone(),
             peer: peer.clone(),
-            direction: if incoming { Direction::Incoming } else { Direction::Outgoing },
+            direction: if incoming {
+                Direction::Incoming
+            } else {
+                Direction::Outgoing
+            },
             body: format!("message {i}: the quick brown fox jumps over the lazy dog"),
             timestamp: Timestamp(start + i64::from(i) * 60_000),
-            state: if incoming { DeliveryState::Received } else { DeliveryState::Delivered },
+            state: if incoming {
+                DeliveryState::Received
+            } else {
+                DeliveryState::Delivered
+            },
             stanza_id: None,
             origin_id: Some(format!("bench-{i}")),
             unread: false,

@@ -65,6 +65,11 @@ impl UserFacing for CoreError {
                 "“{address}” is not a valid address. Addresses look like name@example.org.",
                 &[("address", input)],
             ),
+            Self::InvalidXml { detail } => gettext_f(
+                // Translators: shown in the XML console when the text is not a stanza.
+                "This is not a valid XMPP stanza: {detail}",
+                &[("detail", detail)],
+            ),
             Self::Storage { detail } => gettext_f(
                 "Could not save data on this computer ({detail}). Check the free disk space.",
                 &[("detail", detail)],

@@ -7,6 +7,9 @@ use crate::session::ConnectError;
 /// Attribute naming the application in keyring items.
 const APP_ATTRIBUTE: (&str, &str) = ("application", "io.github.warbler_im.Warbler");
 
+/// How long to wait for the Secret Service to answer at all.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Handle to the user's keyring.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Credentials;
@@ -19,7 +22,14 @@ fn keyring_error(error: oo7::Error) -> ConnectError {
 
 impl Credentials {
     async fn keyring() -> Result<oo7::Keyring, ConnectError> {
-        let keyring = oo7::Keyring::new().await.map_err(keyring_error)?;
+        // Reaching the service must be quick; only an unlock prompt (below)
+        // may take as long as the user needs.
+        let keyring = tokio::time::timeout(CONNECT_TIMEOUT, oo7::Keyring::new())
+            .await
+            .map_err(|_| ConnectError::Keyring {
+                detail: "no Secret Service answered".to_owned(),
+            })?
+            .map_err(keyring_error)?;
         if keyring.is_locked().await.map_err(keyring_error)? {
             keyring.unlock().await.map_err(keyring_error)?;
         }

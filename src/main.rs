@@ -141,7 +141,11 @@ fn main() -> ExitCode {
         .unwrap_or_else(|| glib::user_data_dir().join("warbler"));
 
     // The core starts on its own runtime before any widget exists.
-    let session = warbler::session::start(SessionConfig { data_dir });
+    let session = warbler::session::start(SessionConfig {
+        data_dir,
+        // Only the system trust store (which honours SSL_CERT_FILE).
+        extra_trust_anchors: Vec::new(),
+    });
 
     glib::set_application_name("Warbler");
     let app = RelmApp::new(config::APP_ID);

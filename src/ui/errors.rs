@@ -78,6 +78,9 @@ impl UserFacing for CoreError {
                 &[("condition", condition)],
             ),
             Self::Offline => gettext("The account is offline. Try again once it is connected."),
+            // Only the XML console sends raw stanzas; its users read the
+            // parser's own message.
+            Self::InvalidXml { detail } => detail.clone(),
         }
     }
 }

@@ -189,6 +189,8 @@ fn signs_in_receives_and_answers_a_message() {
     let mut driver = driver_command(&python, "chat.py", home.path())
         .env("SSL_CERT_FILE", server.ca_pem_path())
         .env("WARBLER_UI_DATA_DIR", &profile)
+        .env("WARBLER_UI_ACCOUNT", server.jid("alice"))
+        .env("WARBLER_UI_PASSWORD", "pw-a")
         .env("WARBLER_UI_PORT", server.c2s_port().to_string())
         .env("WARBLER_UI_INCOMING", &incoming)
         .env("WARBLER_UI_REPLY", &reply)
@@ -206,7 +208,7 @@ fn signs_in_receives_and_answers_a_message() {
         match line.as_str() {
             "signed-in" => {
                 runtime.block_on(
-                    bob.send_message("alice@localhost", &format!("Hi Alice! {incoming}")),
+                    bob.send_message(&server.jid("alice"), &format!("Hi Alice! {incoming}")),
                 );
             }
             "replied" => {
@@ -214,7 +216,7 @@ fn signs_in_receives_and_answers_a_message() {
                 let id = answer.attr("id").expect("the answer has an id").to_owned();
                 let from = answer.attr("from").expect("the answer has a sender");
                 assert!(
-                    from.starts_with("alice@localhost/"),
+                    from.starts_with(&format!("{}/", server.jid("alice"))),
                     "the answer came from {from}"
                 );
                 assert!(

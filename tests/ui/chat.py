@@ -7,7 +7,8 @@ unlocked keyring), while the test plays Bob:
 
     chat.py WARBLER_BINARY SCREENSHOT_DIR
 
-Environment: WARBLER_UI_DATA_DIR (the profile directory), WARBLER_UI_PORT
+Environment: WARBLER_UI_DATA_DIR (the profile directory), WARBLER_UI_ACCOUNT
+and WARBLER_UI_PASSWORD (Alice's address and password), WARBLER_UI_PORT
 (the server's STARTTLS port on 127.0.0.1), WARBLER_UI_INCOMING (a token in
 Bob's message) and WARBLER_UI_REPLY (the token to answer with). Warbler
 trusts the test server through SSL_CERT_FILE, set by the test.
@@ -29,6 +30,8 @@ from driver import screenshot as _screenshot
 
 BINARY, SHOTS = sys.argv[1], sys.argv[2]
 DATA_DIR = os.environ["WARBLER_UI_DATA_DIR"]
+ACCOUNT = os.environ["WARBLER_UI_ACCOUNT"]
+PASSWORD = os.environ["WARBLER_UI_PASSWORD"]
 PORT = os.environ["WARBLER_UI_PORT"]
 INCOMING = os.environ["WARBLER_UI_INCOMING"]
 REPLY = os.environ["WARBLER_UI_REPLY"]
@@ -62,8 +65,8 @@ def main():
     if not (address and password):
         fail("sign-in page lacks Address / Password", app)
     Atspi.generate_mouse_event(480, 300, "abs")
-    type_into(address, "alice@localhost")
-    type_into(password, "pw-a")
+    type_into(address, ACCOUNT)
+    type_into(password, PASSWORD)
 
     advanced = wait_for(lambda: app, None, "Advanced", "the Advanced section")
     click(advanced)
@@ -71,12 +74,15 @@ def main():
     port = wait_for(lambda: app, "text", "Port", "the Port field", sized=True)
     type_into(server, "127.0.0.1")
     type_into(port, PORT)
-    for node, want in [(address, "alice@localhost"), (server, "127.0.0.1"), (port, PORT)]:
+    for node, want in [(address, ACCOUNT), (server, "127.0.0.1"), (port, PORT)]:
         if text_of(node) != want:
             fail(f"typed {want!r} but the field holds {text_of(node)!r}", app)
-    direct_tls = find(app, None, "Direct TLS")
+    # STARTTLS on the plain client port: the Direct TLS switch stays off.
+    direct_tls = find(app, "check box", "Direct TLS")
     if direct_tls is None:
         fail("no Direct TLS switch", app)
+    if direct_tls.get_state_set().contains(Atspi.StateType.CHECKED):
+        fail("Direct TLS is on", app)
     screenshot("10-sign-in-filled.png")
 
     click(find(app, "push button", "Sign In"))

@@ -122,6 +122,8 @@ fn driver_command(python: &Path, script: &str, home: &Path) -> Command {
         .args(XVFB_ARGS)
         .arg(root().join("tests/scripts/in-session.sh"))
         .arg(python)
+        // No __pycache__ next to the scripts.
+        .arg("-B")
         .arg("-W")
         .arg("ignore::DeprecationWarning")
         .arg(root().join("tests/ui").join(script))

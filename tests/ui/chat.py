@@ -23,7 +23,7 @@ import os
 import sys
 
 from driver import (  # next to this script, so on the module path
-    Atspi, click, fail, find, launch, stop, text_of, type_into, wait_for,
+    Atspi, click, fail, find, launch, scroll_into_view, stop, text_of, type_into, wait_for,
 )
 import driver
 from driver import screenshot as _screenshot
@@ -83,9 +83,11 @@ def main():
         fail("no Direct TLS switch", app)
     if direct_tls.get_state_set().contains(Atspi.StateType.CHECKED):
         fail("Direct TLS is on", app)
+    sign_in = find(app, "push button", "Sign In")
+    scroll_into_view(sign_in)
     screenshot("10-sign-in-filled.png")
 
-    click(find(app, "push button", "Sign In"))
+    click(sign_in)
     # The main window: the contact list (filled by the server) shows Bob,
     # online.
     wait_for(

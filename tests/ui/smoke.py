@@ -9,155 +9,27 @@ Widgets are found by their accessible names only, the way a screen reader
 sees them. Each step writes a screenshot and checks that it is not blank.
 """
 
-import os
 import subprocess
 import sys
-import time
 
-import gi
-
-gi.require_version("Atspi", "2.0")
-from gi.repository import Atspi  # noqa: E402
+from driver import (  # next to this script, so on the module path
+    CONTROL, SHIFT, Atspi, brightness, fail, find, launch, press, stop, text_of,
+    type_into, wait_for,
+)
+from driver import screenshot as _screenshot
 
 BINARY, SHOTS = sys.argv[1], sys.argv[2]
-TIMEOUT = 20.0
-
-
-def fail(message):
-    print(f"FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def launch(extra_env=None):
-    env = dict(os.environ)
-    env.update(extra_env or {})
-    proc = subprocess.Popen([BINARY], env=env)
-    deadline = time.time() + TIMEOUT
-    while time.time() < deadline:
-        app = find_app(proc.pid)
-        if app is not None and find(app, "push button", "Sign In"):
-            return proc, app
-        if proc.poll() is not None:
-            fail(f"warbler exited early with status {proc.returncode}")
-        time.sleep(0.3)
-    proc.kill()
-    fail("the sign-in page did not appear")
-
-
-def find_app(pid):
-    desktop = Atspi.get_desktop(0)
-    for i in range(desktop.get_child_count()):
-        app = desktop.get_child_at_index(i)
-        if app is not None and app.get_process_id() == pid:
-            return app
-    return None
-
-
-def walk(node):
-    yield node
-    for i in range(node.get_child_count()):
-        child = node.get_child_at_index(i)
-        if child is not None:
-            yield from walk(child)
-
-
-def find(root, role, name_part):
-    """The first node with this role whose accessible name contains name_part.
-
-    (GTK 4.8 does not report the "showing" state, so names must be unique
-    across the window's pages.)"""
-    for node in walk(root):
-        try:
-            if node.get_role_name() == role and name_part in (node.get_name() or ""):
-                return node
-        except gi.repository.GLib.Error:
-            continue
-    return None
-
-
-def wait_for(root_fn, role, name_part, what):
-    deadline = time.time() + TIMEOUT
-    while time.time() < deadline:
-        node = find(root_fn(), role, name_part)
-        if node is not None:
-            return node
-        time.sleep(0.3)
-    fail(f"{what} did not appear")
-
-
-def type_into(node, text):
-    """Click into a text widget and type with synthesized key events."""
-    click(node)
-    Atspi.generate_keyboard_event(0, text, Atspi.KeySynthType.STRING)
-    time.sleep(0.5)
-
-
-CONTROL, SHIFT = 1 << 2, 1 << 0
-
-
-def press(keysym, modifiers=0):
-    """Press and release one key (an X keysym) with modifiers held."""
-    if modifiers:
-        Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.LOCKMODIFIERS)
-    Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
-    if modifiers:
-        Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.UNLOCKMODIFIERS)
-    time.sleep(0.5)
-
-
-def click(node):
-    """Click the middle of a widget (there is no window manager, so window
-    coordinates are screen coordinates)."""
-    rect = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
-    if rect.width <= 0 or rect.height <= 0:
-        fail(f"{node.get_name()!r} has no size")
-    Atspi.generate_mouse_event(rect.x + rect.width // 2, rect.y + rect.height // 2, "b1c")
-    time.sleep(0.4)
-
-
-def text_of(node):
-    text = node.get_text_iface()
-    return text.get_text(0, text.get_character_count()) if text else ""
 
 
 def screenshot(name):
-    time.sleep(0.8)
-    path = os.path.join(SHOTS, name)
-    subprocess.run(["import", "-window", "root", path], check=True)
-    # A blank screen has (almost) no variation.
-    deviation = subprocess.run(
-        ["convert", path, "-colorspace", "gray", "-format", "%[fx:standard_deviation]", "info:"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    if float(deviation) < 0.02:
-        fail(f"{name} is blank")
-    print(f"screenshot {path}")
-    return path
-
-
-def brightness(path, x, y):
-    """Gray value 0..1 of one pixel."""
-    out = subprocess.run(
-        ["convert", path, "-colorspace", "gray", "-format", f"%[fx:p{{{x},{y}}}]", "info:"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return float(out)
-
-
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        fail("warbler did not quit within 10 s of SIGTERM")
+    return _screenshot(SHOTS, name)
 
 
 def main():
     Atspi.init()
 
     # 1. First run: the sign-in page and its three controls.
-    proc, app = launch()
+    proc, app = launch(BINARY)
     address = find(app, "text", "Address")
     password = find(app, "text", "Password")
     sign_in = find(app, "push button", "Sign In")
@@ -179,14 +51,15 @@ def main():
     screenshot("02-shortcuts.png")
     press(0xFF1B)  # Escape
 
-    # 3. Signing in shows progress (no server needed to see it).
+    # 3. Signing in to an unknown server shows progress, then an error
+    #    (no server needed to see it).
     sign_in.get_action_iface().do_action(0)
     wait_for(lambda: app, "push button", "Sign In", "the Sign In button")
     screenshot("03-signing-in.png")
     stop(proc)
 
     # 4. Dark style follows the (here: forced) system preference.
-    proc, app = launch({"ADW_DEBUG_COLOR_SCHEME": "prefer-dark"})
+    proc, app = launch(BINARY, extra_env={"ADW_DEBUG_COLOR_SCHEME": "prefer-dark"})
     dark = screenshot("04-sign-in-dark.png")
     if brightness(dark, 100, 600) > 0.3:
         fail("the dark style is not dark")

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Sign in to a real test server in the Warbler window, receive a message
+from Bob and answer it, taking screenshots on the way.
+
+Run by tests/ui_smoke.rs inside its own X server and D-Bus session (with an
+unlocked keyring), while the test plays Bob:
+
+    chat.py WARBLER_BINARY SCREENSHOT_DIR
+
+Environment: WARBLER_UI_DATA_DIR (the profile directory), WARBLER_UI_ACCOUNT
+and WARBLER_UI_PASSWORD (Alice's address and password), WARBLER_UI_PORT
+(the server's STARTTLS port on 127.0.0.1), WARBLER_UI_INCOMING (a token in
+Bob's message) and WARBLER_UI_REPLY (the token to answer with). Warbler
+trusts the test server through SSL_CERT_FILE, set by the test.
+
+The test and this driver take turns over stdout and stdin: the driver
+prints "signed-in" once Alice is online (the test then sends Bob's
+message), "replied" once the answer is sent (the test checks that Bob got
+it and sends a delivery receipt), and waits for a line "receipt-sent".
+"""
+
+import os
+import sys
+
+from driver import (  # next to this script, so on the module path
+    Atspi, click, fail, find, launch, scroll_into_view, stop, text_of, type_into, wait_for,
+)
+import driver
+from driver import screenshot as _screenshot
+
+BINARY, SHOTS = sys.argv[1], sys.argv[2]
+DATA_DIR = os.environ["WARBLER_UI_DATA_DIR"]
+ACCOUNT = os.environ["WARBLER_UI_ACCOUNT"]
+PASSWORD = os.environ["WARBLER_UI_PASSWORD"]
+PORT = os.environ["WARBLER_UI_PORT"]
+INCOMING = os.environ["WARBLER_UI_INCOMING"]
+REPLY = os.environ["WARBLER_UI_REPLY"]
+
+# Signing in includes TLS, SASL and the roster; allow for a loaded machine.
+ONLINE_TIMEOUT = 45.0
+
+
+def screenshot(name):
+    return _screenshot(SHOTS, name)
+
+
+def tell(line):
+    print(line, flush=True)
+
+
+def wait_for_line(expected):
+    line = sys.stdin.readline().strip()
+    if line != expected:
+        fail(f"expected {expected!r} from the test, got {line!r}")
+
+
+def main():
+    Atspi.init()
+    driver.failure_screenshot = os.path.join(SHOTS, "chat-failure.png")
+
+    # 1. Sign in as Alice, with the server given under "Advanced".
+    proc, app = launch(BINARY, ["--data-dir", DATA_DIR])
+    address = find(app, "text", "Address")
+    password = find(app, "text", "Password")
+    if not (address and password):
+        fail("sign-in page lacks Address / Password", app)
+    Atspi.generate_mouse_event(480, 300, "abs")
+    type_into(address, ACCOUNT)
+    type_into(password, PASSWORD)
+
+    advanced = wait_for(lambda: app, None, "Advanced", "the Advanced section")
+    click(advanced)
+    server = wait_for(lambda: app, "text", "Server", "the Server field", sized=True)
+    port = wait_for(lambda: app, "text", "Port", "the Port field", sized=True)
+    type_into(server, "127.0.0.1")
+    type_into(port, PORT)
+    for node, want in [(address, ACCOUNT), (server, "127.0.0.1"), (port, PORT)]:
+        if text_of(node) != want:
+            fail(f"typed {want!r} but the field holds {text_of(node)!r}", app)
+    # STARTTLS on the plain client port: the Direct TLS switch stays off.
+    direct_tls = find(app, "check box", "Direct TLS")
+    if direct_tls is None:
+        fail("no Direct TLS switch", app)
+    if direct_tls.get_state_set().contains(Atspi.StateType.CHECKED):
+        fail("Direct TLS is on", app)
+    sign_in = find(app, "push button", "Sign In")
+    scroll_into_view(sign_in)
+    screenshot("10-sign-in-filled.png")
+
+    click(sign_in)
+    # The main window: the contact list (filled by the server) shows Bob,
+    # online.
+    wait_for(
+        lambda: app, "page tab", "Contacts", "the main window", timeout=ONLINE_TIMEOUT,
+    )
+    click(find(app, "page tab", "Contacts"))
+    wait_for(lambda: app, None, "Bob, Available", "Bob, online, in the contact list", sized=True)
+    screenshot("11-signed-in.png")
+    tell("signed-in")
+
+    # 2. Bob's message arrives: a row in the chat list with the token.
+    click(find(app, "page tab", "Chats"))
+    row = wait_for(lambda: app, None, INCOMING, "Bob's message in the chat list", sized=True)
+    click(row)
+    wait_for(
+        lambda: app, None, lambda name: name.startswith("Bob at ") and INCOMING in name,
+        "Bob's message in the chat view", sized=True,
+    )
+    screenshot("12-message-received.png")
+
+    # 3. Answer it.
+    message = wait_for(lambda: app, "text", "Message", "the message box", sized=True)
+    type_into(message, f"Hello Bob {REPLY}")
+    send = find(app, "push button", "Send")
+    if send is None:
+        fail("no Send button", app)
+    click(send)
+    wait_for(
+        lambda: app, None, lambda name: name.startswith("You at ") and REPLY in name,
+        "the sent message in the chat view", sized=True,
+    )
+    tell("replied")
+    wait_for_line("receipt-sent")
+    wait_for(
+        lambda: app, None,
+        lambda name: name.startswith("You at ") and REPLY in name and name.endswith("Delivered"),
+        "the sent message marked Delivered", sized=True,
+    )
+    screenshot("13-message-sent.png")
+
+    stop(proc)
+    tell("ok")
+
+
+if __name__ == "__main__":
+    main()

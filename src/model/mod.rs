@@ -11,5 +11,5 @@ pub use account::{AccountSummary, ConnectionState, ServerAddress, TlsMode};
 pub use chat::{ChatState, ChatSummary};
 pub use message::{ChatMessage, DeliveryState, Direction, MessageId, Timestamp};
 pub use presence::{PresenceShow, PresenceStatus};
-pub use roster::{Contact, Subscription};
+pub use roster::{Contact, RosterItem, Subscription};
 pub use xmpp_parsers::jid::{BareJid, FullJid, Jid};

@@ -16,6 +16,36 @@ pub enum Subscription {
     Both,
 }
 
+/// One roster item as the server keeps it (RFC 6121 §2.1.2), without
+/// presence: what the store saves and roster pushes change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterItem {
+    /// The contact's address.
+    pub jid: BareJid,
+    /// The name the user gave the contact.
+    pub name: Option<String>,
+    /// Roster groups.
+    pub groups: Vec<String>,
+    /// Subscription state.
+    pub subscription: Subscription,
+    /// A subscription request of ours is pending ("ask").
+    pub pending_out: bool,
+}
+
+impl RosterItem {
+    /// The contact as shown, with its current presence.
+    pub fn to_contact(&self, presence: PresenceStatus) -> Contact {
+        Contact {
+            jid: self.jid.clone(),
+            name: self.name.clone(),
+            groups: self.groups.clone(),
+            subscription: self.subscription,
+            pending_out: self.pending_out,
+            presence,
+        }
+    }
+}
+
 /// One contact of the roster, with its aggregated presence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contact {

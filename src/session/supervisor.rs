@@ -141,7 +141,7 @@ impl Supervisor {
             return;
         };
         let record = entry.record.clone();
-        let (ver, items) = self
+        let (ver, roster) = self
             .store
             .roster(jid.clone())
             .await
@@ -149,19 +149,12 @@ impl Supervisor {
                 tracing::error!(account = %jid, "Could not load the roster: {error}");
                 (None, Vec::new())
             });
-        let roster: Vec<_> = items.into_iter().map(super::account::from_store).collect();
+        // Everyone is offline until the server says otherwise.
         self.emit(Event::RosterReplaced {
             account: jid.clone(),
             contacts: roster
                 .iter()
-                .map(|e| crate::model::Contact {
-                    jid: e.jid.clone(),
-                    name: e.name.clone(),
-                    groups: e.groups.clone(),
-                    subscription: e.subscription,
-                    pending_out: e.pending_out,
-                    presence: PresenceStatus::default(),
-                })
+                .map(|item| item.to_contact(PresenceStatus::default()))
                 .collect(),
         });
         if !record.enabled {

@@ -32,7 +32,6 @@ use tokio::sync::oneshot;
 pub use accounts::AccountRecord;
 pub use error::StoreError;
 pub use messages::NewMessage;
-pub use roster::RosterItem;
 
 use worker::{Finish, Job};
 

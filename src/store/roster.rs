@@ -7,22 +7,7 @@ use rusqlite::{Connection, params};
 
 use super::codec::{parse_jid, subscription_from_sql, subscription_to_sql};
 use super::{StoreError, StoreHandle};
-use crate::model::{BareJid, Subscription};
-
-/// One roster entry as stored (presence is not stored).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterItem {
-    /// The contact's address.
-    pub jid: BareJid,
-    /// The name the user gave the contact.
-    pub name: Option<String>,
-    /// Roster groups.
-    pub groups: Vec<String>,
-    /// Subscription state.
-    pub subscription: Subscription,
-    /// A subscription request of ours is pending ("ask").
-    pub pending_out: bool,
-}
+use crate::model::{BareJid, RosterItem, Subscription};
 
 impl StoreHandle {
     /// The account's roster version and items (ordered by address). Items

@@ -6,28 +6,13 @@ use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::minidom::Element;
 use xmpp_parsers::roster::{Ask, Group, Item, Roster, Subscription as XSubscription};
 
-use crate::model::Subscription;
-
-/// A roster item as the core keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RosterEntry {
-    /// The contact.
-    pub jid: BareJid,
-    /// User-given name.
-    pub name: Option<String>,
-    /// Groups.
-    pub groups: Vec<String>,
-    /// Subscription.
-    pub subscription: Subscription,
-    /// Our subscription request is pending.
-    pub pending_out: bool,
-}
+use crate::model::{RosterItem, Subscription};
 
 /// A change from a roster push.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RosterChange {
     /// Added or updated.
-    Upsert(RosterEntry),
+    Upsert(RosterItem),
     /// Removed.
     Remove(BareJid),
 }
@@ -46,7 +31,7 @@ pub(crate) fn request(id: &str, ver: Option<&str>) -> Iq {
 
 /// The answer to our roster request: `Some((ver, items))` is a full
 /// roster; `None` means "your cached version is current" (empty result).
-pub(crate) fn parse_result(payload: Option<Element>) -> Option<(Option<String>, Vec<RosterEntry>)> {
+pub(crate) fn parse_result(payload: Option<Element>) -> Option<(Option<String>, Vec<RosterItem>)> {
     let payload = payload?;
     match Roster::try_from(payload) {
         Ok(roster) => Some((
@@ -103,7 +88,7 @@ fn to_change(item: Item) -> RosterChange {
         XSubscription::From => Subscription::From,
         XSubscription::Both => Subscription::Both,
     };
-    RosterChange::Upsert(RosterEntry {
+    RosterChange::Upsert(RosterItem {
         jid: item.jid,
         name: item.name.filter(|n| !n.trim().is_empty()),
         groups: item.groups.into_iter().map(|g| g.0).collect(),

@@ -15,17 +15,17 @@ use tokio_xmpp::stanzastream::StreamEvent as StreamState;
 use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStage, StanzaState, StanzaStream};
 use xmpp_parsers::jid::BareJid;
 
-use crate::model::{ConnectionState, Contact, DeliveryState, MessageId, PresenceStatus};
+use crate::model::{
+    ConnectionState, Contact, DeliveryState, MessageId, PresenceStatus, RosterItem,
+};
 use crate::session::Event;
 use crate::session::connection::ConnectSettings;
 use crate::store::StoreHandle;
 use crate::xmpp::presence::PresenceBook;
-use crate::xmpp::roster::RosterEntry;
 use crate::xmpp::{self, WIRE_TARGET};
 
 pub(super) use commands::AccountCommand;
 use reconnect::{Attempt, Reconnector};
-pub(super) use stanzas::from_store;
 
 /// Sends events to the UI.
 pub(crate) type EventSink = mpsc::UnboundedSender<Event>;
@@ -80,7 +80,7 @@ pub(super) struct AccountActor {
     online: bool,
     stream_management: bool,
     own_presence: PresenceStatus,
-    roster: HashMap<BareJid, RosterEntry>,
+    roster: HashMap<BareJid, RosterItem>,
     roster_ver: Option<String>,
     presences: PresenceBook,
     pending_iqs: HashMap<String, PendingIq>,
@@ -96,7 +96,7 @@ impl AccountActor {
         events: EventSink,
         own_presence: PresenceStatus,
         roster_ver: Option<String>,
-        roster: Vec<RosterEntry>,
+        roster: Vec<RosterItem>,
     ) -> AccountHandle {
         let (commands_tx, commands) = mpsc::unbounded_channel();
         let (reports, attempts) = mpsc::unbounded_channel();
@@ -335,14 +335,9 @@ impl AccountActor {
     }
 
     fn contact(&self, jid: &BareJid) -> Option<Contact> {
-        self.roster.get(jid).map(|entry| Contact {
-            jid: entry.jid.clone(),
-            name: entry.name.clone(),
-            groups: entry.groups.clone(),
-            subscription: entry.subscription,
-            pending_out: entry.pending_out,
-            presence: self.presences.aggregate(jid),
-        })
+        self.roster
+            .get(jid)
+            .map(|item| item.to_contact(self.presences.aggregate(jid)))
     }
 }
 

@@ -11,7 +11,7 @@ use crate::session::{CoreError, Event};
 use crate::store::NewMessage;
 use crate::xmpp;
 use crate::xmpp::presence::PresenceEvent;
-use crate::xmpp::roster::{RosterChange, RosterEntry};
+use crate::xmpp::roster::RosterChange;
 
 impl AccountActor {
     pub(super) async fn on_stanza(&mut self, stanza: Stanza) {
@@ -242,7 +242,7 @@ impl AccountActor {
             .cloned()
             .map(|entry| (entry.jid.clone(), entry))
             .collect();
-        let items = entries.into_iter().map(to_store).collect();
+        let items = entries;
         if let Err(error) = self
             .store
             .replace_roster(self.jid.clone(), ver, items)
@@ -271,7 +271,7 @@ impl AccountActor {
                 self.roster.insert(jid.clone(), entry.clone());
                 if let Err(error) = self
                     .store
-                    .upsert_roster_item(self.jid.clone(), ver, to_store(entry))
+                    .upsert_roster_item(self.jid.clone(), ver, entry)
                     .await
                 {
                     tracing::error!(account = %self.jid, "Could not store a contact: {error}");
@@ -298,27 +298,5 @@ impl AccountActor {
                 });
             }
         }
-    }
-}
-
-/// The store's shape of a roster entry.
-pub(in crate::session) fn to_store(entry: RosterEntry) -> crate::store::RosterItem {
-    crate::store::RosterItem {
-        jid: entry.jid,
-        name: entry.name,
-        groups: entry.groups,
-        subscription: entry.subscription,
-        pending_out: entry.pending_out,
-    }
-}
-
-/// The core's shape of a stored roster item.
-pub(in crate::session) fn from_store(item: crate::store::RosterItem) -> RosterEntry {
-    RosterEntry {
-        jid: item.jid,
-        name: item.name,
-        groups: item.groups,
-        subscription: item.subscription,
-        pending_out: item.pending_out,
     }
 }

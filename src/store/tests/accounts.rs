@@ -1,8 +1,9 @@
 //! Accounts: upsert, listing, removal with everything that belongs to it.
 
 use super::{count, incoming, jid, sql, store};
+use crate::model::RosterItem;
 use crate::model::{ServerAddress, Subscription, Timestamp, TlsMode};
-use crate::store::{AccountRecord, RosterItem};
+use crate::store::AccountRecord;
 
 /// An enabled account without server override.
 fn account(address: &str) -> AccountRecord {

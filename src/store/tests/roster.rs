@@ -1,8 +1,8 @@
 //! Rosters: full replacement, pushes, versions and groups.
 
 use super::{jid, sql, store};
+use crate::model::RosterItem;
 use crate::model::Subscription;
-use crate::store::RosterItem;
 
 /// A roster item with the given groups.
 fn item(address: &str, groups: &[&str]) -> RosterItem {

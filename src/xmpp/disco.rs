@@ -98,32 +98,9 @@ fn error(id: &str, condition: DefinedCondition) -> Iq {
     )
 }
 
-/// Our caps node with its verification string (`node#ver`, XEP-0115 §6.2).
+/// Our caps node with its verification string (`node#ver`, XEP-0115 §6.2),
+/// read from the serialised `<c/>` so the encoding is xmpp-parsers' own.
 pub(crate) fn caps_node() -> String {
-    format!("{CAPS_NODE}#{}", base64_lite::encode(&own_caps().ver))
-}
-
-/// Minimal standard base64 for the caps ver string (no extra dependency).
-mod base64_lite {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    pub(super) fn encode(data: &[u8]) -> String {
-        let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-        for chunk in data.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
+    let caps = Element::from(own_caps());
+    format!("{CAPS_NODE}#{}", caps.attr("ver").unwrap_or_default())
 }

@@ -69,14 +69,14 @@ pub(crate) fn classify(own: &BareJid, mut message: Message) -> Result<Incoming, 
             return Err(Dropped::ForgedCarbon);
         }
         if let Some(carbon) = received {
-            let mut inner = classify_plain(own, carbon.forwarded.message, Direction::Incoming)?;
+            let mut inner = classify_plain(carbon.forwarded.message, Direction::Incoming)?;
             if inner.delayed.is_none() {
                 inner.delayed = carbon.forwarded.delay.map(|d| stamp(&d));
             }
             return Ok(inner);
         }
         if let Some(carbon) = sent {
-            let mut inner = classify_plain(own, carbon.forwarded.message, Direction::Outgoing)?;
+            let mut inner = classify_plain(carbon.forwarded.message, Direction::Outgoing)?;
             // Receipts and chat states we sent elsewhere are not ours to act on.
             inner.wants_receipt = false;
             inner.receipt_for = None;
@@ -87,14 +87,10 @@ pub(crate) fn classify(own: &BareJid, mut message: Message) -> Result<Incoming, 
             return Ok(inner);
         }
     }
-    classify_plain(own, message, Direction::Incoming)
+    classify_plain(message, Direction::Incoming)
 }
 
-fn classify_plain(
-    own: &BareJid,
-    mut message: Message,
-    direction: Direction,
-) -> Result<Incoming, Dropped> {
+fn classify_plain(mut message: Message, direction: Direction) -> Result<Incoming, Dropped> {
     if matches!(
         message.type_,
         MessageType::Groupchat | MessageType::Headline
@@ -109,7 +105,6 @@ fn classify_plain(
         Some(jid) => jid.to_bare(),
         None => return Err(Dropped::NoPeer),
     };
-    let _ = own;
     let error = if message.type_ == MessageType::Error {
         let condition = message
             .extract_payload::<StanzaError>()

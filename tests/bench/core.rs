@@ -43,8 +43,8 @@ fn rss_mib() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Sender mode: `core --flood-sender PORT CA_FILE DATA_DIR`.
-async fn flood_sender(port: u16, ca: String, data_dir: String) {
+/// Sender mode: `core --flood-sender CA_FILE DATA_DIR`.
+async fn flood_sender(ca: String, data_dir: String) {
     let (handle, mut events) = warbler::session::start(warbler::session::SessionConfig {
         data_dir: data_dir.clone().into(),
         extra_trust_anchors: vec![ca.into()],
@@ -60,7 +60,6 @@ async fn flood_sender(port: u16, ca: String, data_dir: String) {
             break;
         }
     }
-    let _ = port;
     for i in 0..FLOOD {
         handle.send(Command::SendRawXml {
             account: jid("mallory@localhost"),
@@ -92,7 +91,6 @@ async fn flood(server: &TestServer, root: &std::path::Path) {
     let exe = std::env::current_exe().expect("bench exe");
     let mut child = std::process::Command::new(exe)
         .arg("--flood-sender")
-        .arg(server.c2s_port.to_string())
         .arg(server.ca())
         .arg(&sender_dir)
         .spawn()
@@ -167,8 +165,7 @@ async fn history(server: &TestServer, root: &std::path::Path) {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--flood-sender") {
-        let port = args[2].parse().expect("port");
-        flood_sender(port, args[3].clone(), args[4].clone()).await;
+        flood_sender(args[2].clone(), args[3].clone()).await;
         return;
     }
     if !args.iter().any(|a| a == "--bench") {

@@ -121,14 +121,13 @@ async fn connect_candidate(
         timeouts,
     ))
     .await?;
-    authenticate(settings, pending, tls_info, timeouts).await
+    authenticate(settings, pending, tls_info).await
 }
 
 async fn authenticate(
     settings: &ConnectSettings,
     pending: PendingFeaturesRecv<Box<dyn AsyncReadAndWrite + Send>>,
     tls_info: tls::TlsInfo,
-    timeouts: Timeouts,
 ) -> Result<Connection, ConnectError> {
     let domain = settings.jid.domain().as_str();
     let (features, stream) = step(pending.recv_features()).await?;
@@ -157,7 +156,6 @@ async fn authenticate(
             feature: "resource binding".to_owned(),
         });
     }
-    let _ = timeouts;
     let identity = Jid::from(
         settings
             .jid

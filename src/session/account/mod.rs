@@ -313,9 +313,8 @@ impl AccountActor {
 
     async fn sign_out(mut self) {
         if self.online {
-            let mut presence =
+            let presence =
                 xmpp_parsers::presence::Presence::new(xmpp_parsers::presence::Type::Unavailable);
-            presence.show = None;
             self.send(presence.into()).await;
         }
         self.set_state(ConnectionState::Disabled);

@@ -496,12 +496,14 @@ impl Supervisor {
             .await;
         match stored {
             Ok(message) => {
-                self.emit(Event::MessageAdded { message });
+                self.emit(Event::MessageAdded {
+                    message: message.clone(),
+                });
                 if let Ok(chat) = self.store.chat(account.clone(), peer).await {
                     self.emit(Event::ChatUpdated { chat });
                 }
                 if let Ok(actor) = self.actor(&account) {
-                    actor.send(AccountCommand::FlushOutbox);
+                    actor.send(AccountCommand::SendStored { message });
                 }
             }
             Err(error) => self.fail(Some(account), storage(error)),

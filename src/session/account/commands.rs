@@ -5,7 +5,7 @@ use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::presence::Type as PresenceType;
 
 use super::{AccountActor, PendingIq};
-use crate::model::{ChatState, PresenceStatus};
+use crate::model::{ChatMessage, ChatState, PresenceStatus};
 use crate::session::{CoreError, Event};
 use crate::xmpp;
 
@@ -30,8 +30,8 @@ pub(in crate::session) enum AccountCommand {
     RemoveContact { jid: BareJid },
     /// Answer a subscription request.
     AnswerSubscription { jid: BareJid, accept: bool },
-    /// The outbox has new messages.
-    FlushOutbox,
+    /// A message the user just wrote, already in the outbox.
+    SendStored { message: ChatMessage },
     /// Send a chat-state notification.
     SetChatState { peer: BareJid, state: ChatState },
     /// Send a raw stanza from the XML console.
@@ -126,7 +126,7 @@ impl AccountActor {
                     .await;
                 }
             }
-            AccountCommand::FlushOutbox => self.flush_outbox().await,
+            AccountCommand::SendStored { message } => self.send_outgoing(message).await,
             AccountCommand::SendRaw { xml } => {
                 let parsed = xml
                     .parse::<xmpp_parsers::minidom::Element>()

@@ -16,7 +16,7 @@ use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStage, StanzaState, S
 use xmpp_parsers::jid::BareJid;
 
 use crate::model::{
-    ConnectionState, Contact, DeliveryState, MessageId, PresenceStatus, RosterItem,
+    ChatMessage, ConnectionState, Contact, DeliveryState, MessageId, PresenceStatus, RosterItem,
 };
 use crate::session::Event;
 use crate::session::connection::ConnectSettings;
@@ -263,33 +263,41 @@ impl AccountActor {
             }
         };
         for message in pending {
-            let origin_id = message
-                .origin_id
-                .clone()
-                .unwrap_or_else(xmpp::message::new_id);
-            if self.sent.contains_key(&origin_id) {
-                continue;
-            }
-            let stanza =
-                xmpp::message::outgoing_chat(&message.peer, &message.body, &origin_id, "en");
-            self.sent
-                .insert(origin_id, (message.id, message.peer.clone()));
-            let mut token = self.send_tracked(stanza.into()).await;
-            let stage = if self.stream_management {
-                StanzaStage::Acked
-            } else {
-                StanzaStage::Sent
-            };
-            let acks = self.acks_tx.clone();
-            let (id, peer) = (message.id, message.peer);
-            tokio::spawn(async move {
-                let accepted = matches!(
-                    token.wait_for(stage).await,
-                    Some(StanzaState::Acked { .. }) | Some(StanzaState::Sent { .. })
-                );
-                let _ = acks.send(Ack { id, peer, accepted });
-            });
+            self.send_outgoing(message).await;
         }
+    }
+
+    /// Send one stored outgoing message unless it is already on its way.
+    pub(super) async fn send_outgoing(&mut self, message: ChatMessage) {
+        if !self.online {
+            // It waits in the outbox for the next session.
+            return;
+        }
+        let origin_id = message
+            .origin_id
+            .clone()
+            .unwrap_or_else(xmpp::message::new_id);
+        if self.sent.contains_key(&origin_id) {
+            return;
+        }
+        let stanza = xmpp::message::outgoing_chat(&message.peer, &message.body, &origin_id, "en");
+        self.sent
+            .insert(origin_id, (message.id, message.peer.clone()));
+        let mut token = self.send_tracked(stanza.into()).await;
+        let stage = if self.stream_management {
+            StanzaStage::Acked
+        } else {
+            StanzaStage::Sent
+        };
+        let acks = self.acks_tx.clone();
+        let (id, peer) = (message.id, message.peer);
+        tokio::spawn(async move {
+            let accepted = matches!(
+                token.wait_for(stage).await,
+                Some(StanzaState::Acked { .. }) | Some(StanzaState::Sent { .. })
+            );
+            let _ = acks.send(Ack { id, peer, accepted });
+        });
     }
 
     async fn on_ack(&mut self, ack: Ack) {

@@ -5,16 +5,9 @@
 
 mod support;
 
-use support::core::{Client, befriend};
+use support::core::{Client, befriend, body_of};
 use support::prosody::TestServer;
 use warbler::session::{Command, CoreError, Event};
-
-fn body_of(event: &Event) -> Option<&str> {
-    match event {
-        Event::MessageAdded { message } => Some(message.body.as_str()),
-        _ => None,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_stanzas_are_shown_as_text_or_dropped() {

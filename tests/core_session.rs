@@ -8,17 +8,10 @@ mod support;
 
 use std::time::Duration;
 
-use support::core::{Client, address, befriend, jid, start_core};
+use support::core::{Client, address, befriend, body_of, jid, start_core};
 use support::prosody::TestServer;
 use warbler::model::{ConnectionState, DeliveryState, Direction, PresenceShow};
 use warbler::session::{Command, ConnectError, Event};
-
-fn body_of(event: &Event) -> Option<&str> {
-    match event {
-        Event::MessageAdded { message } => Some(message.body.as_str()),
-        _ => None,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn contacts_exchange_messages_with_receipts_both_ways() {
@@ -31,11 +24,7 @@ async fn contacts_exchange_messages_with_receipts_both_ways() {
     // Markup stays text; a 1 MB body arrives whole.
     let big = "x".repeat(1024 * 1024);
     for body in ["<b>hi</b> & bye", big.as_str()] {
-        alice.send(Command::SendMessage {
-            account: alice.jid.clone(),
-            peer: bob.jid.clone(),
-            body: body.into(),
-        });
+        alice.say(bob.jid.clone(), body);
         let got = bob.wait(|e| body_of(e).is_some()).await;
         assert_eq!(body_of(&got), Some(body));
         alice
@@ -50,11 +39,7 @@ async fn contacts_exchange_messages_with_receipts_both_ways() {
             })
             .await;
     }
-    bob.send(Command::SendMessage {
-        account: bob.jid.clone(),
-        peer: alice.jid.clone(),
-        body: "reply".into(),
-    });
+    bob.say(alice.jid.clone(), "reply");
     let got = alice.wait(|e| body_of(e) == Some("reply")).await;
     let Event::MessageAdded { message } = got else {
         unreachable!()
@@ -72,14 +57,7 @@ async fn contacts_exchange_messages_with_receipts_both_ways() {
     .await;
 
     // History survives reopening the chat.
-    alice.send(Command::OpenChat {
-        account: alice.jid.clone(),
-        peer: bob.jid.clone(),
-    });
-    let history = alice.wait(|e| matches!(e, Event::ChatHistory { .. })).await;
-    let Event::ChatHistory { messages, .. } = history else {
-        unreachable!()
-    };
+    let messages = alice.history(bob.jid.clone()).await;
     assert_eq!(messages.len(), 3);
     assert_eq!(messages[2].body, "reply");
     alice.shutdown().await;
@@ -138,11 +116,7 @@ async fn carbons_reach_the_other_resource() {
     // Carbons are enabled right after the session starts; give the IQ a moment.
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    alice.send(Command::SendMessage {
-        account: alice.jid.clone(),
-        peer: bob.jid.clone(),
-        body: "from the desk".into(),
-    });
+    alice.say(bob.jid.clone(), "from the desk");
     let sent = alice2.wait(|e| body_of(e) == Some("from the desk")).await;
     let Event::MessageAdded { message } = sent else {
         unreachable!()
@@ -154,11 +128,7 @@ async fn carbons_reach_the_other_resource() {
     );
     assert_eq!(message.peer, bob.jid);
 
-    bob.send(Command::SendMessage {
-        account: bob.jid.clone(),
-        peer: alice.jid.clone(),
-        body: "to both".into(),
-    });
+    bob.say(alice.jid.clone(), "to both");
     alice.wait(|e| body_of(e) == Some("to both")).await;
     alice2.wait(|e| body_of(e) == Some("to both")).await;
     for c in [alice, alice2, bob] {
@@ -187,11 +157,7 @@ async fn outbox_message_survives_an_app_restart_and_is_delivered() {
             )
         })
         .await;
-    alice.send(Command::SendMessage {
-        account: alice.jid.clone(),
-        peer: jid("bob@localhost"),
-        body: "written offline".into(),
-    });
+    alice.say(jid("bob@localhost"), "written offline");
     let added = alice.wait(|e| body_of(e).is_some()).await;
     let Event::MessageAdded { message } = added else {
         unreachable!()
@@ -208,14 +174,7 @@ async fn outbox_message_survives_an_app_restart_and_is_delivered() {
 
     let mut bob = Client::sign_in_again(&server, root.path(), "bob").await;
     bob.wait(|e| body_of(e) == Some("written offline")).await;
-    bob.send(Command::OpenChat {
-        account: bob.jid.clone(),
-        peer: alice.jid.clone(),
-    });
-    let history = bob.wait(|e| matches!(e, Event::ChatHistory { .. })).await;
-    let Event::ChatHistory { messages, .. } = history else {
-        unreachable!()
-    };
+    let messages = bob.history(alice.jid.clone()).await;
     assert_eq!(
         messages
             .iter()
@@ -234,20 +193,12 @@ async fn a_server_restart_mid_conversation_loses_nothing() {
     let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
     let mut bob = Client::sign_in(&server, root.path(), "bob", "pw-b").await;
     befriend(&mut alice, &mut bob).await;
-    alice.send(Command::SendMessage {
-        account: alice.jid.clone(),
-        peer: bob.jid.clone(),
-        body: "before".into(),
-    });
+    alice.say(bob.jid.clone(), "before");
     bob.wait(|e| body_of(e) == Some("before")).await;
 
     server.restart();
     for i in 0..3 {
-        alice.send(Command::SendMessage {
-            account: alice.jid.clone(),
-            peer: bob.jid.clone(),
-            body: format!("during {i}"),
-        });
+        alice.say(bob.jid.clone(), format!("during {i}"));
     }
     alice.send(Command::ReconnectNow {
         account: alice.jid.clone(),
@@ -259,14 +210,7 @@ async fn a_server_restart_mid_conversation_loses_nothing() {
         let want = format!("during {i}");
         bob.wait(|e| body_of(e) == Some(want.as_str())).await;
     }
-    bob.send(Command::OpenChat {
-        account: bob.jid.clone(),
-        peer: alice.jid.clone(),
-    });
-    let history = bob.wait(|e| matches!(e, Event::ChatHistory { .. })).await;
-    let Event::ChatHistory { messages, .. } = history else {
-        unreachable!()
-    };
+    let messages = bob.history(alice.jid.clone()).await;
     let bodies: Vec<_> = messages.iter().map(|m| m.body.as_str()).collect();
     assert_eq!(
         bodies,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use warbler::model::{BareJid, ConnectionState, ServerAddress, TlsMode};
+use warbler::model::{BareJid, ChatMessage, ConnectionState, ServerAddress, TlsMode};
 use warbler::session::{Command, Event, EventReceiver, SessionConfig, SessionHandle, start};
 
 use super::prosody::TestServer;
@@ -126,10 +126,39 @@ impl Client {
         self.handle.send(command);
     }
 
+    /// Write `body` to `peer`, as typing it in the composer does.
+    pub fn say(&self, peer: BareJid, body: impl Into<String>) {
+        self.send(Command::SendMessage {
+            account: self.jid.clone(),
+            peer,
+            body: body.into(),
+        });
+    }
+
+    /// The newest stored messages of the chat with `peer`, oldest first.
+    pub async fn history(&mut self, peer: BareJid) -> Vec<ChatMessage> {
+        self.send(Command::OpenChat {
+            account: self.jid.clone(),
+            peer,
+        });
+        match self.wait(|e| matches!(e, Event::ChatHistory { .. })).await {
+            Event::ChatHistory { messages, .. } => messages,
+            _ => unreachable!("wait returns only what matches"),
+        }
+    }
+
     /// Sign out and stop the core.
     pub async fn shutdown(mut self) {
         self.send(Command::Shutdown);
         self.wait(|e| matches!(e, Event::ShutdownComplete)).await;
+    }
+}
+
+/// The body of a `MessageAdded` event.
+pub fn body_of(event: &Event) -> Option<&str> {
+    match event {
+        Event::MessageAdded { message } => Some(message.body.as_str()),
+        _ => None,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Warbler's headless core: the XMPP session actors, the per-XEP protocol
-//! handlers, the local message store and (later) the call engine.
+//! handlers, the local message store and the call engine.
 //!
 //! The user interface lives in the binary and talks to this library only
 //! through [`session::SessionHandle`], [`session::Command`] and
@@ -7,6 +7,7 @@
 //! testable without a display (see `tests/architecture.rs`).
 #![warn(missing_docs)]
 
+pub mod jingle;
 pub mod model;
 pub mod session;
 pub mod uri;

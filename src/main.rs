@@ -110,6 +110,7 @@ fn load_settings() -> Option<gio::Settings> {
 }
 
 fn main() -> ExitCode {
+    ui::perf::init();
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(error) => {

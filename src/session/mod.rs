@@ -59,6 +59,11 @@ impl EventReceiver {
     pub async fn recv(&mut self) -> Option<Event> {
         self.events.recv().await
     }
+
+    /// An event that is already waiting, without waiting for one.
+    pub fn try_recv(&mut self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
 }
 
 /// Start the core on its own thread and tokio runtime: open the store,

@@ -18,7 +18,7 @@ use super::account::sign_in::{SignIn, SignInInput, SignInOutput};
 use super::dialogs::{about, add_contact, certificate, password, shortcuts};
 use super::errors::UserFacing;
 use super::window::{MainInput, MainOutput, MainWindow};
-use super::{ChatKey, fallback_name, notifications};
+use super::{ChatKey, event_batches, fallback_name, notifications};
 use crate::config;
 
 /// How long to wait for the core to sign out before quitting anyway.
@@ -105,8 +105,8 @@ pub enum AppMsg {
 /// Results of background work.
 #[derive(Debug)]
 pub enum AppCmd {
-    /// An event from the core.
-    Event(Event),
+    /// Events from the core, in order (see `event_batches`).
+    Events(Vec<Event>),
     /// The core's event stream ended.
     CoreStopped,
     /// The core did not confirm the shutdown in time.
@@ -278,6 +278,7 @@ impl Component for App {
         let toasts = &model.toasts;
         let widgets = view_output!();
         install_actions(&sender);
+        super::perf::watch_frames(&root);
         ComponentParts { model, widgets }
     }
 
@@ -375,7 +376,11 @@ impl Component for App {
 
     fn update_cmd(&mut self, msg: AppCmd, sender: ComponentSender<Self>, root: &Self::Root) {
         match msg {
-            AppCmd::Event(event) => self.handle_event(event, &sender, root),
+            AppCmd::Events(batch) => {
+                for event in batch {
+                    self.handle_event(event, &sender, root);
+                }
+            }
             AppCmd::CoreStopped | AppCmd::ShutdownTimedOut => {
                 if self.quitting {
                     relm4::main_application().quit();
@@ -399,8 +404,11 @@ fn bridge_events(sender: &ComponentSender<App>, mut events: EventReceiver) {
     sender.command(|out, shutdown| {
         shutdown
             .register(async move {
-                while let Some(event) = events.recv().await {
-                    if out.send(AppCmd::Event(event)).is_err() {
+                let mut last_batch = None;
+                while let Some(batch) =
+                    event_batches::next_batch(&mut events, &mut last_batch).await
+                {
+                    if out.send(AppCmd::Events(batch)).is_err() {
                         return;
                     }
                 }
@@ -562,6 +570,7 @@ impl App {
                 if let Some(uri) = self.pending_uri.take() {
                     self.open_uri(uri, sender);
                 }
+                super::perf::mark("online");
                 tracing::info!(account = %account, "Signed in");
             }
             Event::CommandFailed { error, .. } => self.toast(error.to_user_facing()),

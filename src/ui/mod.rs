@@ -6,7 +6,9 @@ pub mod app;
 mod chat;
 mod dialogs;
 mod errors;
+mod event_batches;
 mod notifications;
+pub mod perf;
 mod sidebar;
 mod window;
 

@@ -95,8 +95,24 @@ pub(crate) struct PresenceBook {
 }
 
 impl PresenceBook {
-    /// Apply an availability change; returns the contact's new aggregate.
+    /// Apply an availability change; returns the contact's new aggregate
+    /// if it changed. (Servers answer probes for offline contacts with
+    /// `unavailable`; with large rosters, reporting each of those as a
+    /// change flooded the UI.)
     pub(crate) fn apply(&mut self, event: &PresenceEvent) -> Option<(BareJid, PresenceStatus)> {
+        let bare = match event {
+            PresenceEvent::Available { from, .. } | PresenceEvent::Unavailable { from } => {
+                from.to_bare()
+            }
+            _ => return None,
+        };
+        let before = self.aggregate(&bare);
+        self.record(event);
+        let after = self.aggregate(&bare);
+        (after != before).then_some((bare, after))
+    }
+
+    fn record(&mut self, event: &PresenceEvent) {
         match event {
             PresenceEvent::Available {
                 from,
@@ -109,7 +125,6 @@ impl PresenceBook {
                     .entry(bare.clone())
                     .or_default()
                     .insert(resource, (status.clone(), *priority));
-                Some((bare.clone(), self.aggregate(&bare)))
             }
             PresenceEvent::Unavailable { from } => {
                 let bare = from.to_bare();
@@ -123,9 +138,11 @@ impl PresenceBook {
                         self.resources.remove(&bare);
                     }
                 }
-                Some((bare.clone(), self.aggregate(&bare)))
+                if self.resources.get(&bare).is_some_and(HashMap::is_empty) {
+                    self.resources.remove(&bare);
+                }
             }
-            _ => None,
+            _ => {}
         }
     }
 

@@ -235,6 +235,31 @@ fn the_most_reachable_resource_wins_and_unavailable_removes_it() {
 }
 
 #[test]
+fn presence_that_changes_nothing_is_not_reported() {
+    let mut book = PresenceBook::default();
+    let romeo = bare("romeo@example.net");
+    // A probe answer for a contact already known to be offline.
+    let offline = PresenceEvent::Unavailable {
+        from: Jid::from(romeo.clone()),
+    };
+    assert_eq!(book.apply(&offline), None);
+    let online = PresenceEvent::Available {
+        from: Jid::from(romeo.with_resource_str("desk").expect("resource")),
+        status: crate::model::PresenceStatus {
+            show: PresenceShow::Available,
+            status: Some("Here".into()),
+        },
+        priority: 0,
+    };
+    assert!(book.apply(&online).is_some());
+    // The same presence again (a re-broadcast) changes nothing.
+    assert_eq!(book.apply(&online), None);
+    let (_, agg) = book.apply(&offline).expect("went offline");
+    assert_eq!(agg.show, PresenceShow::Offline);
+    assert!(book.clear().is_empty(), "nothing left to clear");
+}
+
+#[test]
 fn subscription_request_is_recognised() {
     let p = Presence::try_from(el("<presence xmlns='jabber:client' \
         from='juliet@example.com' type='subscribe'/>"))

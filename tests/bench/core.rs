@@ -9,7 +9,10 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tracing_subscriber::layer::SubscriberExt;
 
 use support::core::{Client, befriend, jid, start_core};
 use support::prosody::TestServer;
@@ -41,6 +44,50 @@ fn rss_mib() -> f64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
+}
+
+/// When the last flood message reached the receiver's stream: read from
+/// the receiver's wire log (`RECV …` events of `warbler::wire`).
+#[derive(Clone, Default)]
+struct ArrivalClock {
+    last: Arc<Mutex<Option<Instant>>>,
+}
+
+impl ArrivalClock {
+    /// Listen to this process's wire log from now on.
+    fn install(&self) {
+        let layer = tracing_subscriber::filter::Filtered::new(
+            self.clone(),
+            tracing_subscriber::filter::Targets::new()
+                .with_target("warbler::wire", tracing::Level::TRACE),
+        );
+        let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
+    }
+
+    fn last(&self) -> Option<Instant> {
+        self.last.lock().ok().and_then(|last| *last)
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ArrivalClock {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct IsFloodArrival(bool);
+        impl tracing::field::Visit for IsFloodArrival {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    let text = format!("{value:?}");
+                    self.0 = text.starts_with("RECV <message") && text.contains("flood message");
+                }
+            }
+        }
+        let mut visit = IsFloodArrival(false);
+        event.record(&mut visit);
+        if visit.0
+            && let Ok(mut last) = self.last.lock()
+        {
+            *last = Some(Instant::now());
+        }
+    }
 }
 
 /// Sender mode: `core --flood-sender CA_FILE DATA_DIR`.
@@ -79,7 +126,7 @@ async fn flood_sender(ca: String, data_dir: String) {
     }
 }
 
-async fn flood(server: &TestServer, root: &std::path::Path) {
+async fn flood(server: &TestServer, root: &std::path::Path, arrivals: &ArrivalClock) {
     let mut alice = Client::sign_in(server, root, "alice", "pw-a").await;
     let mut mallory = Client::sign_in(server, root, "mallory", "pw-m").await;
     befriend(&mut alice, &mut mallory).await;
@@ -109,6 +156,13 @@ async fn flood(server: &TestServer, root: &std::path::Path) {
     }
     let (cpu1, rss1) = (cpu_seconds(), rss_mib());
     let _ = child.wait();
+    let behind_ms = arrivals
+        .last()
+        .map(|arrived| last.saturating_duration_since(arrived).as_secs_f64() * 1000.0);
+    println!(
+        "flood: last message stored {} after it arrived on the stream",
+        behind_ms.map_or("(arrival not seen)".to_owned(), |ms| format!("{ms:.1} ms"))
+    );
     println!(
         "flood: {FLOOD} messages received and stored in {:.2} s ({:.0}/s); receiver CPU {:.2} s; RSS {:.1} -> {:.1} MiB (+{:.1} MiB)",
         (last - started).as_secs_f64(),
@@ -174,8 +228,10 @@ async fn main() {
         println!("core benchmarks: run with `cargo bench --bench core`");
         return;
     }
+    let arrivals = ArrivalClock::default();
+    arrivals.install();
     let server = TestServer::start(&[("alice", "pw-a"), ("mallory", "pw-m")]);
     let root = tempfile::tempdir().expect("temp");
     history(&server, root.path()).await;
-    flood(&server, root.path()).await;
+    flood(&server, root.path(), &arrivals).await;
 }

@@ -22,9 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use support::{RawClient, TestServer};
-use warbler::model::{BareJid, ConnectionState, ServerAddress, TlsMode};
-use warbler::session::{self, Command as CoreCommand, Event, SessionConfig};
+use support::{RawClient, TestServer, profile};
 
 const PASSWORD: &str = "demo";
 
@@ -77,7 +75,7 @@ fn run_demo() -> Result<(), String> {
         "Adding alice@localhost to a fresh profile in {}",
         data_dir.display()
     );
-    runtime.block_on(add_account(&server, &data_dir))?;
+    runtime.block_on(profile::add_account(&server, &data_dir, "alice", PASSWORD))?;
 
     runtime.block_on(async {
         bob.send_message(
@@ -101,7 +99,7 @@ fn run_demo() -> Result<(), String> {
     if std::env::var_os("WARBLER_DEMO_DATA_DIR").is_none() {
         // The profile goes with the temporary directory; take the password
         // out of the keyring too.
-        if let Err(error) = runtime.block_on(forget_account(&server, &data_dir)) {
+        if let Err(error) = runtime.block_on(profile::forget_account(&server, &data_dir, "alice")) {
             eprintln!("demo: could not remove the demo account: {error}");
         }
     }
@@ -213,105 +211,4 @@ async fn answer_messages(mut client: RawClient, name: &'static str) {
             _ => {}
         }
     }
-}
-
-/// Remove alice's account (password, roster and history) through the
-/// library, so the demo leaves nothing in the user's keyring.
-async fn forget_account(server: &TestServer, data_dir: &Path) -> Result<(), String> {
-    let jid: BareJid = server
-        .jid("alice")
-        .parse()
-        .map_err(|e| format!("Bad JID: {e}"))?;
-    let (handle, mut events) = session::start(SessionConfig {
-        data_dir: data_dir.to_owned(),
-        extra_trust_anchors: vec![server.ca_pem_path()],
-    })
-    .map_err(|e| format!("Could not start Warbler's core: {e}"))?;
-    handle.send(CoreCommand::RemoveAccount {
-        account: jid.clone(),
-    });
-    let removed = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(event) = events.recv().await {
-            match event {
-                Event::AccountRemoved { account } if account == jid => return Ok(()),
-                Event::CommandFailed { error, .. } => return Err(error.to_string()),
-                _ => {}
-            }
-        }
-        Err("the core stopped".to_owned())
-    })
-    .await
-    .unwrap_or_else(|_| Err("no answer within 10 s".into()));
-    handle.send(CoreCommand::Shutdown);
-    let _ = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(event) = events.recv().await {
-            if matches!(event, Event::ShutdownComplete) {
-                break;
-            }
-        }
-    })
-    .await;
-    removed
-}
-
-/// Add alice's account through the library, as the account dialog does,
-/// and wait until it is online (so the password is in the keyring and the
-/// roster is stored); then shut the core down again.
-async fn add_account(server: &TestServer, data_dir: &Path) -> Result<(), String> {
-    let jid: BareJid = server
-        .jid("alice")
-        .parse()
-        .map_err(|e| format!("Bad JID: {e}"))?;
-    let (handle, mut events) = session::start(SessionConfig {
-        data_dir: data_dir.to_owned(),
-        extra_trust_anchors: vec![server.ca_pem_path()],
-    })
-    .map_err(|e| format!("Could not start Warbler's core: {e}"))?;
-    handle.send(CoreCommand::AddAccount {
-        jid: jid.clone(),
-        password: PASSWORD.into(),
-        server: Some(ServerAddress {
-            host: "127.0.0.1".into(),
-            port: server.c2s_port(),
-            tls: TlsMode::StartTls,
-        }),
-    });
-
-    let online = tokio::time::timeout(Duration::from_secs(30), async {
-        let mut last_error = None;
-        while let Some(event) = events.recv().await {
-            match event {
-                Event::ConnectionChanged { account, state } if account == jid => match state {
-                    ConnectionState::Online => return Ok(()),
-                    ConnectionState::Failed { error } => return Err(error.to_string()),
-                    ConnectionState::WaitingToReconnect { error, .. } => {
-                        eprintln!("demo: {jid} is not online yet: {error}");
-                        last_error = Some(error.to_string());
-                    }
-                    _ => {}
-                },
-                Event::CommandFailed { error, .. } => return Err(error.to_string()),
-                _ => {}
-            }
-        }
-        Err(last_error.unwrap_or_else(|| "the core stopped".into()))
-    })
-    .await
-    .unwrap_or_else(|_| Err(format!("{jid} did not come online within 30 s")));
-
-    handle.send(CoreCommand::Shutdown);
-    let _ = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(event) = events.recv().await {
-            if matches!(event, Event::ShutdownComplete) {
-                break;
-            }
-        }
-    })
-    .await;
-    online.map_err(|error| {
-        format!(
-            "Could not add alice's account: {error} (server log: {})",
-            server.log_path().display()
-        )
-    })
 }

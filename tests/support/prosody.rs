@@ -35,6 +35,8 @@ pub struct TestServerBuilder {
     accounts: Vec<(String, String)>,
     names: BTreeMap<String, String>,
     contacts: Vec<(String, String)>,
+    /// Extra roster entries per user: unregistered `contactNNNN` JIDs.
+    filler_contacts: BTreeMap<String, usize>,
     muc: bool,
     smacks_hibernation_secs: u32,
 }
@@ -45,6 +47,7 @@ impl Default for TestServerBuilder {
             accounts: Vec::new(),
             names: BTreeMap::new(),
             contacts: Vec::new(),
+            filler_contacts: BTreeMap::new(),
             muc: true,
             smacks_hibernation_secs: 30,
         }
@@ -86,6 +89,13 @@ impl TestServerBuilder {
                 self.contacts.push((a.clone(), b.clone()));
             }
         }
+        self
+    }
+
+    /// Give `user` `count` more roster contacts (`contact0001@localhost`
+    /// and on, mutually subscribed but never online), for large rosters.
+    pub fn filler_contacts(mut self, user: &str, count: usize) -> Self {
+        self.filler_contacts.insert(user.to_owned(), count);
         self
     }
 
@@ -404,14 +414,18 @@ Component "{MUC_DOMAIN}" "muc"
     /// Write Prosody's internal roster files (`data/<host>/roster/<user>.dat`,
     /// a Lua table keyed by bare JID, with `[false]` holding the version).
     fn write_rosters(&self) {
-        let mut rosters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut rosters: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut seen = HashSet::new();
         for (a, b) in &self.options.contacts {
             if a == b || !seen.insert((a.min(b), a.max(b))) {
                 continue;
             }
-            rosters.entry(a).or_default().push(b);
-            rosters.entry(b).or_default().push(a);
+            rosters.entry(a).or_default().push(b.clone());
+            rosters.entry(b).or_default().push(a.clone());
+        }
+        for (user, count) in &self.options.filler_contacts {
+            let roster = rosters.entry(user).or_default();
+            roster.extend((1..=*count).map(|n| format!("contact{n:04}")));
         }
         if rosters.is_empty() {
             return;
@@ -422,7 +436,7 @@ Component "{MUC_DOMAIN}" "muc"
             let mut lua = String::from("return {\n\t[false] = { version = 1; };\n");
             for contact in contacts {
                 let jid = lua_string(&format!("{contact}@{DOMAIN}"));
-                let name = match self.options.names.get(contact) {
+                let name = match self.options.names.get(&contact) {
                     Some(name) => format!(" name = {};", lua_string(name)),
                     None => String::new(),
                 };

@@ -85,6 +85,8 @@ pub struct ContactWidgets {
     name: gtk::Label,
     status: gtk::Label,
     menu: gtk::MenuButton,
+    /// The contact the row shows, for its menu.
+    key: Rc<RefCell<Option<ChatKey>>>,
 }
 
 impl RelmListItem for ContactItem {
@@ -138,6 +140,27 @@ impl RelmListItem for ContactItem {
                 },
             }
         }
+        // The menu is built when it opens, not on every bind: a popover per
+        // bound row made scrolling and presence updates of large rosters slow.
+        let key: Rc<RefCell<Option<ChatKey>>> = Rc::default();
+        let key_for_menu = key.clone();
+        menu.set_create_popup_func(move |button| {
+            if let Some(key) = key_for_menu.borrow().as_ref() {
+                button.set_menu_model(Some(&row_menu(key)));
+            }
+        });
+        // The address as tooltip, computed when asked for: setting tooltip
+        // text on every bind costs an X server round trip per row.
+        root.set_has_tooltip(true);
+        let key_for_tooltip = key.clone();
+        root.connect_query_tooltip(move |_, _, _, _, tooltip| {
+            let key = key_for_tooltip.borrow();
+            let Some((_, jid)) = key.as_ref() else {
+                return false;
+            };
+            tooltip.set_text(Some(jid.as_str()));
+            true
+        });
         // Right click opens the same menu.
         let click = gtk::GestureClick::builder().button(3).build();
         let menu_for_click = menu.clone();
@@ -149,6 +172,7 @@ impl RelmListItem for ContactItem {
             name,
             status,
             menu,
+            key,
         };
         (root, widgets)
     }
@@ -170,12 +194,16 @@ impl RelmListItem for ContactItem {
             &[("name", &self.name), ("presence", &status)],
         );
         set_accessible_label(root, &summary);
-        root.set_tooltip_text(Some(&self.contact.jid.to_string()));
         set_accessible_label(
             &widgets.menu,
             &gettext_f("Actions for {name}", &[("name", &self.name)]),
         );
-        widgets.menu.set_menu_model(Some(&row_menu(&self.key())));
+        let key = self.key();
+        if widgets.key.borrow().as_ref() != Some(&key) {
+            // A menu built for the row's previous contact must not open.
+            widgets.menu.set_menu_model(None::<&gio::MenuModel>);
+            *widgets.key.borrow_mut() = Some(key);
+        }
     }
 }
 
@@ -374,6 +402,9 @@ impl SimpleComponent for Roster {
                             .map(|contact| ContactItem::new(account.clone(), contact)),
                     ),
                 );
+                if !self.list.is_empty() {
+                    crate::ui::perf::mark("roster-shown");
+                }
             }
             RosterInput::Update { account, contact } => {
                 self.remove(&(account.clone(), contact.jid.clone()));

@@ -1,0 +1,251 @@
+//! UI benchmark: the real Warbler binary against a real Prosody on
+//! 127.0.0.1, with an account of 1,000 contacts. Run it on a display with
+//! a Secret Service, e.g.
+//! `GSK_RENDERER=cairo xvfb-run -a tests/scripts/in-session.sh cargo bench --bench ui`.
+//!
+//! Warbler is started with `WARBLER_PERF=1`, which makes it write timing
+//! marks and a per-second frame summary to standard error. Reported:
+//!
+//! - start-up: from starting the process to its first drawn frame, to
+//!   being signed in and to the roster being shown (median of 5 starts);
+//! - memory: resident size after 5 s idle with the roster loaded;
+//! - flood: frames while 2,000 messages arrive in the open chat: how many
+//!   frames were late (> 25 ms apart) and the longest gap.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use support::{RawClient, TestServer, profile};
+
+const PASSWORD: &str = "bench";
+const CONTACTS: usize = 1_000;
+const STARTS: usize = 5;
+const FLOOD: usize = 2_000;
+const MARK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running Warbler and the `warbler-perf` lines it writes.
+struct Warbler {
+    child: Child,
+    started: Instant,
+    lines: mpsc::Receiver<(Instant, String)>,
+}
+
+impl Warbler {
+    fn launch(data_dir: &Path, ca: &Path, uri: Option<&str>) -> Warbler {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_warbler"));
+        command
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(uri)
+            .env("WARBLER_PERF", "1")
+            .env("SSL_CERT_FILE", ca)
+            .stderr(Stdio::piped());
+        let started = Instant::now();
+        let mut child = command.spawn().expect("start the warbler binary");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(perf) = line.strip_prefix("warbler-perf ") {
+                    if sender.send((Instant::now(), perf.to_owned())).is_err() {
+                        break;
+                    }
+                } else {
+                    eprintln!("warbler: {line}");
+                }
+            }
+        });
+        Warbler {
+            child,
+            started,
+            lines,
+        }
+    }
+
+    /// Milliseconds from the start of the process until each of `marks`.
+    fn wait_for_marks(&self, marks: &[&str]) -> Vec<f64> {
+        let mut seen = vec![None; marks.len()];
+        let deadline = Instant::now() + MARK_TIMEOUT;
+        while seen.iter().any(Option::is_none) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (at, line) = self.lines.recv_timeout(left).unwrap_or_else(|_| {
+                let missing: Vec<&str> = marks
+                    .iter()
+                    .zip(&seen)
+                    .filter(|(_, at)| at.is_none())
+                    .map(|(mark, _)| *mark)
+                    .collect();
+                self.sample_main_thread();
+                let shot = std::env::temp_dir().join("warbler-ui-bench-timeout.png");
+                let _ = Command::new("import")
+                    .args(["-window", "root"])
+                    .arg(&shot)
+                    .status();
+                panic!(
+                    "Warbler did not report {missing:?} in time (screen: {})",
+                    shot.display()
+                )
+            });
+            eprintln!("perf line: {line}");
+            if let Some(name) = line.strip_prefix("mark ").and_then(|m| m.split(' ').next())
+                && let Some(i) = marks.iter().position(|m| *m == name)
+            {
+                seen[i] = Some((at - self.started).as_secs_f64() * 1000.0);
+            }
+        }
+        seen.into_iter().flatten().collect()
+    }
+
+    /// Frame summaries (frames, longest gap in ms, late frames) written
+    /// during the next `span`.
+    fn frames_during(&self, span: Duration) -> Vec<(u32, f64, u32)> {
+        let deadline = Instant::now() + span;
+        let mut summaries = Vec::new();
+        while let Ok((_, line)) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            let fields: Vec<&str> = line.split(' ').collect();
+            if let ["frames", frames, "longest-gap-ms", gap, "late", late] = fields[..] {
+                summaries.push((
+                    frames.parse().unwrap_or(0),
+                    gap.parse().unwrap_or(0.0),
+                    late.parse().unwrap_or(0),
+                ));
+            }
+        }
+        summaries
+    }
+
+    /// With `UI_BENCH_GDB` set, print a few stack samples of Warbler's main
+    /// thread (to see what keeps it from drawing).
+    fn sample_main_thread(&self) {
+        if std::env::var_os("UI_BENCH_GDB").is_none() {
+            return;
+        }
+        for _ in 0..3 {
+            let _ = Command::new("gdb")
+                .args(["-p", &self.child.id().to_string(), "-batch"])
+                .args(["-ex", "thread apply 1 bt 30"])
+                .status();
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+
+    fn rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        // `cargo test --all-targets` runs bench binaries too; measuring
+        // belongs to `cargo bench`.
+        println!("UI benchmarks: run with `cargo bench --bench ui` under a display");
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let server = TestServer::builder()
+        .accounts(&[("alice", PASSWORD), ("bob", PASSWORD)])
+        .name("bob", "Bob")
+        .all_contacts()
+        .filler_contacts("alice", CONTACTS - 1)
+        .start();
+    let profile_dir = tempfile::tempdir().expect("profile directory");
+    runtime
+        .block_on(profile::add_account(
+            &server,
+            profile_dir.path(),
+            "alice",
+            PASSWORD,
+        ))
+        .expect("add alice's account");
+    let mut bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", PASSWORD).await;
+        bob.send_presence(None, Some("Flooding")).await;
+        bob
+    });
+
+    let marks = ["first-frame", "online", "roster-shown"];
+    let mut runs: Vec<Vec<f64>> = Vec::new();
+    for _ in 0..STARTS {
+        let warbler = Warbler::launch(profile_dir.path(), &server.ca_pem_path(), None);
+        runs.push(warbler.wait_for_marks(&marks));
+        warbler.stop();
+    }
+    for (i, mark) in marks.iter().enumerate() {
+        let values: Vec<f64> = runs.iter().map(|run| run[i]).collect();
+        println!(
+            "start-up: {mark} after {:.0} ms (median of {STARTS}; min {:.0}, max {:.0})",
+            median(values.clone()),
+            values.iter().copied().fold(f64::INFINITY, f64::min),
+            values.iter().copied().fold(0.0, f64::max),
+        );
+    }
+
+    let bob_uri = format!("xmpp:{}?message", server.jid("bob"));
+    let warbler = Warbler::launch(profile_dir.path(), &server.ca_pem_path(), Some(&bob_uri));
+    warbler.wait_for_marks(&["online", "roster-shown"]);
+    warbler.sample_main_thread();
+    let idle = warbler.frames_during(Duration::from_secs(5));
+    println!(
+        "memory: {:.1} MiB resident after 5 s idle with {CONTACTS} contacts ({} frames, {} late)",
+        warbler.rss_mib(),
+        idle.iter().map(|s| s.0).sum::<u32>(),
+        idle.iter().map(|s| s.2).sum::<u32>()
+    );
+
+    let alice = server.jid("alice");
+    let flooding = Instant::now();
+    runtime.block_on(async {
+        for i in 0..FLOOD {
+            bob.send_message(
+                &alice,
+                &format!("Flood message {i}: an ordinary line of chat"),
+            )
+            .await;
+        }
+    });
+    let sent_in = flooding.elapsed();
+    warbler.sample_main_thread();
+    let during = warbler.frames_during(Duration::from_secs(8));
+    let frames: u32 = during.iter().map(|s| s.0).sum();
+    let late: u32 = during.iter().map(|s| s.2).sum();
+    let longest = during.iter().map(|s| s.1).fold(0.0, f64::max);
+    println!(
+        "flood: {FLOOD} messages sent in {:.2} s; over the following 8 s: {frames} frames, {late} late (> 25 ms), longest gap {longest:.1} ms; RSS {:.1} MiB",
+        sent_in.as_secs_f64(),
+        warbler.rss_mib()
+    );
+    warbler.stop();
+
+    if let Err(error) = runtime.block_on(profile::forget_account(
+        &server,
+        profile_dir.path(),
+        "alice",
+    )) {
+        eprintln!("Could not remove the benchmark account: {error}");
+    }
+}

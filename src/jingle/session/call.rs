@@ -5,13 +5,11 @@ use std::collections::HashMap;
 use xmpp_parsers::jid::{BareJid, FullJid, Jid};
 use xmpp_parsers::jingle::{Action, Content, ContentId, Creator, Jingle, SessionId};
 
+use super::MonotonicTime;
 use super::input::{Input, Signal, TimerKind};
 use super::jmi::JmiMessage;
 use super::output::{CallEvent, ContentSpec, MediaCommand, Output};
-use super::stanzas::{
-    self, JingleRefusal, RtpInfo, iq_error, iq_result, jingle_set, jmi_message, reason_for,
-};
-use super::{MonotonicTime, RING_TIMEOUT};
+use super::stanzas::{self, JingleRefusal, RtpInfo, iq_error, jingle_set, jmi_message};
 use crate::model::{CallDirection, CallEndReason, CallId, CallState, MediaKind};
 
 /// Where a call is in its life. The names say what the call waits for.
@@ -107,7 +105,7 @@ pub enum CallTarget {
 }
 
 impl CallSession {
-    fn blank(id: CallId, own: FullJid, peer: BareJid, direction: CallDirection) -> Self {
+    pub(super) fn blank(id: CallId, own: FullJid, peer: BareJid, direction: CallDirection) -> Self {
         Self {
             id,
             own,
@@ -136,122 +134,6 @@ impl CallSession {
             next_stanza: 0,
             reported_state: None,
         }
-    }
-
-    /// Place a call. `media` must not be empty (the manager checks).
-    pub fn outgoing(
-        now: MonotonicTime,
-        id: CallId,
-        own: FullJid,
-        target: CallTarget,
-        media: &[MediaKind],
-    ) -> (Self, Vec<Output>) {
-        let peer = match &target {
-            CallTarget::Jmi(peer) => peer.clone(),
-            CallTarget::Direct(peer) => peer.to_bare(),
-        };
-        let mut call = Self::blank(id, own, peer.clone(), CallDirection::Outgoing);
-        for kind in media {
-            call.contents.push(ContentSpec {
-                name: call.free_content_name(*kind),
-                creator: Creator::Initiator,
-                media: *kind,
-                senders: Default::default(),
-            });
-        }
-        let mut out = vec![Output::Event(CallEvent::New {
-            peer: peer.clone(),
-            direction: CallDirection::Outgoing,
-            media: call.media(),
-        })];
-        match target {
-            CallTarget::Jmi(peer) => {
-                call.phase = Phase::Proposing;
-                let propose = JmiMessage::Propose {
-                    sid: call.id.clone(),
-                    media: call.media(),
-                };
-                call.send_jmi(peer.into(), &propose, &mut out);
-            }
-            CallTarget::Direct(peer) => {
-                call.via_jmi = false;
-                call.peer_full = Some(peer.into());
-                call.phase = Phase::PreparingOffer;
-                call.start_media(
-                    MediaCommand::CreateOffer {
-                        contents: call.contents.clone(),
-                    },
-                    &mut out,
-                );
-            }
-        }
-        call.set_timer(now + RING_TIMEOUT, TimerKind::Ring, &mut out);
-        call.report_state(&mut out);
-        (call, out)
-    }
-
-    /// A proposal (XEP-0353 propose) arrived from `from`.
-    pub fn incoming_proposal(
-        now: MonotonicTime,
-        id: CallId,
-        own: FullJid,
-        from: FullJid,
-        media: &[MediaKind],
-    ) -> (Self, Vec<Output>) {
-        let peer = from.to_bare();
-        let mut call = Self::blank(id, own, peer.clone(), CallDirection::Incoming);
-        call.peer_full = Some(from.into());
-        call.phase = Phase::Ringing;
-        for kind in media {
-            call.contents.push(ContentSpec {
-                name: call.free_content_name(*kind),
-                creator: Creator::Initiator,
-                media: *kind,
-                senders: Default::default(),
-            });
-        }
-        let mut out = vec![Output::Event(CallEvent::New {
-            peer: peer.clone(),
-            direction: CallDirection::Incoming,
-            media: call.media(),
-        })];
-        let ringing = JmiMessage::Ringing {
-            sid: call.id.clone(),
-        };
-        call.send_jmi(peer.into(), &ringing, &mut out);
-        call.set_timer(now + RING_TIMEOUT, TimerKind::Ring, &mut out);
-        call.report_state(&mut out);
-        (call, out)
-    }
-
-    /// A session-initiate arrived without a proposal first. The caller
-    /// checked that the contents carry RTP media we know.
-    pub fn incoming_initiate(
-        now: MonotonicTime,
-        own: FullJid,
-        from: FullJid,
-        iq_id: String,
-        jingle: Jingle,
-    ) -> (Self, Vec<Output>) {
-        let id = CallId::new(jingle.sid.0.clone());
-        let peer = from.to_bare();
-        let from: Jid = from.into();
-        let mut call = Self::blank(id, own, peer.clone(), CallDirection::Incoming);
-        call.via_jmi = false;
-        call.peer_full = Some(from.clone());
-        call.phase = Phase::Ringing;
-        call.contents = specs_of(&jingle.contents);
-        call.remote_offer = jingle.contents;
-        let mut out = vec![Output::SendIq(Box::new(iq_result(from, iq_id)))];
-        out.push(Output::Event(CallEvent::New {
-            peer,
-            direction: CallDirection::Incoming,
-            media: call.media(),
-        }));
-        call.send_session_info(RtpInfo::Ringing, &mut out);
-        call.set_timer(now + RING_TIMEOUT, TimerKind::Ring, &mut out);
-        call.report_state(&mut out);
-        (call, out)
     }
 
     /// Feed one input; returns what to do about it.
@@ -462,96 +344,6 @@ impl CallSession {
             }
             n += 1;
         }
-    }
-
-    /// The user (or this device) ends the call: tell the peer as the phase
-    /// requires, then clean up.
-    pub(super) fn hang_up_with(&mut self, reason: CallEndReason, out: &mut Vec<Output>) {
-        let condition = reason_for(reason);
-        let peer: Jid = self.peer.clone().into();
-        match self.phase {
-            Phase::Ended(_) => return,
-            Phase::Proposing => {
-                let retract = JmiMessage::Retract {
-                    sid: self.id.clone(),
-                    reason: Some(condition),
-                    tie_break: false,
-                };
-                self.send_jmi(peer, &retract, out);
-            }
-            Phase::Ringing if self.via_jmi => {
-                // Only a decision of the user stops the other devices from
-                // ringing; a timeout or sign-out here stays local.
-                if matches!(reason, CallEndReason::Declined | CallEndReason::Busy) {
-                    // XEP-0353 §3.5 recommends <busy/> to avoid revealing
-                    // that the user saw the call and declined it.
-                    let reject = JmiMessage::Reject {
-                        sid: self.id.clone(),
-                        reason: Some(xmpp_parsers::jingle::Reason::Busy),
-                        tie_break: false,
-                    };
-                    self.send_jmi(peer, &reject, out);
-                }
-            }
-            Phase::AwaitingInitiate => {
-                if !self.answered_elsewhere {
-                    self.send_finish(condition, out);
-                }
-            }
-            Phase::PreparingOffer => {
-                if self.via_jmi {
-                    self.send_finish(condition, out);
-                }
-            }
-            Phase::Ringing
-            | Phase::Initiated
-            | Phase::PreparingAnswer
-            | Phase::Accepted
-            | Phase::Active => {
-                let jingle = self
-                    .jingle(Action::SessionTerminate)
-                    .set_reason(jingle_reason(condition.clone()));
-                self.send_jingle(jingle, out);
-                if self.via_jmi {
-                    self.send_finish(condition, out);
-                }
-            }
-        }
-        self.finalize(reason, out);
-    }
-
-    /// The peer (or another device of ours) ended the call: confirm with
-    /// finish as XEP-0353 §3.6 asks of both sides, then clean up.
-    pub(super) fn ended_remotely(&mut self, reason: CallEndReason, out: &mut Vec<Output>) {
-        if self.via_jmi && self.answered && !self.answered_elsewhere && !self.finish_sent {
-            self.send_finish(reason_for(reason), out);
-        }
-        self.finalize(reason, out);
-    }
-
-    fn send_finish(&mut self, reason: xmpp_parsers::jingle::Reason, out: &mut Vec<Output>) {
-        if self.finish_sent {
-            return;
-        }
-        let finish = JmiMessage::Finish {
-            sid: self.id.clone(),
-            reason: Some(reason),
-            migrated_to: None,
-        };
-        self.send_jmi(self.peer.clone().into(), &finish, out);
-    }
-
-    /// Release everything and mark the call over, without telling anyone.
-    pub(super) fn finalize(&mut self, reason: CallEndReason, out: &mut Vec<Output>) {
-        if self.media_started {
-            out.push(Output::Media(MediaCommand::Stop));
-        }
-        for kind in std::mem::take(&mut self.timers) {
-            out.push(Output::CancelTimer { kind });
-        }
-        self.pending_iqs.clear();
-        self.phase = Phase::Ended(reason);
-        tracing::debug!(call = %self.id, ?reason, "Call ended");
     }
 }
 

@@ -9,6 +9,7 @@
 //! contents and reports back with them.
 
 mod call;
+mod end;
 mod input;
 mod jmi;
 mod local;
@@ -16,6 +17,7 @@ mod manager;
 mod output;
 mod peer;
 mod stanzas;
+mod start;
 
 #[cfg(test)]
 mod tests;

@@ -2,12 +2,14 @@
 //! messages and chats. Nothing here performs I/O.
 
 mod account;
+mod call;
 mod chat;
 mod message;
 mod presence;
 mod roster;
 
 pub use account::{AccountSummary, ConnectionState, ServerAddress, TlsMode};
+pub use call::{CallDirection, CallEndReason, CallId, CallState, MediaKind};
 pub use chat::{ChatState, ChatSummary};
 pub use message::{ChatMessage, DeliveryState, Direction, MessageId, Timestamp};
 pub use presence::{PresenceShow, PresenceStatus};

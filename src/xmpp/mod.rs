@@ -3,6 +3,7 @@
 //! be tested from the specifications' own examples.
 
 pub(crate) mod disco;
+pub(crate) mod jingle_message;
 pub(crate) mod message;
 pub(crate) mod presence;
 pub(crate) mod roster;

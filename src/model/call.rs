@@ -1,0 +1,150 @@
+//! Audio/video calls as the user interface sees them: which call, with what
+//! media, in which state, and why it ended.
+
+use std::fmt;
+
+/// A call's identifier: the Jingle session id, which is also the id of the
+/// Jingle Message Initiation (XEP-0353) messages that set the call up.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CallId(String);
+
+impl CallId {
+    /// Wrap an id received from the network or generated locally.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The id as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CallId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A kind of media a call carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MediaKind {
+    /// Voice.
+    Audio,
+    /// Camera picture.
+    Video,
+}
+
+impl MediaKind {
+    /// The name used in Jingle RTP descriptions (`media='audio'`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Audio => "audio",
+            Self::Video => "video",
+        }
+    }
+
+    /// Parse the `media` attribute of a Jingle RTP description.
+    pub fn from_media(media: &str) -> Option<Self> {
+        match media {
+            "audio" => Some(Self::Audio),
+            "video" => Some(Self::Video),
+            _ => None,
+        }
+    }
+}
+
+/// Who started a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallDirection {
+    /// The peer called the user.
+    Incoming,
+    /// The user called the peer.
+    Outgoing,
+}
+
+/// Progress of a call, as shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallState {
+    /// An outgoing call was offered; no device of the peer has rung yet.
+    Proposed,
+    /// A device is ringing: the peer's (outgoing call) or ours (incoming).
+    Ringing,
+    /// Answered; media is being negotiated and connected.
+    Connecting,
+    /// Media flows.
+    Active,
+    /// Over, for the given reason.
+    Ended {
+        /// Why the call ended.
+        reason: CallEndReason,
+    },
+}
+
+/// Why a call ended. Most map to a Jingle `<reason/>` condition (XEP-0166
+/// §7.4); the last three describe what happened on the user's other devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallEndReason {
+    /// Hung up normally after it was answered.
+    Success,
+    /// The called party declined.
+    Declined,
+    /// The called party is busy.
+    Busy,
+    /// The caller cancelled before it was answered.
+    Cancelled,
+    /// Nobody answered in time.
+    Timeout,
+    /// A security check failed (for example the DTLS fingerprint did not
+    /// match the one signalled in Jingle).
+    SecurityError,
+    /// No network path between the parties could be established.
+    FailedTransport,
+    /// The media could not be negotiated (no common codec, bad offer).
+    FailedApplication,
+    /// The network path was lost during the call.
+    ConnectivityError,
+    /// The peer went offline or signed out.
+    Gone,
+    /// Any other error.
+    GeneralError,
+    /// The session ran past a time limit (or was superseded, see
+    /// XEP-0353's tie-breaking rules).
+    Expired,
+    /// The parties support none of each other's media parameters.
+    IncompatibleParameters,
+    /// Media processing failed.
+    MediaError,
+    /// The peer supports none of the offered application types.
+    UnsupportedApplications,
+    /// The peer supports none of the offered transport methods.
+    UnsupportedTransports,
+    /// The call goes on under another id: both sides called each other at
+    /// once and the other call won, or the peer moved the call to another
+    /// device.
+    Replaced,
+    /// Another device of the user answered the call.
+    AnsweredElsewhere,
+    /// Another device of the user declined the call.
+    RejectedElsewhere,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_names_round_trip() {
+        for kind in [MediaKind::Audio, MediaKind::Video] {
+            assert_eq!(MediaKind::from_media(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MediaKind::from_media("application"), None);
+    }
+
+    #[test]
+    fn call_id_shows_the_wire_id() {
+        let id = CallId::new("ca3cf894");
+        assert_eq!(id.to_string(), "ca3cf894");
+        assert_eq!(id.as_str(), "ca3cf894");
+    }
+}

@@ -11,9 +11,7 @@ use xmpp_parsers::jingle_rtp::Description as RtpDescription;
 use xmpp_parsers::jingle_ssma::Parameter as SourceParameter;
 
 use super::super::negotiate::offer_contents;
-use super::super::{
-    Origin, SessionDescription, candidate_to_sdp, jingle_to_sdp, sdp_to_jingle,
-};
+use super::super::{Origin, SessionDescription, candidate_to_sdp, jingle_to_sdp, sdp_to_jingle};
 use super::{fixture, ice, jingle_of, lf, rtp};
 
 fn initiator_sdp(xml: &str) -> String {
@@ -85,9 +83,17 @@ fn conversations_sdp_round_trips_through_jingle() {
         sdp_to_jingle(fixture::CONVERSATIONS_INITIATE_SDP, Creator::Initiator).expect("maps");
     let group = back.group.clone().expect("the BUNDLE group survives");
     assert_eq!(group.semantics, GroupSemantics::Bundle);
-    let again = jingle_to_sdp(&back.contents, Some(&group), Creator::Initiator, Origin::default())
-        .expect("maps back");
-    assert_eq!(lf(&again.to_string()), lf(fixture::CONVERSATIONS_INITIATE_SDP));
+    let again = jingle_to_sdp(
+        &back.contents,
+        Some(&group),
+        Creator::Initiator,
+        Origin::default(),
+    )
+    .expect("maps back");
+    assert_eq!(
+        lf(&again.to_string()),
+        lf(fixture::CONVERSATIONS_INITIATE_SDP)
+    );
 
     let original = jingle_of(fixture::CONVERSATIONS_INITIATE);
     assert_eq!(Some(group), original.group);
@@ -203,7 +209,10 @@ fn webrtcbin_offer_becomes_jingle_contents() {
     let [vp8] = video_rtp.payload_types.as_slice() else {
         panic!("one video payload type expected");
     };
-    assert_eq!((vp8.id, vp8.name.as_deref(), vp8.clockrate), (96, Some("VP8"), Some(90000)));
+    assert_eq!(
+        (vp8.id, vp8.name.as_deref(), vp8.clockrate),
+        (96, Some("VP8"), Some(90000))
+    );
     let feedback: Vec<(&str, Option<&str>)> = vp8
         .rtcp_fbs
         .iter()
@@ -223,7 +232,10 @@ fn webrtcbin_offer_becomes_jingle_contents() {
         video_ice.ufrag.as_deref(),
         Some("q3CzJ6Hw5pX0Kc9TbEoLfYvRa1sGnM2d")
     );
-    assert_ne!(video_ice.ufrag, audio_ice.ufrag, "one ICE transport per content");
+    assert_ne!(
+        video_ice.ufrag, audio_ice.ufrag,
+        "one ICE transport per content"
+    );
     assert_eq!(video_ice.fingerprint.map(|f| f.value), Some(fingerprint));
 }
 
@@ -261,6 +273,10 @@ fn candidate_types_survive_the_round_trip() {
     let types: Vec<CandidateType> = parts.candidates.iter().map(|c| c.type_.clone()).collect();
     assert_eq!(
         types,
-        [CandidateType::Host, CandidateType::Host, CandidateType::Srflx]
+        [
+            CandidateType::Host,
+            CandidateType::Host,
+            CandidateType::Srflx
+        ]
     );
 }

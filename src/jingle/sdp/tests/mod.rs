@@ -24,12 +24,27 @@ pub(super) mod fixture {
     }
     fixture!(DINO_INITIATE, "dino-0.4-session-initiate.xml");
     fixture!(DINO_INITIATE_SDP, "dino-0.4-session-initiate.sdp");
-    fixture!(CONVERSATIONS_INITIATE, "conversations-2-session-initiate.xml");
-    fixture!(CONVERSATIONS_INITIATE_SDP, "conversations-2-session-initiate.sdp");
-    fixture!(CONVERSATIONS_TRANSPORT_INFO, "conversations-2-transport-info.xml");
-    fixture!(CONVERSATIONS_ACCEPT, "warbler-session-accept-to-conversations.xml");
+    fixture!(
+        CONVERSATIONS_INITIATE,
+        "conversations-2-session-initiate.xml"
+    );
+    fixture!(
+        CONVERSATIONS_INITIATE_SDP,
+        "conversations-2-session-initiate.sdp"
+    );
+    fixture!(
+        CONVERSATIONS_TRANSPORT_INFO,
+        "conversations-2-transport-info.xml"
+    );
+    fixture!(
+        CONVERSATIONS_ACCEPT,
+        "warbler-session-accept-to-conversations.xml"
+    );
     fixture!(WEBRTCBIN_OFFER, "webrtcbin-1.22-offer.sdp");
-    fixture!(WEBRTCBIN_ANSWER, "webrtcbin-1.22-answer-to-conversations.sdp");
+    fixture!(
+        WEBRTCBIN_ANSWER,
+        "webrtcbin-1.22-answer-to-conversations.sdp"
+    );
 }
 
 /// The `<jingle>` payload of an `<iq>` fixture.
@@ -46,7 +61,10 @@ pub(super) fn jingle_of(iq: &str) -> Jingle {
 pub(super) fn rtp(content: &Content) -> &RtpDescription {
     match &content.description {
         Some(Description::Rtp(rtp)) => rtp,
-        other => panic!("content {} has no RTP description: {other:?}", content.name.0),
+        other => panic!(
+            "content {} has no RTP description: {other:?}",
+            content.name.0
+        ),
     }
 }
 
@@ -56,7 +74,10 @@ pub(super) fn ice(content: &Content) -> IceUdpParts {
         Some(Transport::IceUdp(transport)) => {
             IceUdpParts::from_transport(transport).expect("readable transport")
         }
-        other => panic!("content {} has no ICE-UDP transport: {other:?}", content.name.0),
+        other => panic!(
+            "content {} has no ICE-UDP transport: {other:?}",
+            content.name.0
+        ),
     }
 }
 

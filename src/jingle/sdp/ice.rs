@@ -71,6 +71,34 @@ impl IceUdpParts {
     }
 }
 
+/// Reads `AB:CD:…` hex, as fingerprints are written (RFC 8122, XEP-0320).
+///
+/// xmpp-parsers' own decoder asserts on malformed text (a panic), so
+/// Warbler reads every fingerprint that comes from outside with this one.
+pub(super) fn parse_colon_hex(text: &str) -> Option<Vec<u8>> {
+    text.split(':')
+        .map(|pair| {
+            let valid = pair.len() == 2 && pair.bytes().all(|byte| byte.is_ascii_hexdigit());
+            valid.then(|| u8::from_str_radix(pair, 16).ok()).flatten()
+        })
+        .collect()
+}
+
+/// Checks every DTLS `<fingerprint>` in an untrusted Jingle element (a
+/// whole `<jingle>`, a `<content>` or a `<transport>`) before it is parsed
+/// with xmpp-parsers, whose fingerprint decoder panics on malformed text.
+pub fn check_fingerprint_text(element: &Element) -> Result<(), SdpError> {
+    if element.is("fingerprint", ns::JINGLE_DTLS) {
+        let text = element.text();
+        if parse_colon_hex(text.trim()).is_none() || text.trim() != text {
+            return Err(SdpError::InvalidJingle(format!(
+                "malformed fingerprint {text:?}"
+            )));
+        }
+    }
+    element.children().try_for_each(check_fingerprint_text)
+}
+
 fn ncname(name: &str) -> Result<NcName, SdpError> {
     NcName::try_from(name).map_err(|error| SdpError::InvalidJingle(error.to_string()))
 }

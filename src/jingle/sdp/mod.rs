@@ -10,7 +10,10 @@
 //! - [`jingle_to_sdp`]: a peer's contents → the remote description;
 //! - [`sdp_to_jingle`]: the engine's local offer or answer → contents;
 //! - [`candidate_to_sdp`] / [`candidate_from_sdp`]: trickled candidates;
-//! - [`negotiate`]: what the answering side keeps of an offer.
+//! - [`negotiate`]: what the answering side keeps of an offer;
+//! - [`check_fingerprint_text`]: a guard to run on an untrusted `<jingle>`
+//!   element before xmpp-parsers parses it (its fingerprint decoder panics
+//!   on malformed text).
 //!
 //! Content names are the SDP `a=mid` values. SDP directions are relative to
 //! the description's author while Jingle `senders` name a session role, so
@@ -29,7 +32,7 @@ use xmpp_parsers::jingle::{Content, ContentId, Creator, Senders};
 use xmpp_parsers::jingle_grouping::Group;
 
 pub use from_jingle::jingle_to_sdp;
-pub use ice::{IceUdpParts, candidate_from_sdp, candidate_to_sdp};
+pub use ice::{IceUdpParts, candidate_from_sdp, candidate_to_sdp, check_fingerprint_text};
 pub use text::{Attribute, MediaSection, Origin, SessionDescription};
 pub use to_jingle::{sdp_to_jingle, session_to_jingle};
 

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::str::FromStr;
 
 use tracing::debug;
+use xmpp_parsers::hashes::Algo;
 use xmpp_parsers::jingle::{Content, ContentId, Creator, Senders};
 use xmpp_parsers::jingle_dtls_srtp::{Fingerprint, Setup};
 use xmpp_parsers::jingle_grouping::{Content as GroupContent, Group, Semantics as GroupSemantics};
@@ -16,7 +17,7 @@ use xmpp_parsers::jingle_ssma::{
 };
 
 use super::from_jingle::static_clock_rate;
-use super::ice::{IceUdpParts, candidate_from_sdp};
+use super::ice::{IceUdpParts, candidate_from_sdp, parse_colon_hex};
 use super::text::{MediaSection, SessionDescription};
 use super::{JingleContents, SdpError, senders_of};
 
@@ -341,10 +342,15 @@ fn transport(
             attribute: "setup",
         })?;
         let setup = Setup::from_str(setup).map_err(|_| invalid("setup", setup))?;
-        let fingerprint =
-            Fingerprint::from_colon_separated_hex(setup, &algo.to_ascii_lowercase(), hash.trim())
-                .map_err(|_| invalid("fingerprint", value))?;
-        parts.fingerprint = Some(fingerprint);
+        let hash = Algo::from_str(&algo.to_ascii_lowercase())
+            .ok()
+            .zip(parse_colon_hex(hash.trim()))
+            .ok_or_else(|| invalid("fingerprint", value))?;
+        parts.fingerprint = Some(Fingerprint {
+            hash: hash.0,
+            setup,
+            value: hash.1,
+        });
     }
     for value in section.attributes_named("candidate") {
         match candidate_from_sdp(&format!("candidate:{value}")) {

@@ -138,8 +138,10 @@ pub fn restrict_offer(
     Ok(restricted)
 }
 
-/// The contents for session-accept (or content-accept): for each offered
-/// content the media engine answered, our description (peer's payload-type
+/// The contents for session-accept (or content-accept). `offer` is what the
+/// media engine was given (the [`RestrictedOffer`]'s contents, so rejected
+/// contents are not looked for in its answer). For each offered content,
+/// our description (peer's payload-type
 /// numbers, chosen codec first, our format parameters, common feedback and
 /// header extensions, `rtcp-mux`, our sources) and our transport. The
 /// engine's DTLS role must answer the offer's (`active` for `actpass`).

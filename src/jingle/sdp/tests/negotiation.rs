@@ -38,7 +38,7 @@ fn accept_to_conversations() -> Jingle {
     )
     .expect("remote description");
     let local = sdp_to_jingle(fixture::WEBRTCBIN_ANSWER, Creator::Responder).expect("maps");
-    let contents = answer_contents(&offer.contents, &local, &capabilities).expect("answers");
+    let contents = answer_contents(&restricted.contents, &local, &capabilities).expect("answers");
     let mut accept = Jingle::new(Action::SessionAccept, SessionId(offer.sid.0.clone()));
     accept.responder = "juliet@capulet.example/warbler".parse().ok();
     accept.contents = contents;

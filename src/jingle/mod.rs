@@ -5,4 +5,5 @@
 //! contents and SDP, and a media engine on GStreamer's webrtcbin that runs
 //! one ICE transport per content (never BUNDLE, which Dino does not speak).
 
+pub mod sdp;
 pub mod session;

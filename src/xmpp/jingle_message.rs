@@ -17,6 +17,7 @@ use xmpp_parsers::message::{Message, MessageType};
 use xmpp_parsers::minidom::Element;
 use xmpp_parsers::stanza_error::StanzaError;
 
+use crate::jingle::sdp::check_fingerprint_text;
 use crate::jingle::session::{IqFailure, JmiMessage, JmiSignal, NS_JINGLE_MESSAGE, Signal};
 
 const NS_JINGLE: &str = "urn:xmpp:jingle:1";
@@ -43,6 +44,13 @@ pub(crate) fn message_signal(own: &BareJid, message: &Message) -> Option<Signal>
     plain_signal(own, message)
 }
 
+/// Parse an untrusted `<jingle>`: its fingerprints are checked first,
+/// because xmpp-parsers' fingerprint decoder panics on malformed text.
+fn parse_jingle(payload: &Element) -> Result<Jingle, String> {
+    check_fingerprint_text(payload).map_err(|error| error.to_string())?;
+    Jingle::try_from(payload.clone()).map_err(|error| error.to_string())
+}
+
 /// The signal an IQ carries, if it concerns calls: a Jingle request, or a
 /// result or error (which may answer one of ours: ask
 /// [`CallManager::awaits_iq`](crate::jingle::session::CallManager::awaits_iq)).
@@ -53,7 +61,7 @@ pub(crate) fn iq_signal(iq: &Iq) -> Option<Signal> {
             id,
             payload,
             ..
-        } if payload.is("jingle", NS_JINGLE) => Some(match Jingle::try_from(payload.clone()) {
+        } if payload.is("jingle", NS_JINGLE) => Some(match parse_jingle(payload) {
             Ok(jingle) => Signal::Jingle {
                 from: from.clone(),
                 id: id.clone(),

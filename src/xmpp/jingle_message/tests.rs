@@ -377,6 +377,16 @@ fn a_broken_jingle_request_is_reported_for_an_error_reply() {
     for payload in [
         "<jingle xmlns='urn:xmpp:jingle:1' action='dance' sid='x'/>",
         "<jingle xmlns='urn:xmpp:jingle:1' action='session-info'/>",
+        // A pretty-printed fingerprint: the parser's hex decoder would panic.
+        "<jingle xmlns='urn:xmpp:jingle:1' action='transport-info' sid='x'>\
+           <content creator='initiator' name='0'>\
+             <transport xmlns='urn:xmpp:jingle:transports:ice-udp:1' ufrag='u' pwd='p'>\
+               <fingerprint xmlns='urn:xmpp:jingle:apps:dtls:0' hash='sha-256' setup='actpass'>\n AB:CD</fingerprint></transport></content></jingle>",
+        "<jingle xmlns='urn:xmpp:jingle:1' action='transport-info' sid='x'>\
+           <content creator='initiator' name='0'>\
+             <transport xmlns='urn:xmpp:jingle:transports:ice-udp:1' ufrag='u' pwd='p'>\
+               <fingerprint xmlns='urn:xmpp:jingle:apps:dtls:0' hash='sha-256' setup='actpass'>\
+               ABC</fingerprint></transport></content></jingle>",
     ] {
         let signal = iq_signal(&iq(&format!(
             "<iq xmlns='jabber:client' from='juliet@capulet.example/phone' id='bad' type='set'>\

@@ -111,9 +111,21 @@ pub enum AppCmd {
     CoreStopped,
     /// The core did not confirm the shutdown in time.
     ShutdownTimedOut,
+    /// The notification server showed a chat's notification.
+    NotificationShown {
+        /// The chat.
+        key: ChatKey,
+        /// The server's id for it.
+        id: u32,
+    },
     /// The user clicked a message notification.
     NotificationClicked {
         /// The chat to open.
+        key: ChatKey,
+    },
+    /// A chat's notification was closed (clicked, dismissed or expired).
+    NotificationClosed {
+        /// The chat.
         key: ChatKey,
     },
 }
@@ -128,6 +140,8 @@ pub struct App {
     /// The display names of contacts, for notifications and titles.
     names: HashMap<ChatKey, String>,
     focused_chat: Option<ChatKey>,
+    /// Chats with a message notification on screen.
+    notifications: notifications::Tracker,
     pending_uri: Option<XmppUri>,
     quitting: bool,
     error_text: String,
@@ -266,6 +280,7 @@ impl Component for App {
             accounts: Vec::new(),
             names: HashMap::new(),
             focused_chat: None,
+            notifications: notifications::Tracker::default(),
             pending_uri: init.uri,
             quitting: false,
             error_text,
@@ -362,6 +377,9 @@ impl Component for App {
                 }
             },
             AppMsg::ChatFocused(key) => {
+                if let Some(key) = &key {
+                    self.notifications.forget(key);
+                }
                 if let Some((account, peer)) = &key {
                     self.send(Command::MarkRead {
                         account: account.clone(),
@@ -390,11 +408,13 @@ impl Component for App {
                     self.page = Page::Error;
                 }
             }
+            AppCmd::NotificationShown { key, id } => self.notifications.shown(&key, id),
             AppCmd::NotificationClicked { key } => sender.input(AppMsg::OpenChat {
                 account: key.0,
                 peer: key.1,
                 draft: None,
             }),
+            AppCmd::NotificationClosed { key } => self.notifications.forget(&key),
         }
     }
 }
@@ -477,6 +497,32 @@ impl App {
             window,
             _controller: Box::new(controller),
         });
+    }
+
+    /// Show or update the notification of a chat with a new message.
+    fn notify(&mut self, key: ChatKey, body: String, sender: &ComponentSender<Self>) {
+        let name = self.display_name(&key);
+        match self.notifications.message(&key, &name) {
+            notifications::Plan::Show { summary } => sender.spawn_command(move |out| {
+                let shown_key = key.clone();
+                let shown_out = out.clone();
+                notifications::show_message(
+                    &summary,
+                    &body,
+                    |id| {
+                        let _ = shown_out.send(AppCmd::NotificationShown { key: shown_key, id });
+                    },
+                    || {
+                        let _ = out.send(AppCmd::NotificationClicked { key: key.clone() });
+                    },
+                );
+                let _ = out.send(AppCmd::NotificationClosed { key });
+            }),
+            notifications::Plan::Replace { id, summary } => sender.spawn_command(move |_| {
+                notifications::replace_message(id, &summary, &body);
+            }),
+            notifications::Plan::Wait => {}
+        }
     }
 
     fn display_name(&self, key: &ChatKey) -> String {
@@ -583,13 +629,7 @@ impl App {
                         peer: key.1.clone(),
                     });
                 } else if self.settings.boolean("notifications-enabled") {
-                    let summary = self.display_name(&key);
-                    let body = message.body.clone();
-                    sender.spawn_command(move |out| {
-                        notifications::show_message(&summary, &body, || {
-                            let _ = out.send(AppCmd::NotificationClicked { key });
-                        });
-                    });
+                    self.notify(key, message.body.clone(), sender);
                 }
             }
             Event::ShutdownComplete => {

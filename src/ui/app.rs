@@ -111,6 +111,8 @@ pub enum AppCmd {
     CoreStopped,
     /// The core did not confirm the shutdown in time.
     ShutdownTimedOut,
+    /// SIGTERM or SIGINT: sign out and quit, as from the window.
+    QuitRequested,
     /// The notification server showed a chat's notification.
     NotificationShown {
         /// The chat.
@@ -293,6 +295,7 @@ impl Component for App {
         let toasts = &model.toasts;
         let widgets = view_output!();
         install_actions(&sender);
+        quit_on_signals(&sender);
         super::perf::watch_frames(&root);
         ComponentParts { model, widgets }
     }
@@ -408,6 +411,7 @@ impl Component for App {
                     self.page = Page::Error;
                 }
             }
+            AppCmd::QuitRequested => sender.input(AppMsg::Quit),
             AppCmd::NotificationShown { key, id } => self.notifications.shown(&key, id),
             AppCmd::NotificationClicked { key } => sender.input(AppMsg::OpenChat {
                 account: key.0,
@@ -433,6 +437,34 @@ fn bridge_events(sender: &ComponentSender<App>, mut events: EventReceiver) {
                     }
                 }
                 let _ = out.send(AppCmd::CoreStopped);
+            })
+            .drop_on_shutdown()
+    });
+}
+
+/// Quit cleanly (signing out) on SIGTERM and SIGINT, as session managers
+/// and terminals ask, instead of dying with the connection half-open.
+fn quit_on_signals(sender: &ComponentSender<App>) {
+    sender.command(|out, shutdown| {
+        shutdown
+            .register(async move {
+                use tokio::signal::unix::{SignalKind, signal};
+                let (Ok(mut term), Ok(mut interrupt)) = (
+                    signal(SignalKind::terminate()),
+                    signal(SignalKind::interrupt()),
+                ) else {
+                    tracing::warn!("Could not listen for termination signals");
+                    return;
+                };
+                loop {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
+                    if out.send(AppCmd::QuitRequested).is_err() {
+                        return;
+                    }
+                }
             })
             .drop_on_shutdown()
     });

@@ -201,12 +201,12 @@ impl Component for MainWindow {
                             set_popover: Some(&model.presence_popover),
                             set_tooltip_text: Some(&gettext("Set Your Presence")),
                             #[watch]
-                            set_child: Some(&presence_dot(model.own_show)),
+                            set_child: Some(&presence_dot(model.shown_presence())),
                             #[watch]
                             set_accessible_name: &gettext_f(
                                 // Translators: {presence} is e.g. "Available".
                                 "Your presence: {presence}",
-                                &[("presence", &presence_label(model.own_show))],
+                                &[("presence", &presence_label(model.shown_presence()))],
                             ),
                         },
 
@@ -357,6 +357,20 @@ impl MainWindow {
             show: self.own_show,
             status: (!status.is_empty()).then_some(status),
         }));
+    }
+
+    /// The presence others see: the chosen one while an account is
+    /// online, otherwise offline (a green dot while disconnected misled).
+    fn shown_presence(&self) -> PresenceShow {
+        let online = self
+            .states
+            .values()
+            .any(|state| matches!(state, ConnectionState::Online));
+        if online {
+            self.own_show
+        } else {
+            PresenceShow::Offline
+        }
     }
 
     fn handle_event(&mut self, event: Event) {

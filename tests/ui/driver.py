@@ -227,9 +227,13 @@ def brightness(path, x, y):
 
 
 def stop(proc):
+    """Ask Warbler to quit with SIGTERM, as a session manager does: it signs
+    out and exits with status 0."""
     proc.terminate()
     try:
-        proc.wait(timeout=10)
+        status = proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
         fail("warbler did not quit within 10 s of SIGTERM")
+    if status != 0:
+        fail(f"warbler exited with status {status} on SIGTERM instead of quitting cleanly")

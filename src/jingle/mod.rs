@@ -4,3 +4,5 @@
 //! protocol state machine (XEP-0166/0353), a pure mapping between Jingle
 //! contents and SDP, and a media engine on GStreamer's webrtcbin that runs
 //! one ICE transport per content (never BUNDLE, which Dino does not speak).
+
+pub mod media;

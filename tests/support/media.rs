@@ -210,6 +210,9 @@ pub async fn negotiate(
     b.engine
         .set_remote_description(SdpKind::Offer, &offer)
         .expect("set offer");
+    // The caller's candidates trickle in while the callee rings.
+    a.drain();
+    forward(a, b);
     b.engine.create_answer().expect("create answer");
     let answer = b.local_description(SdpKind::Answer, step).await;
     a.engine
@@ -234,10 +237,17 @@ pub async fn run_until(
         if done(a, b) {
             return true;
         }
-        if Instant::now() >= deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
             return false;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Wake for the next event of either side, or to re-check `done`.
+        let tick = left.min(Duration::from_millis(20));
+        tokio::select! {
+            Some(event) = a.events.recv() => a.record(event),
+            Some(event) = b.events.recv() => b.record(event),
+            () = tokio::time::sleep(tick) => {}
+        }
     }
 }
 

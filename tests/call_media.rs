@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use media::{attribute, candidate_port, mlines, negotiate, run_until, side};
+use media::{attribute, candidate_port, mlines, negotiate, negotiate_with, run_until, side};
 use warbler::jingle::media::{
     FailureReason, IceState, MediaError, MediaEvent, SdpKind, VideoSize, tamper_fingerprints,
 };
@@ -188,6 +188,42 @@ async fn a_forged_fingerprint_ends_the_call_with_a_security_error() {
             .add_remote_candidate(0, "candidate:1 1 UDP 1 127.0.0.1 9 typ host"),
         Err(MediaError::Closed)
     ));
+    b.engine.close();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_offer_is_answered_unbundled_and_media_flows() {
+    let mut a = side(CALLER_TONE, 0, SMALL);
+    let mut b = side(CALLEE_TONE, 18, SMALL);
+    // As Conversations offers: both contents in one BUNDLE group.
+    let bundle = |offer: &str| {
+        let mids: Vec<String> = mlines(offer)
+            .iter()
+            .filter_map(|m| attribute(m, "mid").map(str::to_owned))
+            .collect();
+        offer.replacen(
+            "a=ice-options",
+            &format!("a=group:BUNDLE {}\r\na=ice-options", mids.join(" ")),
+            1,
+        )
+    };
+    let (offer, answer) = negotiate_with(&mut a, &mut b, true, bundle, str::to_owned).await;
+    assert!(
+        bundle(&offer).contains("a=group:BUNDLE audio0 video1"),
+        "{offer}"
+    );
+    assert!(!answer.contains("a=group:BUNDLE"), "{answer}");
+    let ufrags: HashSet<String> = mlines(&answer)
+        .iter()
+        .filter_map(|m| attribute(m, "ice-ufrag").map(str::to_owned))
+        .collect();
+    assert_eq!(ufrags.len(), 2, "{answer}");
+    let arrived = run_until(&mut a, &mut b, MEDIA_TIMEOUT, |a, b| {
+        media_arrived(a, CALLEE_TONE) && media_arrived(b, CALLER_TONE)
+    })
+    .await;
+    assert!(arrived, "caller {:?}\ncallee {:?}", a.log, b.log);
+    a.engine.close();
     b.engine.close();
 }
 

@@ -196,6 +196,17 @@ pub async fn negotiate(
     video: bool,
     tamper: impl Fn(&str) -> String,
 ) -> (String, String) {
+    negotiate_with(a, b, video, str::to_owned, tamper).await
+}
+
+/// [`negotiate`], with the offer rewritten by `offer_edit` on its way.
+pub async fn negotiate_with(
+    a: &mut Side,
+    b: &mut Side,
+    video: bool,
+    offer_edit: impl Fn(&str) -> String,
+    tamper: impl Fn(&str) -> String,
+) -> (String, String) {
     let step = Duration::from_secs(10);
     a.engine.add_audio().expect("add audio");
     if video {
@@ -208,7 +219,7 @@ pub async fn negotiate(
         b.engine.add_video().expect("add video");
     }
     b.engine
-        .set_remote_description(SdpKind::Offer, &offer)
+        .set_remote_description(SdpKind::Offer, &offer_edit(&offer))
         .expect("set offer");
     // The caller's candidates trickle in while the callee rings.
     a.drain();

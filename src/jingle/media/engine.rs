@@ -502,6 +502,10 @@ impl Inner {
     ) -> Result<(), MediaError> {
         let medias =
             sdp_info::parse(sdp).map_err(|error| MediaError::InvalidSdp(error.to_string()))?;
+        let sdp = match kind {
+            SdpKind::Offer => sdp_info::without_bundle_groups(sdp),
+            SdpKind::Answer => sdp.to_owned(),
+        };
         let message = gst_sdp::SDPMessage::parse_buffer(sdp.as_bytes())
             .map_err(|error| MediaError::InvalidSdp(error.to_string()))?;
         {

@@ -112,6 +112,17 @@ fn parse_rtpmap(value: &str) -> Option<(u8, String, u32)> {
     Some((pt.parse().ok()?, name, rate))
 }
 
+/// The SDP without its `a=group:BUNDLE` lines. We never bundle; without
+/// the group webrtcbin answers with separate ICE credentials per m-line
+/// (with it, it reuses one ufrag for all of them even when not bundling).
+/// An answer without the group declines BUNDLE (RFC 8843), which
+/// Conversations accepts.
+pub(crate) fn without_bundle_groups(sdp: &str) -> String {
+    sdp.split_inclusive('\n')
+        .filter(|line| !line.starts_with("a=group:BUNDLE"))
+        .collect()
+}
+
 /// Replaces the digest of every `a=fingerprint` line with a different one
 /// of the same length: a forged certificate as far as the peer can tell.
 /// For tests of the fingerprint check.
@@ -178,6 +189,15 @@ mod tests {
     fn malformed_lines_are_errors() {
         assert!(parse("m=audio\r\n").is_err());
         assert!(parse("m=audio 9 RTP 0\r\na=fingerprint:sha-256 zz\r\n").is_err());
+    }
+
+    #[test]
+    fn bundle_groups_are_dropped_and_nothing_else() {
+        let bundled = offer().replace("t=0 0\r\n", "t=0 0\r\na=group:BUNDLE a0 v1\r\n");
+        assert_ne!(bundled, offer());
+        assert_eq!(without_bundle_groups(&bundled), offer());
+        let lipsync = offer().replace("t=0 0\r\n", "t=0 0\r\na=group:LS a0 v1\r\n");
+        assert_eq!(without_bundle_groups(&lipsync), lipsync);
     }
 
     #[test]

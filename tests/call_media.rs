@@ -258,6 +258,57 @@ async fn the_answer_keeps_the_peers_payload_types() {
     b.engine.close();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn video_added_to_an_audio_call_gets_its_own_transport() {
+    let mut a = side(CALLER_TONE, 0, SMALL);
+    let mut b = side(CALLEE_TONE, 18, SMALL);
+    negotiate(&mut a, &mut b, false, str::to_owned).await;
+    let heard = run_until(&mut a, &mut b, MEDIA_TIMEOUT, |a, b| {
+        a.received.hears(CALLEE_TONE, CALLER_TONE) && b.received.hears(CALLER_TONE, CALLEE_TONE)
+    })
+    .await;
+    assert!(heard, "caller {:?}\ncallee {:?}", a.log, b.log);
+    a.log.clear();
+    b.log.clear();
+
+    // Jingle content-add / content-accept.
+    a.engine.add_video().expect("add video");
+    a.engine.create_offer().expect("re-offer");
+    let offer = a
+        .local_description(SdpKind::Offer, Duration::from_secs(10))
+        .await;
+    assert_eq!(mlines(&offer).len(), 2, "{offer}");
+    b.engine.add_video().expect("add video");
+    b.engine
+        .set_remote_description(SdpKind::Offer, &offer)
+        .expect("re-offer");
+    b.engine.create_answer().expect("answer");
+    let answer = b
+        .local_description(SdpKind::Answer, Duration::from_secs(10))
+        .await;
+    a.engine
+        .set_remote_description(SdpKind::Answer, &answer)
+        .expect("answer");
+    let video = |s: &media::Side| s.received.frames.load(Ordering::Relaxed) >= 30;
+    let arrived = run_until(&mut a, &mut b, MEDIA_TIMEOUT, |a, b| {
+        video(a) && video(b) && a.received.hears(CALLEE_TONE, CALLER_TONE)
+    })
+    .await;
+    assert!(arrived, "caller {:?}\ncallee {:?}", a.log, b.log);
+    for s in [&a, &b] {
+        let stats = s.engine.stats();
+        let ids: HashSet<u32> = stats.transports.iter().map(|t| t.transport_id).collect();
+        assert_eq!(ids.len(), 2, "{stats:?}");
+        assert!(
+            !s.saw(|e| matches!(e, MediaEvent::Failed { .. })),
+            "{:?}",
+            s.log
+        );
+    }
+    a.engine.close();
+    b.engine.close();
+}
+
 #[tokio::test]
 async fn bad_requests_are_refused_at_once() {
     let mut a = side(CALLER_TONE, 0, SMALL);

@@ -9,9 +9,12 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use gstreamer::prelude::*;
+
 use media::{attribute, candidate_port, mlines, negotiate, negotiate_with, run_until, side};
 use warbler::jingle::media::{
-    FailureReason, IceState, MediaError, MediaEvent, SdpKind, VideoSize, tamper_fingerprints,
+    FailureReason, IceState, MediaConfig, MediaEngine, MediaError, MediaEvent, SdpKind, VideoSize,
+    list_devices, tamper_fingerprints,
 };
 
 /// The caller sends 440 Hz, the callee 880 Hz: a loop-back mix-up (hearing
@@ -332,4 +335,51 @@ async fn bad_requests_are_refused_at_once() {
     a.drain();
     a.engine.close();
     assert!(matches!(a.engine.add_video(), Err(MediaError::Closed)));
+}
+
+#[test]
+fn device_pipelines_build_with_echo_cancellation() {
+    // The default config captures from and plays to devices, with
+    // webrtcdsp and its echo probe; building it checks every element and
+    // property exists (nothing starts, so no sound card is needed).
+    let (engine, _events) = MediaEngine::new(MediaConfig::default()).expect("engine");
+    engine.add_audio().expect("microphone branch");
+    engine.add_video().expect("camera branch");
+    let names: Vec<String> = engine
+        .pipeline()
+        .iterate_recurse()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.factory().map(|f| f.name().to_string()))
+        .collect();
+    for factory in [
+        "webrtcdsp",
+        "webrtcechoprobe",
+        "opusenc",
+        "vp8enc",
+        "webrtcbin",
+    ] {
+        assert!(
+            names.iter().any(|n| n == factory),
+            "{factory} missing: {names:?}"
+        );
+    }
+    engine.close();
+}
+
+#[test]
+fn listing_devices_returns_headless() {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(list_devices());
+    });
+    let devices = receiver
+        .recv_timeout(Duration::from_secs(20))
+        .expect("device listing hung")
+        .expect("device listing");
+    // Whatever is there, no monitor of a speaker passes for a microphone.
+    assert!(
+        devices.iter().all(|d| !d.id.ends_with(".monitor")),
+        "{devices:?}"
+    );
 }

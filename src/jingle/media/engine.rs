@@ -2,11 +2,10 @@
 //! the call session makes of it (offer, answer, candidates, mute, close).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
-use gstreamer_sdp as gst_sdp;
 use gstreamer_webrtc as gst_webrtc;
 use gstreamer_webrtc::prelude::*;
 use tokio::sync::mpsc;
@@ -14,7 +13,7 @@ use tokio::sync::mpsc;
 use super::config::{AudioInput, AudioOutput, IceServerKind, MediaConfig};
 use super::events::{FailureReason, MediaEvent, SdpKind};
 use super::pipeline::{self, OPUS_PT, SendBranch, VP8_PT, make, rtp_caps};
-use super::sdp_info::{self, RemoteMedia};
+use super::sdp_info::RemoteMedia;
 use super::stats::{Counters, MediaStats};
 use super::{ContentKind, MediaError};
 
@@ -34,21 +33,21 @@ pub struct MediaEngine {
 pub(super) struct Inner {
     pub(super) pipeline: gst::Pipeline,
     pub(super) webrtcbin: gst::Element,
-    config: MediaConfig,
+    pub(super) config: MediaConfig,
     pub(super) events: mpsc::UnboundedSender<MediaEvent>,
     pub(super) counters: Arc<Counters>,
     state: Mutex<State>,
     /// The echo probe's name and the speaker bin, with echo cancellation.
-    playback: Option<(String, gst::Bin)>,
+    pub(super) playback: Option<(String, gst::Bin)>,
 }
 
 /// What changes during a call.
 #[derive(Default)]
 pub(super) struct State {
-    contents: Vec<LocalContent>,
+    pub(super) contents: Vec<LocalContent>,
     started: bool,
     pub(super) ended: bool,
-    have_remote_offer: bool,
+    pub(super) have_remote_offer: bool,
     /// The m-lines of the latest remote description.
     pub(super) remote: Vec<RemoteMedia>,
     /// m-lines whose transports we watch.
@@ -60,10 +59,11 @@ pub(super) struct State {
     video_paused: bool,
 }
 
-struct LocalContent {
-    kind: ContentKind,
-    branch: SendBranch,
-    transceiver: gst_webrtc::WebRTCRTPTransceiver,
+/// One of our contents: its send branch and webrtcbin transceiver.
+pub(super) struct LocalContent {
+    pub(super) kind: ContentKind,
+    pub(super) branch: SendBranch,
+    pub(super) transceiver: gst_webrtc::WebRTCRTPTransceiver,
 }
 
 impl MediaEngine {
@@ -257,7 +257,7 @@ impl Inner {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn send(&self, event: MediaEvent) {
+    pub(super) fn send(&self, event: MediaEvent) {
         // The owner may have gone; then nobody needs to know.
         let _ = self.events.send(event);
     }
@@ -381,7 +381,7 @@ impl Inner {
         Ok(state.contents.len() - 1)
     }
 
-    fn start(&self) -> Result<(), MediaError> {
+    pub(super) fn start(&self) -> Result<(), MediaError> {
         let mut state = self.lock();
         if state.ended {
             return Err(MediaError::Closed);
@@ -407,227 +407,4 @@ impl Inner {
             content.branch.set_gate(verified, paused);
         }
     }
-
-    fn create_description(self: &Arc<Self>, kind: SdpKind) {
-        let weak = Arc::downgrade(self);
-        let promise = gst::Promise::with_change_func(move |reply| {
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            let field = match kind {
-                SdpKind::Offer => "offer",
-                SdpKind::Answer => "answer",
-            };
-            let description = match reply {
-                Ok(Some(reply)) => reply
-                    .get::<gst_webrtc::WebRTCSessionDescription>(field)
-                    .map_err(|_| describe_error(reply)),
-                Ok(None) => Err("no description".to_owned()),
-                Err(error) => Err(format!("{error:?}")),
-            };
-            match description {
-                Ok(description) => inner.local_description_created(kind, &description),
-                Err(error) => inner.fail(
-                    FailureReason::Application,
-                    format!("Could not create the {field}: {error}"),
-                ),
-            }
-        });
-        let signal = match kind {
-            SdpKind::Offer => "create-offer",
-            SdpKind::Answer => "create-answer",
-        };
-        self.webrtcbin
-            .emit_by_name::<()>(signal, &[&None::<gst::Structure>, &promise]);
-    }
-
-    fn local_description_created(
-        self: &Arc<Self>,
-        kind: SdpKind,
-        description: &gst_webrtc::WebRTCSessionDescription,
-    ) {
-        let sdp = match description.sdp().as_text() {
-            Ok(sdp) => sdp,
-            Err(error) => {
-                self.fail(FailureReason::Application, error.to_string());
-                return;
-            }
-        };
-        if kind == SdpKind::Answer
-            && let Ok(medias) = sdp_info::parse(&sdp)
-            && !medias.is_empty()
-            && medias.iter().all(|m| m.port == 0)
-        {
-            self.fail(
-                FailureReason::Application,
-                "no content of the offer could be accepted".into(),
-            );
-            return;
-        }
-        self.send(MediaEvent::LocalDescription { kind, sdp });
-        let promise = self.description_applied_promise("local");
-        self.webrtcbin
-            .emit_by_name::<()>("set-local-description", &[description, &promise]);
-    }
-
-    /// A promise that watches the transports once a description is applied,
-    /// or fails the call if webrtcbin refused it.
-    fn description_applied_promise(self: &Arc<Self>, which: &'static str) -> gst::Promise {
-        let weak: Weak<Self> = Arc::downgrade(self);
-        gst::Promise::with_change_func(move |reply| {
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            match reply {
-                Ok(Some(reply)) if reply.has_field("error") => inner.fail(
-                    FailureReason::Application,
-                    format!(
-                        "Could not apply the {which} description: {}",
-                        describe_error(reply)
-                    ),
-                ),
-                Err(error) => inner.fail(
-                    FailureReason::Application,
-                    format!("Could not apply the {which} description: {error:?}"),
-                ),
-                Ok(_) => inner.watch_transports(),
-            }
-        })
-    }
-
-    fn set_remote_description(
-        self: &Arc<Self>,
-        kind: SdpKind,
-        sdp: &str,
-    ) -> Result<(), MediaError> {
-        let medias =
-            sdp_info::parse(sdp).map_err(|error| MediaError::InvalidSdp(error.to_string()))?;
-        let sdp = match kind {
-            SdpKind::Offer => sdp_info::without_bundle_groups(sdp),
-            SdpKind::Answer => sdp.to_owned(),
-        };
-        let message = gst_sdp::SDPMessage::parse_buffer(sdp.as_bytes())
-            .map_err(|error| MediaError::InvalidSdp(error.to_string()))?;
-        {
-            let mut state = self.lock();
-            if state.ended {
-                return Err(MediaError::Closed);
-            }
-            if kind == SdpKind::Offer {
-                adopt_payload_types(&state.contents, &medias)?;
-                state.have_remote_offer = true;
-            }
-            state.remote = medias;
-        }
-        self.start()?;
-        let sdp_type = match kind {
-            SdpKind::Offer => gst_webrtc::WebRTCSDPType::Offer,
-            SdpKind::Answer => gst_webrtc::WebRTCSDPType::Answer,
-        };
-        let description = gst_webrtc::WebRTCSessionDescription::new(sdp_type, message);
-        let promise = self.description_applied_promise("remote");
-        self.webrtcbin
-            .emit_by_name::<()>("set-remote-description", &[&description, &promise]);
-        Ok(())
-    }
-
-    /// Builds the receive branch for a new incoming stream.
-    fn link_incoming(&self, pad: &gst::Pad) -> Result<(), MediaError> {
-        let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
-        let encoding = caps
-            .structure(0)
-            .and_then(|s| s.get::<String>("encoding-name").ok())
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        let kind = match encoding.as_str() {
-            "OPUS" => ContentKind::Audio,
-            "VP8" => ContentKind::Video,
-            other => {
-                tracing::warn!(encoding = other, "Could not decode an incoming stream");
-                let sink = make("fakesink")?;
-                self.pipeline
-                    .add(&sink)
-                    .map_err(|error| MediaError::Pipeline(error.to_string()))?;
-                let _ = sink.sync_state_with_parent();
-                if let Some(sink_pad) = sink.static_pad("sink") {
-                    pad.link(&sink_pad)
-                        .map_err(|error| MediaError::Pipeline(error.to_string()))?;
-                }
-                return Ok(());
-            }
-        };
-        let counters = self.counters.clone();
-        let events = self.events.clone();
-        let hook: pipeline::DecodedHook = Arc::new(move |kind, units| {
-            let first = match kind {
-                ContentKind::Audio => counters.add_audio(units),
-                ContentKind::Video => counters.add_video_frame(),
-            };
-            if first {
-                let _ = events.send(match kind {
-                    ContentKind::Audio => MediaEvent::FirstAudioDecoded,
-                    ContentKind::Video => MediaEvent::FirstVideoDecoded,
-                });
-            }
-        });
-        let playback = match kind {
-            ContentKind::Audio => self.playback.as_ref().map(|(_, bin)| bin),
-            ContentKind::Video => None,
-        };
-        let bin = pipeline::receive_branch(kind, &self.config, playback.is_some(), hook)?;
-        self.pipeline
-            .add(&bin)
-            .map_err(|error| MediaError::Pipeline(error.to_string()))?;
-        let link = |src: Option<gst::Pad>, sink: Option<gst::Pad>| match (src, sink) {
-            (Some(src), Some(sink)) => src
-                .link(&sink)
-                .map(|_| ())
-                .map_err(|error| MediaError::Pipeline(format!("receive branch: {error}"))),
-            _ => Err(MediaError::Pipeline("receive branch has no pad".into())),
-        };
-        link(Some(pad.clone()), bin.static_pad("sink"))?;
-        if let Some(playback) = playback {
-            link(bin.static_pad("src"), playback.static_pad("sink"))?;
-        }
-        bin.sync_state_with_parent()
-            .map_err(|error| MediaError::Pipeline(error.to_string()))?;
-        Ok(())
-    }
-}
-
-/// Makes our not yet negotiated contents use the payload types of the
-/// peer's offer for Opus and VP8, so that the answer keeps its numbers.
-fn adopt_payload_types(
-    contents: &[LocalContent],
-    medias: &[RemoteMedia],
-) -> Result<(), MediaError> {
-    let mut used = Vec::new();
-    for content in contents.iter().filter(|c| c.transceiver.mid().is_none()) {
-        let Some(media) = medias
-            .iter()
-            .find(|m| m.kind == content.kind.as_str() && !used.contains(&m.mline))
-        else {
-            continue;
-        };
-        used.push(media.mline);
-        let (encoding, name) = match content.kind {
-            ContentKind::Audio => ("OPUS", "audio"),
-            ContentKind::Video => ("VP8", "video"),
-        };
-        let pt = media
-            .payload_type(encoding)
-            .ok_or(MediaError::NoCommonCodec(name))?;
-        content.branch.set_payload_type(pt);
-        content
-            .transceiver
-            .set_codec_preferences(Some(&rtp_caps(content.kind, pt, false)));
-    }
-    Ok(())
-}
-
-fn describe_error(reply: &gst::StructureRef) -> String {
-    reply
-        .get::<gst::glib::Error>("error")
-        .map(|error| error.to_string())
-        .unwrap_or_else(|_| reply.to_string())
 }

@@ -23,6 +23,8 @@ mod devices;
 mod engine;
 mod events;
 mod fingerprint;
+mod incoming;
+mod negotiation;
 mod pipeline;
 mod sdp_info;
 mod stats;

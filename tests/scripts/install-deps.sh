@@ -10,7 +10,7 @@ packages=(
     gettext desktop-file-utils appstream libglib2.0-bin curl ca-certificates
     # Calls
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-    gstreamer1.0-nice gstreamer1.0-tools
+    gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-pipewire
     # Running headless, secrets and accessibility checks
     xvfb xauth imagemagick dbus dbus-x11 at-spi2-core adwaita-icon-theme
     gnome-keyring libsecret-tools python3-gi gir1.2-atspi-2.0

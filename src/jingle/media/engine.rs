@@ -1,0 +1,410 @@
+//! [`MediaEngine`]: one call's pipeline around webrtcbin, and the requests
+//! the call session makes of it (offer, answer, candidates, mute, close).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_webrtc as gst_webrtc;
+use gstreamer_webrtc::prelude::*;
+use tokio::sync::mpsc;
+
+use super::config::{AudioInput, AudioOutput, IceServerKind, MediaConfig};
+use super::events::{FailureReason, MediaEvent, SdpKind};
+use super::pipeline::{self, OPUS_PT, SendBranch, VP8_PT, make, rtp_caps};
+use super::sdp_info::RemoteMedia;
+use super::stats::{Counters, MediaStats};
+use super::{ContentKind, MediaError};
+
+static NEXT_CALL: AtomicU64 = AtomicU64::new(1);
+
+/// One call's media: a GStreamer pipeline with webrtcbin (one ICE and DTLS
+/// transport per content, never BUNDLE), capture and playback.
+///
+/// Every method returns at once; results arrive as [`MediaEvent`]s. The
+/// engine is `Send + Sync`, stops its pipeline on [`MediaEngine::close`]
+/// or when dropped, and never needs a GLib main loop.
+pub struct MediaEngine {
+    inner: Arc<Inner>,
+}
+
+/// The state shared with GStreamer's threads (which hold it weakly).
+pub(super) struct Inner {
+    pub(super) pipeline: gst::Pipeline,
+    pub(super) webrtcbin: gst::Element,
+    pub(super) config: MediaConfig,
+    pub(super) events: mpsc::UnboundedSender<MediaEvent>,
+    pub(super) counters: Arc<Counters>,
+    state: Mutex<State>,
+    /// The echo probe's name and the speaker bin, with echo cancellation.
+    pub(super) playback: Option<(String, gst::Bin)>,
+}
+
+/// What changes during a call.
+#[derive(Default)]
+pub(super) struct State {
+    pub(super) contents: Vec<LocalContent>,
+    started: bool,
+    pub(super) ended: bool,
+    pub(super) have_remote_offer: bool,
+    /// The m-lines of the latest remote description.
+    pub(super) remote: Vec<RemoteMedia>,
+    /// m-lines whose transports we watch.
+    pub(super) watched: Vec<u32>,
+    /// m-lines whose peer certificate matched the signalled fingerprint.
+    pub(super) verified: Vec<u32>,
+    pub(super) connected_sent: bool,
+    audio_muted: bool,
+    video_paused: bool,
+}
+
+/// One of our contents: its send branch and webrtcbin transceiver.
+pub(super) struct LocalContent {
+    pub(super) kind: ContentKind,
+    pub(super) branch: SendBranch,
+    pub(super) transceiver: gst_webrtc::WebRTCRTPTransceiver,
+}
+
+impl MediaEngine {
+    /// Prepares a call's media (nothing runs before the first offer or
+    /// remote description) and returns the channel of its events.
+    pub fn new(
+        config: MediaConfig,
+    ) -> Result<(Self, mpsc::UnboundedReceiver<MediaEvent>), MediaError> {
+        gst::init().map_err(|error| MediaError::Init(error.to_string()))?;
+        let call = NEXT_CALL.fetch_add(1, Ordering::Relaxed);
+        let pipeline = gst::Pipeline::with_name(&format!("call-{call}"));
+        let webrtcbin = make("webrtcbin")?;
+        webrtcbin.set_property_from_str("bundle-policy", "none");
+        webrtcbin.set_property("latency", config.jitter_buffer_ms);
+        configure_ice(&webrtcbin, &config)?;
+        pipeline
+            .add(&webrtcbin)
+            .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+
+        let echo = config.echo_cancellation
+            && matches!(config.audio_input, AudioInput::Device(_))
+            && matches!(config.audio_output, AudioOutput::Device(_));
+        let playback = if echo {
+            let probe = format!("echo-probe-{call}");
+            let speaker = match &config.audio_output {
+                AudioOutput::Device(id) => id.clone(),
+                _ => None,
+            };
+            let bin = pipeline::playback_bin(&probe, speaker.as_deref())?;
+            pipeline
+                .add(&bin)
+                .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+            Some((probe, bin))
+        } else {
+            None
+        };
+
+        let (events, receiver) = mpsc::unbounded_channel();
+        let inner = Arc::new(Inner {
+            pipeline,
+            webrtcbin,
+            config,
+            events,
+            counters: Arc::new(Counters::default()),
+            state: Mutex::new(State::default()),
+            playback,
+        });
+        Inner::connect_signals(&inner);
+        Ok((Self { inner }, receiver))
+    }
+
+    /// Adds an audio content (Opus); returns its index among our contents.
+    pub fn add_audio(&self) -> Result<usize, MediaError> {
+        self.inner.add_content(ContentKind::Audio)
+    }
+
+    /// Adds a video content (VP8); returns its index among our contents.
+    /// During a call, follow with [`MediaEngine::create_offer`] (Jingle
+    /// `content-add`).
+    pub fn add_video(&self) -> Result<usize, MediaError> {
+        self.inner.add_content(ContentKind::Video)
+    }
+
+    /// Starts the media and creates an offer for our contents:
+    /// [`MediaEvent::LocalDescription`] follows, then our candidates.
+    pub fn create_offer(&self) -> Result<(), MediaError> {
+        self.inner.start()?;
+        self.inner.create_description(SdpKind::Offer);
+        Ok(())
+    }
+
+    /// Applies the peer's offer or answer. For an offer, add the contents to
+    /// answer with first: they take the peer's payload types.
+    pub fn set_remote_description(&self, kind: SdpKind, sdp: &str) -> Result<(), MediaError> {
+        self.inner.set_remote_description(kind, sdp)
+    }
+
+    /// Creates the answer to the remote offer: [`MediaEvent::LocalDescription`]
+    /// follows, then our candidates.
+    pub fn create_answer(&self) -> Result<(), MediaError> {
+        if !self.inner.lock().have_remote_offer {
+            return Err(MediaError::InvalidState("no remote offer to answer"));
+        }
+        self.inner.create_description(SdpKind::Answer);
+        Ok(())
+    }
+
+    /// Adds one of the peer's trickled candidates (`candidate:…`, with or
+    /// without the prefix) to the content at `mline`.
+    pub fn add_remote_candidate(&self, mline: u32, candidate: &str) -> Result<(), MediaError> {
+        if self.inner.lock().ended {
+            return Err(MediaError::Closed);
+        }
+        let candidate = candidate.trim().trim_start_matches("a=");
+        let candidate = if candidate.starts_with("candidate:") {
+            candidate.to_owned()
+        } else {
+            format!("candidate:{candidate}")
+        };
+        self.inner
+            .webrtcbin
+            .emit_by_name::<()>("add-ice-candidate", &[&mline, &candidate]);
+        Ok(())
+    }
+
+    /// Mutes (sends silence) or unmutes our audio.
+    pub fn set_audio_muted(&self, muted: bool) {
+        let mut state = self.inner.lock();
+        state.audio_muted = muted;
+        self.inner.update_gates(&state);
+    }
+
+    /// Stops or resumes sending video (the content stays negotiated).
+    pub fn set_video_enabled(&self, enabled: bool) {
+        let mut state = self.inner.lock();
+        state.video_paused = !enabled;
+        self.inner.update_gates(&state);
+    }
+
+    /// Counters and transports of the call so far.
+    pub fn stats(&self) -> MediaStats {
+        self.inner.counters.snapshot()
+    }
+
+    /// The pipeline, for diagnostics (e.g. a DOT graph) only.
+    pub fn pipeline(&self) -> &gst::Pipeline {
+        &self.inner.pipeline
+    }
+
+    /// Stops all media at once; the engine accepts nothing after this.
+    pub fn close(&self) {
+        self.inner.lock().ended = true;
+        if let Err(error) = self.inner.pipeline.set_state(gst::State::Null) {
+            tracing::warn!("Could not stop the call's media: {error}");
+        }
+    }
+}
+
+impl Drop for MediaEngine {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// STUN/TURN servers, local addresses and the ICE options Jingle allows.
+fn configure_ice(webrtcbin: &gst::Element, config: &MediaConfig) -> Result<(), MediaError> {
+    let mut have_stun = false;
+    for server in &config.ice_servers {
+        let uri = server.to_gst_uri()?;
+        match server.kind {
+            IceServerKind::Stun if !have_stun => {
+                webrtcbin.set_property("stun-server", &uri);
+                have_stun = true;
+            }
+            IceServerKind::Stun => {
+                tracing::debug!(server = %server.host, "Only one STUN server is used");
+            }
+            IceServerKind::Turn | IceServerKind::Turns => {
+                if !webrtcbin.emit_by_name::<bool>("add-turn-server", &[&uri]) {
+                    return Err(MediaError::InvalidIceServer(server.host.clone()));
+                }
+            }
+        }
+    }
+    let ice = webrtcbin.property::<gst_webrtc::WebRTCICE>("ice-agent");
+    for address in &config.local_addresses {
+        if !ice.emit_add_local_ip_address(&address.to_string()) {
+            return Err(MediaError::Pipeline(format!(
+                "the ICE agent refused the local address {address}"
+            )));
+        }
+    }
+    // XEP-0176 is ICE-UDP: no TCP candidates.
+    if ice.has_property("ice-tcp") {
+        ice.set_property("ice-tcp", false);
+    }
+    // No UPnP port mapping requests on the local network.
+    if ice.has_property("agent") {
+        let agent = ice.property::<gst::glib::Object>("agent");
+        if agent.has_property("upnp") {
+            agent.set_property("upnp", false);
+        }
+    }
+    Ok(())
+}
+
+impl Inner {
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(super) fn send(&self, event: MediaEvent) {
+        // The owner may have gone; then nobody needs to know.
+        let _ = self.events.send(event);
+    }
+
+    /// Ends the media once: reports why and stops the pipeline from a
+    /// thread of its own (this may run on a streaming thread).
+    pub(super) fn fail(&self, reason: FailureReason, detail: String) {
+        {
+            let mut state = self.lock();
+            if state.ended {
+                return;
+            }
+            state.ended = true;
+        }
+        tracing::warn!(?reason, "Call media failed: {detail}");
+        self.send(MediaEvent::Failed { reason, detail });
+        let pipeline = self.pipeline.clone();
+        let stopper = std::thread::Builder::new()
+            .name("call-media-stop".into())
+            .spawn(move || {
+                if let Err(error) = pipeline.set_state(gst::State::Null) {
+                    tracing::warn!("Could not stop the call's media: {error}");
+                }
+            });
+        if let Err(error) = stopper {
+            tracing::warn!("Could not stop the call's media: {error}");
+        }
+    }
+
+    fn connect_signals(this: &Arc<Self>) {
+        let weak = Arc::downgrade(this);
+        this.webrtcbin
+            .connect("on-ice-candidate", false, move |values| {
+                let inner = weak.upgrade()?;
+                let mline = values.get(1).and_then(|v| v.get::<u32>().ok());
+                let candidate = values.get(2).and_then(|v| v.get::<String>().ok());
+                if let (Some(mline), Some(candidate)) = (mline, candidate) {
+                    inner.send(MediaEvent::LocalCandidate { mline, candidate });
+                }
+                None
+            });
+
+        let weak = Arc::downgrade(this);
+        this.webrtcbin.connect_pad_added(move |_, pad| {
+            if let Some(inner) = weak.upgrade()
+                && pad.direction() == gst::PadDirection::Src
+                && let Err(error) = inner.link_incoming(pad)
+            {
+                inner.fail(FailureReason::Application, error.to_string());
+            }
+        });
+
+        let weak = Arc::downgrade(this);
+        if let Some(bus) = this.pipeline.bus() {
+            bus.set_sync_handler(move |_, message| {
+                if let (Some(inner), gst::MessageView::Error(error)) =
+                    (weak.upgrade(), message.view())
+                {
+                    let source = error
+                        .src()
+                        .map(|s| s.path_string().to_string())
+                        .unwrap_or_default();
+                    let reason = if source.contains("nice") || source.contains("dtls") {
+                        FailureReason::Transport
+                    } else {
+                        FailureReason::Application
+                    };
+                    inner.fail(reason, format!("{source}: {}", error.error()));
+                }
+                gst::BusSyncReply::Drop
+            });
+        }
+    }
+
+    fn add_content(&self, kind: ContentKind) -> Result<usize, MediaError> {
+        let (started, count) = {
+            let state = self.lock();
+            if state.ended {
+                return Err(MediaError::Closed);
+            }
+            (state.started, state.contents.len())
+        };
+        let name = format!("send-{}-{count}", kind.as_str());
+        let probe = match kind {
+            ContentKind::Audio => self.playback.as_ref().map(|(probe, _)| probe.as_str()),
+            ContentKind::Video => None,
+        };
+        let branch = SendBranch::new(kind, &self.config, probe, &name)?;
+        self.pipeline
+            .add(&branch.bin)
+            .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+        let sink = self
+            .webrtcbin
+            .request_pad_simple("sink_%u")
+            .ok_or_else(|| MediaError::Pipeline("webrtcbin gave no sink pad".into()))?;
+        let src = branch
+            .bin
+            .static_pad("src")
+            .ok_or_else(|| MediaError::Pipeline("send branch has no src pad".into()))?;
+        src.link(&sink)
+            .map_err(|error| MediaError::Pipeline(format!("{name}: {error}")))?;
+        let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
+        transceiver.set_direction(gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv);
+        let pt = match kind {
+            ContentKind::Audio => OPUS_PT,
+            ContentKind::Video => VP8_PT,
+        };
+        transceiver.set_codec_preferences(Some(&rtp_caps(kind, pt, true)));
+        if started {
+            branch
+                .bin
+                .sync_state_with_parent()
+                .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+        }
+        let mut state = self.lock();
+        state.contents.push(LocalContent {
+            kind,
+            branch,
+            transceiver,
+        });
+        Ok(state.contents.len() - 1)
+    }
+
+    pub(super) fn start(&self) -> Result<(), MediaError> {
+        let mut state = self.lock();
+        if state.ended {
+            return Err(MediaError::Closed);
+        }
+        if !state.started {
+            self.pipeline
+                .set_state(gst::State::Playing)
+                .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+            state.started = true;
+        }
+        Ok(())
+    }
+
+    /// Opens each send gate once its content is verified, unless muted.
+    pub(super) fn update_gates(&self, state: &State) {
+        for content in &state.contents {
+            let mline = content.transceiver.mlineindex();
+            let verified = state.verified.contains(&mline);
+            let paused = match content.kind {
+                ContentKind::Audio => state.audio_muted,
+                ContentKind::Video => state.video_paused,
+            };
+            content.branch.set_gate(verified, paused);
+        }
+    }
+}

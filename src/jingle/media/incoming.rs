@@ -1,0 +1,77 @@
+//! Incoming streams: a decoding branch for each pad webrtcbin adds, and the
+//! first-decoded events.
+
+use std::sync::Arc;
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+
+use super::engine::Inner;
+use super::events::MediaEvent;
+use super::pipeline::{self, make};
+use super::{ContentKind, MediaError};
+
+impl Inner {
+    /// Builds the receive branch for a new incoming stream.
+    pub(super) fn link_incoming(&self, pad: &gst::Pad) -> Result<(), MediaError> {
+        let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
+        let encoding = caps
+            .structure(0)
+            .and_then(|s| s.get::<String>("encoding-name").ok())
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        let kind = match encoding.as_str() {
+            "OPUS" => ContentKind::Audio,
+            "VP8" => ContentKind::Video,
+            other => {
+                tracing::warn!(encoding = other, "Could not decode an incoming stream");
+                let sink = make("fakesink")?;
+                self.pipeline
+                    .add(&sink)
+                    .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+                let _ = sink.sync_state_with_parent();
+                if let Some(sink_pad) = sink.static_pad("sink") {
+                    pad.link(&sink_pad)
+                        .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+                }
+                return Ok(());
+            }
+        };
+        let counters = self.counters.clone();
+        let events = self.events.clone();
+        let hook: pipeline::DecodedHook = Arc::new(move |kind, units| {
+            let first = match kind {
+                ContentKind::Audio => counters.add_audio(units),
+                ContentKind::Video => counters.add_video_frame(),
+            };
+            if first {
+                let _ = events.send(match kind {
+                    ContentKind::Audio => MediaEvent::FirstAudioDecoded,
+                    ContentKind::Video => MediaEvent::FirstVideoDecoded,
+                });
+            }
+        });
+        let playback = match kind {
+            ContentKind::Audio => self.playback.as_ref().map(|(_, bin)| bin),
+            ContentKind::Video => None,
+        };
+        let bin = pipeline::receive_branch(kind, &self.config, playback.is_some(), hook)?;
+        self.pipeline
+            .add(&bin)
+            .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+        let link = |src: Option<gst::Pad>, sink: Option<gst::Pad>| match (src, sink) {
+            (Some(src), Some(sink)) => src
+                .link(&sink)
+                .map(|_| ())
+                .map_err(|error| MediaError::Pipeline(format!("receive branch: {error}"))),
+            _ => Err(MediaError::Pipeline("receive branch has no pad".into())),
+        };
+        link(Some(pad.clone()), bin.static_pad("sink"))?;
+        if let Some(playback) = playback {
+            link(bin.static_pad("src"), playback.static_pad("sink"))?;
+        }
+        bin.sync_state_with_parent()
+            .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+        Ok(())
+    }
+}

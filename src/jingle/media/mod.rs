@@ -1,0 +1,93 @@
+//! A call's media on GStreamer's webrtcbin, driven by standard WebRTC SDP.
+//!
+//! The engine knows nothing of Jingle: it takes and produces SDP text with
+//! one m-line per content, each with its own ICE credentials, DTLS
+//! fingerprint, `a=mid`, `a=rtcp-mux` and `a=setup` (`actpass` when
+//! offering, `active` when answering), and trickles candidates as
+//! `(m-line index, "candidate:…")`. A pure module maps that SDP to and from
+//! Jingle contents.
+//!
+//! - `bundle-policy=none`: every content gets its own ICE and DTLS
+//!   transport, as Dino requires.
+//! - Opus (payload type 111, in-band FEC) and VP8 (98) when offering; the
+//!   peer's payload type numbers when answering.
+//! - The peer's DTLS certificate is checked against the fingerprint of the
+//!   remote SDP here, because GStreamer accepts any certificate; a mismatch
+//!   ends the media with [`FailureReason::Security`]. Certificate dates are
+//!   not checked.
+//! - Everything the engine has to say arrives as a [`MediaEvent`] on the
+//!   channel returned by [`MediaEngine::new`].
+
+mod config;
+mod devices;
+mod engine;
+mod events;
+mod fingerprint;
+mod incoming;
+mod negotiation;
+mod pipeline;
+mod sdp_info;
+mod stats;
+mod watch;
+
+pub use config::{
+    AudioInput, AudioOutput, FrameCallback, IceServer, IceServerKind, MediaConfig, SampleCallback,
+    VideoFrame, VideoInput, VideoOutput, VideoSize,
+};
+pub use devices::{DeviceClass, MediaDevice, list_devices};
+pub use engine::MediaEngine;
+pub use events::{DtlsState, FailureReason, IceState, MediaEvent, SdpKind};
+pub use fingerprint::{Fingerprint, FingerprintError};
+pub use sdp_info::{RemoteMedia, SdpInfoError, parse as parse_sdp_info, tamper_fingerprints};
+pub use stats::{ContentTransport, MediaStats};
+
+/// The kind of a content (a Jingle `<content>`, an SDP m-line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContentKind {
+    /// Opus audio.
+    Audio,
+    /// VP8 video.
+    Video,
+}
+
+impl ContentKind {
+    /// `audio` or `video`, as in an SDP m-line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Audio => "audio",
+            Self::Video => "video",
+        }
+    }
+}
+
+/// Why the media engine refused a request.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    /// GStreamer itself could not start.
+    #[error("could not initialise GStreamer: {0}")]
+    Init(String),
+    /// A GStreamer element is not installed (its plugin package is missing).
+    #[error("missing GStreamer element {0}")]
+    MissingElement(String),
+    /// Elements could not be linked or configured.
+    #[error("could not build the media pipeline: {0}")]
+    Pipeline(String),
+    /// No capture or playback device has this id.
+    #[error("no such device: {0}")]
+    NoDevice(String),
+    /// An ICE server that GStreamer cannot use.
+    #[error("invalid ICE server: {0}")]
+    InvalidIceServer(String),
+    /// SDP text that does not parse.
+    #[error("invalid SDP: {0}")]
+    InvalidSdp(String),
+    /// The remote offer has no codec we speak for a content we add.
+    #[error("the remote offer has no {0} codec we support")]
+    NoCommonCodec(&'static str),
+    /// A request that makes no sense now (e.g. an answer before an offer).
+    #[error("not possible now: {0}")]
+    InvalidState(&'static str),
+    /// The call's media was closed or has failed.
+    #[error("the call's media is closed")]
+    Closed,
+}

@@ -1,0 +1,443 @@
+//! The GStreamer elements around webrtcbin: one send branch per content
+//! (capture → encoder → RTP payloader) and one receive branch per incoming
+//! stream (depayloader → decoder → output), each in its own bin.
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+
+use super::config::{AudioInput, AudioOutput, MediaConfig, VideoFrame, VideoInput, VideoOutput};
+use super::devices::{self, DeviceClass};
+use super::{ContentKind, MediaError};
+
+/// Opus: our payload type when offering, and its RTP clock.
+pub(crate) const OPUS_PT: u8 = 111;
+/// VP8: our payload type when offering.
+pub(crate) const VP8_PT: u8 = 98;
+
+/// Makes one element, naming the missing plugin on failure.
+pub(crate) fn make(factory: &str) -> Result<gst::Element, MediaError> {
+    gst::ElementFactory::make(factory)
+        .build()
+        .map_err(|_| MediaError::MissingElement(factory.to_owned()))
+}
+
+fn link_chain(bin: &gst::Bin, elements: &[gst::Element]) -> Result<(), MediaError> {
+    bin.add_many(elements)
+        .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+    gst::Element::link_many(elements).map_err(|error| MediaError::Pipeline(error.to_string()))
+}
+
+fn ghost(bin: &gst::Bin, element: &gst::Element, pad: &str) -> Result<(), MediaError> {
+    let target = element
+        .static_pad(pad)
+        .ok_or_else(|| MediaError::Pipeline(format!("{} has no {pad} pad", element.name())))?;
+    let ghost = gst::GhostPad::with_target(&target)
+        .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+    bin.add_pad(&ghost)
+        .map_err(|error| MediaError::Pipeline(error.to_string()))
+}
+
+/// The RTP caps we want for a content. When `offering`, they carry our
+/// preferences (in-band FEC, RTCP feedback); when answering they stay
+/// minimal so that they intersect with whatever else the peer's offer says.
+pub(crate) fn rtp_caps(kind: ContentKind, pt: u8, offering: bool) -> gst::Caps {
+    let builder = match kind {
+        ContentKind::Audio => {
+            let b = gst::Caps::builder("application/x-rtp")
+                .field("media", "audio")
+                .field("encoding-name", "OPUS")
+                .field("payload", i32::from(pt))
+                .field("clock-rate", 48_000i32);
+            if offering {
+                b.field("encoding-params", "2")
+                    .field("useinbandfec", "1")
+                    .field("minptime", "10")
+            } else {
+                b
+            }
+        }
+        ContentKind::Video => {
+            let b = gst::Caps::builder("application/x-rtp")
+                .field("media", "video")
+                .field("encoding-name", "VP8")
+                .field("payload", i32::from(pt))
+                .field("clock-rate", 90_000i32);
+            if offering {
+                b.field("rtcp-fb-nack-pli", true)
+                    .field("rtcp-fb-ccm-fir", true)
+                    .field("rtcp-fb-goog-remb", true)
+            } else {
+                b
+            }
+        }
+    };
+    builder.build()
+}
+
+/// One content's outgoing chain, in its own bin with a ghost `src` pad.
+pub(crate) struct SendBranch {
+    pub(crate) bin: gst::Bin,
+    /// The RTP payloader (its `pt` follows the negotiated payload type).
+    payloader: gst::Element,
+    /// A capsfilter after the payloader that pins the RTP caps.
+    rtp_filter: gst::Element,
+    /// `volume` that mutes audio (sends silence); none for video.
+    mute: Option<gst::Element>,
+    /// `valve` that lets nothing through until the peer is verified (and
+    /// while video is off).
+    valve: gst::Element,
+    kind: ContentKind,
+}
+
+impl SendBranch {
+    /// Builds the capture → encode → payload chain for `kind`.
+    pub(crate) fn new(
+        kind: ContentKind,
+        config: &MediaConfig,
+        echo_probe: Option<&str>,
+        name: &str,
+    ) -> Result<Self, MediaError> {
+        let bin = gst::Bin::with_name(name);
+        let (chain, payloader, mute) = match kind {
+            ContentKind::Audio => audio_send_chain(config, echo_probe)?,
+            ContentKind::Video => video_send_chain(config)?,
+        };
+        let rtp_filter = make("capsfilter")?;
+        let pt = match kind {
+            ContentKind::Audio => OPUS_PT,
+            ContentKind::Video => VP8_PT,
+        };
+        payloader.set_property("pt", u32::from(pt));
+        rtp_filter.set_property("caps", rtp_caps(kind, pt, false));
+        let valve = make("valve")?;
+        let mut all = chain;
+        // After the payloader, so the encoder never sees a gap.
+        all.push(valve.clone());
+        all.push(rtp_filter.clone());
+        link_chain(&bin, &all)?;
+        ghost(&bin, &rtp_filter, "src")?;
+        let branch = Self {
+            bin,
+            payloader,
+            rtp_filter,
+            mute,
+            valve,
+            kind,
+        };
+        // Nothing leaves before the peer's certificate has been verified.
+        branch.set_gate(false, false);
+        Ok(branch)
+    }
+
+    /// Switches the payload type (to the one the peer's offer uses).
+    pub(crate) fn set_payload_type(&self, pt: u8) {
+        self.payloader.set_property("pt", u32::from(pt));
+        self.rtp_filter
+            .set_property("caps", rtp_caps(self.kind, pt, false));
+    }
+
+    /// Lets media out once `verified`; `paused` mutes audio (silence keeps
+    /// flowing) or stops video.
+    pub(crate) fn set_gate(&self, verified: bool, paused: bool) {
+        match (&self.mute, self.kind) {
+            (Some(mute), _) => {
+                mute.set_property("mute", paused);
+                self.valve.set_property("drop", !verified);
+            }
+            (None, _) => {
+                let drop = !verified || paused;
+                let was_dropping = self.valve.property::<bool>("drop");
+                self.valve.set_property("drop", drop);
+                if was_dropping && !drop {
+                    // The peer has missed the frames so far: start afresh.
+                    let request = gst::Structure::builder("GstForceKeyUnit")
+                        .field("all-headers", true)
+                        .build();
+                    self.payloader
+                        .send_event(gst::event::CustomUpstream::new(request));
+                }
+            }
+        }
+    }
+}
+
+type Chain = (Vec<gst::Element>, gst::Element, Option<gst::Element>);
+
+fn audio_send_chain(config: &MediaConfig, echo_probe: Option<&str>) -> Result<Chain, MediaError> {
+    let mut chain = Vec::new();
+    match &config.audio_input {
+        AudioInput::TestTone { frequency } => {
+            let src = make("audiotestsrc")?;
+            src.set_property("is-live", true);
+            src.set_property("freq", *frequency);
+            src.set_property("volume", 0.3f64);
+            // 10 ms buffers at 48 kHz, as a microphone delivers them.
+            src.set_property("samplesperbuffer", 480i32);
+            chain.push(src);
+        }
+        AudioInput::Device(id) => {
+            chain.push(devices::source_element(
+                DeviceClass::Microphone,
+                id.as_deref(),
+            )?);
+        }
+    }
+    chain.push(make("audioconvert")?);
+    chain.push(make("audioresample")?);
+    if let Some(probe) = echo_probe {
+        // webrtcdsp processes 10 ms frames of 16-bit audio at up to 48 kHz.
+        let caps = make("capsfilter")?;
+        caps.set_property(
+            "caps",
+            gst::Caps::builder("audio/x-raw")
+                .field("format", "S16LE")
+                .field("rate", 48_000i32)
+                .field("channels", 1i32)
+                .build(),
+        );
+        let dsp = make("webrtcdsp")?;
+        dsp.set_property("probe", probe);
+        dsp.set_property("echo-cancel", true);
+        dsp.set_property("noise-suppression", true);
+        dsp.set_property("gain-control", true);
+        chain.push(caps);
+        chain.push(dsp);
+        chain.push(make("audioconvert")?);
+    }
+    let mute = make("volume")?;
+    chain.push(mute.clone());
+    let encoder = make("opusenc")?;
+    encoder.set_property("inband-fec", true);
+    encoder.set_property("packet-loss-percentage", 5i32);
+    encoder.set_property("bitrate", 32_000i32);
+    encoder.set_property_from_str("audio-type", "voice");
+    chain.push(encoder);
+    let payloader = make("rtpopuspay")?;
+    chain.push(payloader.clone());
+    Ok((chain, payloader, Some(mute)))
+}
+
+fn video_send_chain(config: &MediaConfig) -> Result<Chain, MediaError> {
+    let mut chain = Vec::new();
+    let size = config.video_size;
+    match &config.video_input {
+        VideoInput::TestPattern(pattern) => {
+            let src = make("videotestsrc")?;
+            src.set_property("is-live", true);
+            src.set_property_from_str("pattern", &pattern.to_string());
+            chain.push(src);
+        }
+        VideoInput::Device(id) => {
+            chain.push(devices::source_element(DeviceClass::Camera, id.as_deref())?);
+            chain.push(make("videorate")?);
+        }
+    }
+    chain.push(make("videoconvert")?);
+    chain.push(make("videoscale")?);
+    let raw = make("capsfilter")?;
+    raw.set_property(
+        "caps",
+        gst::Caps::builder("video/x-raw")
+            .field("format", "I420")
+            .field("width", i32::try_from(size.width).unwrap_or(640))
+            .field("height", i32::try_from(size.height).unwrap_or(480))
+            .field("framerate", gst::Fraction::new(30, 1))
+            .build(),
+    );
+    chain.push(raw);
+    chain.push(make("queue")?);
+    let encoder = make("vp8enc")?;
+    encoder.set_property("deadline", 1i64);
+    encoder.set_property("cpu-used", 8i32);
+    // More threads cost several times the CPU on a busy two-core machine.
+    encoder.set_property("threads", 1i32);
+    encoder.set_property("lag-in-frames", 0i32);
+    encoder.set_property("keyframe-max-dist", 60i32);
+    encoder.set_property("target-bitrate", 800_000i32);
+    encoder.set_property_from_str("end-usage", "cbr");
+    encoder.set_property_from_str("error-resilient", "default");
+    chain.push(encoder);
+    let payloader = make("rtpvp8pay")?;
+    payloader.set_property_from_str("picture-id-mode", "15-bit");
+    chain.push(payloader.clone());
+    Ok((chain, payloader, None))
+}
+
+/// Called on a media thread for every decoded buffer of a receive branch:
+/// `(kind, samples or frames in the buffer)`.
+pub(crate) type DecodedHook = std::sync::Arc<dyn Fn(ContentKind, u64) + Send + Sync>;
+
+/// Builds the depayload → decode → output bin for one incoming stream,
+/// with a ghost `sink` pad, and calls `on_decoded` for each decoded buffer.
+/// With `to_playback`, decoded audio leaves through a ghost `src` pad for
+/// the call's [`playback_bin`] instead of an output of its own.
+pub(crate) fn receive_branch(
+    kind: ContentKind,
+    config: &MediaConfig,
+    to_playback: bool,
+    on_decoded: DecodedHook,
+) -> Result<gst::Bin, MediaError> {
+    let bin = gst::Bin::new();
+    let queue = make("queue")?;
+    let (depay, decoder) = match kind {
+        ContentKind::Audio => {
+            let decoder = make("opusdec")?;
+            decoder.set_property("use-inband-fec", true);
+            decoder.set_property("plc", true);
+            (make("rtpopusdepay")?, decoder)
+        }
+        ContentKind::Video => {
+            let depay = make("rtpvp8depay")?;
+            // Start at a key frame and ask for one after losses.
+            depay.set_property("wait-for-keyframe", true);
+            if depay.has_property("request-keyframe") {
+                depay.set_property("request-keyframe", true);
+            }
+            let decoder = make("vp8dec")?;
+            // A corrupt frame on a lossy network is no reason to end a call.
+            if decoder.has_property("max-errors") {
+                decoder.set_property("max-errors", -1i32);
+            }
+            (depay, decoder)
+        }
+    };
+    let mut chain = vec![queue.clone(), depay, decoder.clone()];
+    match kind {
+        ContentKind::Audio if to_playback => {
+            chain.extend([make("audioconvert")?, make("audioresample")?]);
+        }
+        ContentKind::Audio => chain.extend(audio_output(config)?),
+        ContentKind::Video => chain.extend(video_output(config)?),
+    }
+    link_chain(&bin, &chain)?;
+    ghost(&bin, &queue, "sink")?;
+    if to_playback && let Some(last) = chain.last() {
+        ghost(&bin, last, "src")?;
+    }
+    if let Some(pad) = decoder.static_pad("src") {
+        pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
+            if let Some(buffer) = info.buffer() {
+                let units = match kind {
+                    // Opus decodes to 48 kHz; count samples per channel.
+                    ContentKind::Audio => buffer
+                        .duration()
+                        .map_or(0, |d| d.nseconds().saturating_mul(48) / 1_000_000),
+                    ContentKind::Video => 1,
+                };
+                on_decoded(kind, units);
+            }
+            gst::PadProbeReturn::Ok
+        });
+    }
+    Ok(bin)
+}
+
+fn audio_output(config: &MediaConfig) -> Result<Vec<gst::Element>, MediaError> {
+    let mut chain = vec![make("audioconvert")?, make("audioresample")?];
+    match &config.audio_output {
+        AudioOutput::Device(id) => chain.push(devices::sink_element(id.as_deref())?),
+        AudioOutput::Discard => chain.push(discard()?),
+        AudioOutput::Samples(callback) => {
+            let caps = gst::Caps::builder("audio/x-raw")
+                .field("format", "F32LE")
+                .field("layout", "interleaved")
+                .field("rate", 48_000i32)
+                .field("channels", 1i32)
+                .build();
+            let callback = callback.clone();
+            let sink = gst_app::AppSink::builder()
+                .caps(&caps)
+                .sync(false)
+                .callbacks(
+                    gst_app::AppSinkCallbacks::builder()
+                        .new_sample(move |sink| {
+                            let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
+                            if let Some(map) = sample.buffer().and_then(|b| b.map_readable().ok()) {
+                                let samples: Vec<f32> = map
+                                    .chunks_exact(4)
+                                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                                    .collect();
+                                callback(&samples);
+                            }
+                            Ok(gst::FlowSuccess::Ok)
+                        })
+                        .build(),
+                )
+                .build();
+            chain.push(sink.upcast());
+        }
+    }
+    Ok(chain)
+}
+
+fn video_output(config: &MediaConfig) -> Result<Vec<gst::Element>, MediaError> {
+    let mut chain = vec![make("videoconvert")?];
+    match &config.video_output {
+        VideoOutput::Discard => chain.push(discard()?),
+        VideoOutput::Sink(sink) => chain.push(sink.clone()),
+        VideoOutput::Frames(callback) => {
+            let caps = gst::Caps::builder("video/x-raw")
+                .field("format", "RGBA")
+                .build();
+            let callback = callback.clone();
+            let sink = gst_app::AppSink::builder()
+                .caps(&caps)
+                .sync(false)
+                .max_buffers(2)
+                .drop(true)
+                .callbacks(
+                    gst_app::AppSinkCallbacks::builder()
+                        .new_sample(move |sink| {
+                            let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
+                            let size = sample.caps().and_then(|caps| {
+                                let s = caps.structure(0)?;
+                                Some((s.get::<i32>("width").ok()?, s.get::<i32>("height").ok()?))
+                            });
+                            let map = sample.buffer().and_then(|b| b.map_readable().ok());
+                            if let (Some((width, height)), Some(map)) = (size, map) {
+                                let frame = VideoFrame {
+                                    width: u32::try_from(width).unwrap_or(0),
+                                    height: u32::try_from(height).unwrap_or(0),
+                                    rgba: map.to_vec(),
+                                };
+                                callback(&frame);
+                            }
+                            Ok(gst::FlowSuccess::Ok)
+                        })
+                        .build(),
+                )
+                .build();
+            chain.push(sink.upcast());
+        }
+    }
+    Ok(chain)
+}
+
+/// The speaker side of echo cancellation: `webrtcechoprobe` (named so the
+/// call's `webrtcdsp` finds it) in front of the speaker, with a ghost `sink`
+/// pad. It exists from the start of the call, as `webrtcdsp` needs its probe
+/// when it starts, before any remote audio has arrived.
+pub(crate) fn playback_bin(probe: &str, speaker: Option<&str>) -> Result<gst::Bin, MediaError> {
+    let bin = gst::Bin::new();
+    let echo = gst::ElementFactory::make("webrtcechoprobe")
+        .name(probe)
+        .build()
+        .map_err(|_| MediaError::MissingElement("webrtcechoprobe".into()))?;
+    let chain = vec![
+        echo.clone(),
+        make("audioconvert")?,
+        make("audioresample")?,
+        devices::sink_element(speaker)?,
+    ];
+    link_chain(&bin, &chain)?;
+    ghost(&bin, &echo, "sink")?;
+    Ok(bin)
+}
+
+fn discard() -> Result<gst::Element, MediaError> {
+    let sink = make("fakesink")?;
+    sink.set_property("sync", false);
+    sink.set_property("async", false);
+    Ok(sink)
+}

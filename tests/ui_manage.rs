@@ -87,3 +87,81 @@ fn notification_click_opens_the_chat() {
     );
     runtime.block_on(bob.close());
 }
+
+/// The server's roster item for `jid` on `client`'s account:
+/// `(subscription, name)`.
+fn roster_item(
+    runtime: &tokio::runtime::Runtime,
+    client: &mut RawClient,
+    jid: &str,
+) -> Option<(String, Option<String>)> {
+    runtime
+        .block_on(client.roster())
+        .into_iter()
+        .find(|(item, _, _)| item == jid)
+        .map(|(_, subscription, name)| (subscription, name))
+}
+
+/// Renaming a contact and removing another from their row menus changes
+/// the rows and the roster on the server.
+#[test]
+fn renames_and_removes_contacts() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .accounts(&[
+            ("alice", "pw-a"),
+            ("bob", "pw-b"),
+            ("carol", "pw-c"),
+            ("dave", "pw-d"),
+        ])
+        .name("bob", "Bob")
+        .name("carol", "Carol")
+        .name("dave", "Dave")
+        .contacts("alice", "bob")
+        .contacts("alice", "carol")
+        .contacts("alice", "dave")
+        .start();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    // Alice's other device, to read her roster as the server keeps it.
+    let mut alice = runtime.block_on(RawClient::connect(&server, "alice", "pw-a"));
+    let (bob, carol) = (server.jid("bob"), server.jid("carol"));
+    assert_eq!(
+        roster_item(&runtime, &mut alice, &bob),
+        Some(("both".to_owned(), Some("Bob".to_owned())))
+    );
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let command = signed_in_driver(
+        &python,
+        "contacts.py",
+        home.path(),
+        &server,
+        "alice",
+        "pw-a",
+    );
+    let passed = run_driver(command, |line| match line {
+        "renamed" => {
+            let item = roster_item(&runtime, &mut alice, &bob);
+            assert_eq!(
+                item,
+                Some(("both".to_owned(), Some("Robert Builder".to_owned()))),
+                "Bob's roster item after the rename"
+            );
+            Some("roster-checked".to_owned())
+        }
+        "removed" => {
+            let item = roster_item(&runtime, &mut alice, &carol);
+            assert_eq!(item, None, "Carol is still in the roster");
+            Some("roster-checked".to_owned())
+        }
+        _ => None,
+    });
+    assert!(
+        passed,
+        "the contacts test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(alice.close());
+}

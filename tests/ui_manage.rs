@@ -15,6 +15,7 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use support::ui::{TOOLS, driver_command, prerequisites, run_driver, token};
 use support::{RawClient, TestServer};
@@ -164,4 +165,84 @@ fn renames_and_removes_contacts() {
         server.log_tail(40)
     );
     runtime.block_on(alice.close());
+}
+
+/// Wait until `watcher` gets a presence from `jid` (any resource) that is
+/// unavailable (`available == false`) or available.
+fn expect_presence(
+    runtime: &tokio::runtime::Runtime,
+    watcher: &mut RawClient,
+    jid: &str,
+    available: bool,
+) {
+    let from_jid = |from: &str| from == jid || from.starts_with(&format!("{jid}/"));
+    let seen = runtime.block_on(watcher.wait_for(Duration::from_secs(30), |stanza| {
+        stanza.name() == "presence"
+            && stanza.attr("from").is_some_and(from_jid)
+            && match stanza.attr("type") {
+                None => available,
+                Some("unavailable") => !available,
+                Some(_) => false,
+            }
+    }));
+    let what = if available { "online" } else { "offline" };
+    assert!(
+        seen.is_some(),
+        "{} did not see {jid} go {what}",
+        watcher.jid()
+    );
+}
+
+/// A second account is added from the accounts dialog, disabled (its
+/// contacts see it go offline), enabled again and removed, while the first
+/// stays signed in.
+#[test]
+fn adds_disables_and_removes_an_account() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .accounts(&[("alice", "pw-a"), ("bob", "pw-b"), ("zoe", "pw-z")])
+        .name("alice", "Alice")
+        .name("bob", "Bob")
+        .name("zoe", "Zoe")
+        .contacts("alice", "bob")
+        .contacts("zoe", "bob")
+        .start();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    // Bob watches both accounts' presence.
+    let mut bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        bob
+    });
+    let zoe = server.jid("zoe");
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(
+        &python,
+        "accounts.py",
+        home.path(),
+        &server,
+        "alice",
+        "pw-a",
+    );
+    command
+        .env("WARBLER_UI_SECOND_ACCOUNT", &zoe)
+        .env("WARBLER_UI_SECOND_PASSWORD", "pw-z");
+    let passed = run_driver(command, |line| {
+        let available = match line {
+            "disabled" | "removed" => false,
+            "enabled" => true,
+            _ => return None,
+        };
+        expect_presence(&runtime, &mut bob, &zoe, available);
+        Some("presence-seen".to_owned())
+    });
+    assert!(
+        passed,
+        "the accounts test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(bob.close());
 }

@@ -246,3 +246,44 @@ fn adds_disables_and_removes_an_account() {
     );
     runtime.block_on(bob.close());
 }
+
+/// At 360 px the layout folds: the chat list fills the window, opening a
+/// chat replaces it, and Back returns to the list.
+#[test]
+fn narrow_window_shows_one_pane() {
+    let tools: Vec<&str> = TOOLS.iter().copied().chain(["xdotool"]).collect();
+    let Some(python) = prerequisites(&tools) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .account("alice", "pw-a")
+        .account("bob", "pw-b")
+        .name("alice", "Alice")
+        .name("bob", "Bob")
+        .contacts("alice", "bob")
+        .start();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let mut bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        bob
+    });
+    let incoming = token("narrow");
+    let alice = server.jid("alice");
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(&python, "narrow.py", home.path(), &server, "alice", "pw-a");
+    command.env("WARBLER_UI_INCOMING", &incoming);
+    let passed = run_driver(command, |line| {
+        if line == "signed-in" {
+            runtime.block_on(bob.send_message(&alice, &format!("Hello from afar {incoming}")));
+        }
+        None
+    });
+    assert!(
+        passed,
+        "the narrow layout test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(bob.close());
+}

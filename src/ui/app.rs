@@ -13,7 +13,7 @@ use warbler::model::{AccountSummary, BareJid, ConnectionState, Direction};
 use warbler::session::{CertificateInfo, Command, CoreError, Event, EventReceiver, SessionHandle};
 use warbler::uri::{UriAction, XmppUri};
 
-use super::account::accounts::{AccountsDialog, AccountsInput, AccountsOutput};
+use super::account::accounts::{AccountsDialog, AccountsInit, AccountsInput, AccountsOutput};
 use super::account::sign_in::{SignIn, SignInInput, SignInOutput};
 use super::dialogs::{about, add_contact, certificate, password, shortcuts};
 use super::errors::UserFacing;
@@ -139,6 +139,8 @@ pub struct App {
     page: Page,
     /// Accounts from the core, in its order.
     accounts: Vec<AccountSummary>,
+    /// The last connection state of each account, for the accounts dialog.
+    states: HashMap<BareJid, ConnectionState>,
     /// The display names of contacts, for notifications and titles.
     names: HashMap<ChatKey, String>,
     focused_chat: Option<ChatKey>,
@@ -280,6 +282,7 @@ impl Component for App {
             settings,
             page,
             accounts: Vec::new(),
+            states: HashMap::new(),
             names: HashMap::new(),
             focused_chat: None,
             notifications: notifications::Tracker::default(),
@@ -566,7 +569,10 @@ impl App {
 
     fn show_accounts(&mut self, root: &adw::ApplicationWindow, sender: &ComponentSender<Self>) {
         let dialog = AccountsDialog::builder()
-            .launch(self.accounts.clone())
+            .launch(AccountsInit {
+                accounts: self.accounts.clone(),
+                states: self.states.clone(),
+            })
             .forward(sender.input_sender(), |out| match out {
                 AccountsOutput::Command(command) => AppMsg::Command(command),
                 AccountsOutput::AddAccount => AppMsg::ShowAddAccount,
@@ -621,6 +627,7 @@ impl App {
             }
             Event::AccountRemoved { account } => {
                 self.accounts.retain(|a| &a.jid != account);
+                self.states.remove(account);
                 if self.accounts.is_empty() {
                     self.sign_in.emit(SignInInput::Reset { can_cancel: false });
                     self.page = Page::SignIn;
@@ -641,15 +648,15 @@ impl App {
                     contact.display_name(),
                 );
             }
-            Event::ConnectionChanged {
-                account,
-                state: ConnectionState::Online,
-            } => {
-                if let Some(uri) = self.pending_uri.take() {
-                    self.open_uri(uri, sender);
+            Event::ConnectionChanged { account, state } => {
+                self.states.insert(account.clone(), state.clone());
+                if *state == ConnectionState::Online {
+                    if let Some(uri) = self.pending_uri.take() {
+                        self.open_uri(uri, sender);
+                    }
+                    super::perf::mark("online");
+                    tracing::info!(account = %account, "Signed in");
                 }
-                super::perf::mark("online");
-                tracing::info!(account = %account, "Signed in");
             }
             Event::CommandFailed { error, .. } => self.toast(error.to_user_facing()),
             Event::MessageAdded { message } if message.direction == Direction::Incoming => {

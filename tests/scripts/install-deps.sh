@@ -13,7 +13,7 @@ packages=(
     gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-pipewire
     # Running headless, secrets and accessibility checks
     xvfb xauth imagemagick dbus dbus-x11 at-spi2-core adwaita-icon-theme
-    gnome-keyring libsecret-tools python3-gi gir1.2-atspi-2.0
+    gnome-keyring libsecret-tools python3-gi gir1.2-atspi-2.0 xdotool
     # The local test and demo server
     openssl prosody
 )

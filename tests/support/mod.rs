@@ -13,6 +13,7 @@ pub mod core;
 pub mod profile;
 pub mod prosody;
 pub mod raw_client;
+pub mod ui;
 pub mod xml;
 
 pub use prosody::TestServer;

@@ -23,7 +23,7 @@ import os
 import sys
 
 from driver import (  # next to this script, so on the module path
-    Atspi, click, fail, find, launch, scroll_into_view, stop, text_of, type_into, wait_for,
+    Atspi, click, fail, find, launch, sign_in, stop, tell, type_into, wait_for, wait_for_line,
 )
 import driver
 from driver import screenshot as _screenshot
@@ -36,22 +36,9 @@ PORT = os.environ["WARBLER_UI_PORT"]
 INCOMING = os.environ["WARBLER_UI_INCOMING"]
 REPLY = os.environ["WARBLER_UI_REPLY"]
 
-# Signing in includes TLS, SASL and the roster; allow for a loaded machine.
-ONLINE_TIMEOUT = 45.0
-
 
 def screenshot(name):
     return _screenshot(SHOTS, name)
-
-
-def tell(line):
-    print(line, flush=True)
-
-
-def wait_for_line(expected):
-    line = sys.stdin.readline().strip()
-    if line != expected:
-        fail(f"expected {expected!r} from the test, got {line!r}")
 
 
 def main():
@@ -60,39 +47,12 @@ def main():
 
     # 1. Sign in as Alice, with the server given under "Advanced".
     proc, app = launch(BINARY, ["--data-dir", DATA_DIR])
-    address = find(app, "text", "Address")
-    password = find(app, "text", "Password")
-    if not (address and password):
-        fail("sign-in page lacks Address / Password", app)
-    Atspi.generate_mouse_event(480, 300, "abs")
-    type_into(address, ACCOUNT)
-    type_into(password, PASSWORD)
-
-    advanced = wait_for(lambda: app, None, "Advanced", "the Advanced section")
-    click(advanced)
-    server = wait_for(lambda: app, "text", "Server", "the Server field", sized=True)
-    port = wait_for(lambda: app, "text", "Port", "the Port field", sized=True)
-    type_into(server, "127.0.0.1")
-    type_into(port, PORT)
-    for node, want in [(address, ACCOUNT), (server, "127.0.0.1"), (port, PORT)]:
-        if text_of(node) != want:
-            fail(f"typed {want!r} but the field holds {text_of(node)!r}", app)
-    # STARTTLS on the plain client port: the Direct TLS switch stays off.
-    direct_tls = find(app, "check box", "Direct TLS")
-    if direct_tls is None:
-        fail("no Direct TLS switch", app)
-    if direct_tls.get_state_set().contains(Atspi.StateType.CHECKED):
-        fail("Direct TLS is on", app)
-    sign_in = find(app, "push button", "Sign In")
-    scroll_into_view(sign_in)
-    screenshot("10-sign-in-filled.png")
-
-    click(sign_in)
+    sign_in(
+        app, ACCOUNT, PASSWORD, PORT,
+        before_submit=lambda: screenshot("10-sign-in-filled.png"),
+    )
     # The main window: the contact list (filled by the server) shows Bob,
     # online.
-    wait_for(
-        lambda: app, "page tab", "Contacts", "the main window", timeout=ONLINE_TIMEOUT,
-    )
     click(find(app, "page tab", "Contacts"))
     wait_for(lambda: app, None, "Bob, Available", "Bob, online, in the contact list", sized=True)
     screenshot("11-signed-in.png")

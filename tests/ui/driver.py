@@ -17,6 +17,8 @@ gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi, GLib  # noqa: E402
 
 TIMEOUT = 20.0
+# Signing in includes TLS, SASL and the roster; allow for a loaded machine.
+ONLINE_TIMEOUT = 45.0
 CONTROL, SHIFT = 1 << 2, 1 << 0
 
 # Warbler processes started by launch(); fail() ends them so a failed run
@@ -84,6 +86,12 @@ def _matches(node, role, name_part):
         return False
 
 
+def named(text):
+    """Matches the accessible name `text` exactly, also in the form GTK 4.8
+    gives buttons with a mnemonic label ("_Rename Rename" for "_Rename")."""
+    return lambda name: name.replace("_", "") in (text, f"{text} {text}")
+
+
 def find(root, role, name_part):
     """The first node with this role (None: any role) whose accessible name
     contains name_part (or, if it is a function, for which it is true).
@@ -98,7 +106,8 @@ def find(root, role, name_part):
 
 def find_sized(root, role, name_part):
     """Like find(), but only a node that has a size on screen (list rows
-    of a hidden page or recycled rows may still be in the tree)."""
+    of a hidden page or recycled rows may still be in the tree). A page of
+    a stack that was shown once keeps its last size when hidden."""
     for node in walk(root):
         if _matches(node, role, name_part):
             rect = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
@@ -116,6 +125,28 @@ def wait_for(root_fn, role, name_part, what, timeout=TIMEOUT, sized=False):
             return node
         time.sleep(0.3)
     fail(f"{what} did not appear within {timeout:.0f} s", root_fn())
+
+
+def wait_gone(root_fn, role, name_part, what, timeout=TIMEOUT):
+    """Wait until no node with a size on screen matches (a row removed, a
+    page or dialog left)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if find_sized(root_fn(), role, name_part) is None:
+            return
+        time.sleep(0.3)
+    fail(f"{what} was still shown after {timeout:.0f} s", root_fn())
+
+
+def wait_until(predicate, what, timeout=TIMEOUT, app=None):
+    """Wait until predicate() returns something true and return it."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.3)
+    fail(f"{what} did not happen within {timeout:.0f} s", app)
 
 
 def dump(root, out=sys.stdout, depth=0):
@@ -179,6 +210,25 @@ def click(node):
     time.sleep(0.4)
 
 
+def activate(node):
+    """Activate a widget through its accessible action ("click"). For the
+    items of popover menus: GTK 4.8 reports their extents from the wrong
+    origin, so a mouse click would miss them."""
+    action = node.get_action_iface()
+    if action is None or action.get_n_actions() == 0:
+        fail(f"{node.get_name()!r} has no accessible action")
+    action.do_action(0)
+    time.sleep(0.4)
+
+
+def replace_text(node, text):
+    """Click into a text widget, select all of its text and type over it."""
+    click(node)
+    press(0x61, CONTROL)  # Ctrl+A
+    Atspi.generate_keyboard_event(0, text, Atspi.KeySynthType.STRING)
+    time.sleep(0.5)
+
+
 def type_into(node, text):
     """Click into a text widget and type with synthesized key events."""
     click(node)
@@ -224,6 +274,61 @@ def brightness(path, x, y):
         check=True, capture_output=True, text=True,
     ).stdout
     return float(out)
+
+
+def tell(line):
+    """Print a line for the test (which reads the driver's stdout)."""
+    print(line, flush=True)
+
+
+def wait_for_line(expected):
+    """Wait for the test to answer with this line on stdin."""
+    line = sys.stdin.readline().strip()
+    if line != expected:
+        fail(f"expected {expected!r} from the test, got {line!r}")
+
+
+def sign_in(app, account, password, port, before_submit=None):
+    """Fill the sign-in page (the server is 127.0.0.1:port, STARTTLS, given
+    under "Advanced"), press Sign In and wait for the main page.
+
+    before_submit, if given, is called once the form is filled (to take a
+    screenshot). Works for the first account and for "Add Account"."""
+    address = wait_for(lambda: app, "text", "Address", "the Address field", sized=True)
+    password_field = wait_for(lambda: app, "text", "Password", "the Password field", sized=True)
+    # Move the pointer over the window so synthesized keys reach it.
+    Atspi.generate_mouse_event(480, 300, "abs")
+    type_into(address, account)
+    type_into(password_field, password)
+
+    # The Advanced section stays open when the page is shown again.
+    if find_sized(app, "text", "Server") is None:
+        click(wait_for(lambda: app, None, "Advanced", "the Advanced section"))
+    server = wait_for(lambda: app, "text", "Server", "the Server field", sized=True)
+    port_field = wait_for(lambda: app, "text", "Port", "the Port field", sized=True)
+    type_into(server, "127.0.0.1")
+    type_into(port_field, port)
+    for node, want in [(address, account), (server, "127.0.0.1"), (port_field, port)]:
+        if text_of(node) != want:
+            fail(f"typed {want!r} but the field holds {text_of(node)!r}", app)
+    # STARTTLS on the plain client port: the Direct TLS switch stays off.
+    direct_tls = find(app, "check box", "Direct TLS")
+    if direct_tls is None:
+        fail("no Direct TLS switch", app)
+    if direct_tls.get_state_set().contains(Atspi.StateType.CHECKED):
+        fail("Direct TLS is on", app)
+    button = find(app, "push button", "Sign In")
+    scroll_into_view(button)
+    if before_submit is not None:
+        before_submit()
+
+    click(button)
+    # Once the account is online the page forgets the password and gives
+    # way to the main page. (A page of the window's stack that was shown
+    # before keeps its size in the tree when hidden, so the password is
+    # what tells.)
+    wait_until(lambda: text_of(password_field) == "", "signing in", ONLINE_TIMEOUT, app)
+    wait_for(lambda: app, "page tab", "Contacts", "the main page", sized=True)
 
 
 def stop(proc):

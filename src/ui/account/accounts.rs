@@ -35,6 +35,15 @@ pub enum AccountsOutput {
     AddAccount,
 }
 
+/// What the accounts dialog starts with.
+#[derive(Debug)]
+pub struct AccountsInit {
+    /// Every account, in the core's order.
+    pub accounts: Vec<AccountSummary>,
+    /// The connection state of each account so far.
+    pub states: HashMap<BareJid, ConnectionState>,
+}
+
 /// The accounts dialog.
 pub struct AccountsDialog {
     accounts: Vec<AccountSummary>,
@@ -45,7 +54,7 @@ pub struct AccountsDialog {
 
 #[relm4::component(pub)]
 impl SimpleComponent for AccountsDialog {
-    type Init = Vec<AccountSummary>;
+    type Init = AccountsInit;
     type Input = AccountsInput;
     type Output = AccountsOutput;
 
@@ -84,13 +93,13 @@ impl SimpleComponent for AccountsDialog {
     }
 
     fn init(
-        accounts: Vec<AccountSummary>,
+        init: AccountsInit,
         root: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
         let mut model = AccountsDialog {
-            accounts,
-            states: HashMap::new(),
+            accounts: init.accounts,
+            states: init.states,
             group: adw::PreferencesGroup::new(),
             rows: Vec::new(),
         };

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""A message notification: Warbler shows one for Bob's message (summary
+Bob's name, body the message with markup escaped), and clicking it opens
+Bob's chat.
+
+Run by tests/ui_manage.rs inside its own X server and D-Bus session, in
+which this script first starts the fake notification server notifyd.py:
+
+    notify.py WARBLER_BINARY SCREENSHOT_DIR
+
+Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD,
+WARBLER_UI_PORT (as for chat.py), WARBLER_UI_INCOMING and
+WARBLER_UI_AGAIN (tokens in Bob's first and second message).
+
+The driver prints "signed-in" (the test then has Bob send a message with
+the first token and a <b> tag), later "chat-open" (Bob sends the second
+token), and "ok" at the end.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from driver import (  # next to this script, so on the module path
+    Atspi, click, fail, find, launch, sign_in, stop, tell, wait_for, wait_until,
+)
+import driver
+from driver import screenshot as _screenshot
+
+BINARY, SHOTS = sys.argv[1], sys.argv[2]
+DATA_DIR = os.environ["WARBLER_UI_DATA_DIR"]
+ACCOUNT = os.environ["WARBLER_UI_ACCOUNT"]
+PASSWORD = os.environ["WARBLER_UI_PASSWORD"]
+PORT = os.environ["WARBLER_UI_PORT"]
+INCOMING = os.environ["WARBLER_UI_INCOMING"]
+AGAIN = os.environ["WARBLER_UI_AGAIN"]
+
+# How long to watch for a notification that must not come, once the
+# message it would be about is on screen (Warbler decides before it shows
+# the message; the notification is then one D-Bus call away).
+NO_NOTIFICATION_GRACE = 3.0
+
+
+def screenshot(name):
+    return _screenshot(SHOTS, name)
+
+
+class Notifications:
+    """The fake notification server (notifyd.py) and what it recorded."""
+
+    def __init__(self, folder):
+        self.record = os.path.join(folder, "notifications.jsonl")
+        here = os.path.dirname(os.path.abspath(__file__))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-B", os.path.join(here, "notifyd.py"), self.record],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        if self.proc.stdout.readline().strip() != "ready":
+            fail("the fake notification server did not start")
+
+    def shown(self):
+        """Every notification so far, oldest first."""
+        with open(self.record, encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines if line.strip()]
+
+    def wait_for(self, token, what, app):
+        """The first notification whose body holds token."""
+        return wait_until(
+            lambda: next((n for n in self.shown() if token in n["body"]), None),
+            what, app=app,
+        )
+
+    def invoke(self, notification_id, action="default"):
+        """Act as if the user clicked the notification."""
+        self.proc.stdin.write(f"invoke {notification_id} {action}\n")
+        self.proc.stdin.flush()
+
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+def window_is_active(app):
+    """Whether Warbler's window has the focus. (There is no window manager
+    under the test X server, so it may never become active.)"""
+    frame = find(app, "frame", "Warbler")
+    return frame is not None and frame.get_state_set().contains(Atspi.StateType.ACTIVE)
+
+
+def bob_message(token):
+    """Matches the chat view's row of Bob's message holding token."""
+    return lambda name: name.startswith("Bob at ") and token in name
+
+
+def main():
+    Atspi.init()
+    driver.failure_screenshot = os.path.join(SHOTS, "notify-failure.png")
+    with tempfile.TemporaryDirectory(prefix="warbler-notify-") as folder:
+        run(Notifications(folder))
+
+
+def run(notifications):
+
+    proc, app = launch(BINARY, ["--data-dir", DATA_DIR])
+    sign_in(app, ACCOUNT, PASSWORD, PORT)
+    # The roster gives Bob's name for the notification.
+    click(find(app, "page tab", "Contacts"))
+    wait_for(lambda: app, None, "Bob, Available", "Bob in the contact list", sized=True)
+    click(find(app, "page tab", "Chats"))
+    tell("signed-in")
+
+    # 1. Bob writes while no chat is open. A chat that is not open is never
+    #    focused, so Warbler notifies whether or not its window is active.
+    shown = notifications.wait_for(INCOMING, "a notification of Bob's message", app)
+    if "Bob" not in shown["summary"]:
+        fail(f"the notification's summary does not name Bob: {shown!r}", app)
+    # Servers may read the body as markup: the <b> Bob typed must arrive
+    # escaped, so it is shown as text.
+    if "&lt;b&gt;" not in shown["body"] or "<b>" in shown["body"]:
+        fail(f"the notification's body is not escaped: {shown['body']!r}", app)
+    if "default" not in shown["actions"]:
+        fail(f"the notification cannot be clicked: {shown!r}", app)
+    if find(app, None, bob_message(INCOMING)) is not None:
+        fail("Bob's chat opened by itself", app)
+    wait_for(lambda: app, None, INCOMING, "Bob's message in the chat list", sized=True)
+    screenshot("20-notification-sent.png")
+
+    # 2. Click it: Bob's chat opens on the message. (The notification
+    #    library subscribes to the click signal just after the server
+    #    answers; a click in between would be lost, so click once more if
+    #    nothing happened. A person is never that quick.)
+    for attempt in range(3):
+        notifications.invoke(shown["id"])
+        deadline = time.time() + 10
+        while time.time() < deadline and find(app, None, bob_message(INCOMING)) is None:
+            time.sleep(0.3)
+        if find(app, None, bob_message(INCOMING)) is not None:
+            break
+    wait_for(lambda: app, None, bob_message(INCOMING), "Bob's chat, opened by the click",
+             sized=True)
+    screenshot("21-notification-clicked.png")
+    tell("chat-open")
+
+    # 3. Bob writes again into the open chat. It is focused now, so a
+    #    notification comes only if the window is not active.
+    wait_for(lambda: app, None, bob_message(AGAIN), "Bob's second message", sized=True)
+    active = window_is_active(app)
+    print(f"the window is {'active' if active else 'not active'}", file=sys.stderr)
+    if active:
+        time.sleep(NO_NOTIFICATION_GRACE)
+        if any(AGAIN in n["body"] for n in notifications.shown()):
+            fail("a notification for the chat the user is reading", app)
+    else:
+        notifications.wait_for(AGAIN, "a notification while the window is inactive", app)
+
+    stop(proc)
+    notifications.stop()
+    tell("ok")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+//! UI tests of the flows around a chat: a message notification that opens
+//! its chat when clicked, renaming and removing contacts, adding,
+//! disabling and removing accounts, and the narrow (folded) layout.
+//!
+//! Each test starts a test Prosody on 127.0.0.1, runs the real `warbler`
+//! binary under Xvfb and drives it over AT-SPI with a script in
+//! `tests/ui/`, while the test plays the other users with raw clients and
+//! checks what the server saw. Screenshots go to `tests/screenshots/`
+//! (`20-…` onward).
+//!
+//! Needs what `ui_smoke` needs; without it the tests are skipped with a
+//! note, except under `CI=true`, where they fail.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use support::ui::{TOOLS, driver_command, prerequisites, run_driver, token};
+use support::{RawClient, TestServer};
+
+/// The driver command for `script`, signing in as `user` on `server`.
+fn signed_in_driver(
+    python: &Path,
+    script: &str,
+    home: &Path,
+    server: &TestServer,
+    user: &str,
+    password: &str,
+) -> Command {
+    let mut command = driver_command(python, script, home);
+    command
+        .env("SSL_CERT_FILE", server.ca_pem_path())
+        .env("WARBLER_UI_DATA_DIR", home.join("profile"))
+        .env("WARBLER_UI_ACCOUNT", server.jid(user))
+        .env("WARBLER_UI_PASSWORD", password)
+        .env("WARBLER_UI_PORT", server.c2s_port().to_string());
+    command
+}
+
+/// Bob writes while no chat is open: the (fake) notification server gets a
+/// notification naming Bob with the message escaped, and clicking it opens
+/// Bob's chat.
+#[test]
+fn notification_click_opens_the_chat() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .account("alice", "pw-a")
+        .account("bob", "pw-b")
+        .name("alice", "Alice")
+        .name("bob", "Bob")
+        .contacts("alice", "bob")
+        .start();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let mut bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        bob
+    });
+    let incoming = token("notify");
+    let again = token("again");
+    let alice = server.jid("alice");
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(&python, "notify.py", home.path(), &server, "alice", "pw-a");
+    command
+        .env("WARBLER_UI_INCOMING", &incoming)
+        .env("WARBLER_UI_AGAIN", &again);
+    let passed = run_driver(command, |line| {
+        match line {
+            "signed-in" => {
+                runtime.block_on(bob.send_message(&alice, &format!("<b>Hi</b> Alice {incoming}")));
+            }
+            "chat-open" => {
+                runtime.block_on(bob.send_message(&alice, &format!("Still there? {again}")));
+            }
+            _ => {}
+        }
+        None
+    });
+    assert!(
+        passed,
+        "the notification test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(bob.close());
+}
+
+/// The server's roster item for `jid` on `client`'s account:
+/// `(subscription, name)`.
+fn roster_item(
+    runtime: &tokio::runtime::Runtime,
+    client: &mut RawClient,
+    jid: &str,
+) -> Option<(String, Option<String>)> {
+    runtime
+        .block_on(client.roster())
+        .into_iter()
+        .find(|(item, _, _)| item == jid)
+        .map(|(_, subscription, name)| (subscription, name))
+}
+
+/// Renaming a contact and removing another from their row menus changes
+/// the rows and the roster on the server.
+#[test]
+fn renames_and_removes_contacts() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .accounts(&[
+            ("alice", "pw-a"),
+            ("bob", "pw-b"),
+            ("carol", "pw-c"),
+            ("dave", "pw-d"),
+        ])
+        .name("bob", "Bob")
+        .name("carol", "Carol")
+        .name("dave", "Dave")
+        .contacts("alice", "bob")
+        .contacts("alice", "carol")
+        .contacts("alice", "dave")
+        .start();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    // Alice's other device, to read her roster as the server keeps it.
+    let mut alice = runtime.block_on(RawClient::connect(&server, "alice", "pw-a"));
+    let (bob, carol) = (server.jid("bob"), server.jid("carol"));
+    assert_eq!(
+        roster_item(&runtime, &mut alice, &bob),
+        Some(("both".to_owned(), Some("Bob".to_owned())))
+    );
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let command = signed_in_driver(
+        &python,
+        "contacts.py",
+        home.path(),
+        &server,
+        "alice",
+        "pw-a",
+    );
+    let passed = run_driver(command, |line| match line {
+        "renamed" => {
+            let item = roster_item(&runtime, &mut alice, &bob);
+            assert_eq!(
+                item,
+                Some(("both".to_owned(), Some("Robert Builder".to_owned()))),
+                "Bob's roster item after the rename"
+            );
+            Some("roster-checked".to_owned())
+        }
+        "removed" => {
+            let item = roster_item(&runtime, &mut alice, &carol);
+            assert_eq!(item, None, "Carol is still in the roster");
+            Some("roster-checked".to_owned())
+        }
+        _ => None,
+    });
+    assert!(
+        passed,
+        "the contacts test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(alice.close());
+}
+
+/// Wait until `watcher` gets a presence from `jid` (any resource) that is
+/// unavailable (`available == false`) or available.
+fn expect_presence(
+    runtime: &tokio::runtime::Runtime,
+    watcher: &mut RawClient,
+    jid: &str,
+    available: bool,
+) {
+    let from_jid = |from: &str| from == jid || from.starts_with(&format!("{jid}/"));
+    let seen = runtime.block_on(watcher.wait_for(Duration::from_secs(30), |stanza| {
+        stanza.name() == "presence"
+            && stanza.attr("from").is_some_and(from_jid)
+            && match stanza.attr("type") {
+                None => available,
+                Some("unavailable") => !available,
+                Some(_) => false,
+            }
+    }));
+    let what = if available { "online" } else { "offline" };
+    assert!(
+        seen.is_some(),
+        "{} did not see {jid} go {what}",
+        watcher.jid()
+    );
+}
+
+/// A second account is added from the accounts dialog, disabled (its
+/// contacts see it go offline), enabled again and removed, while the first
+/// stays signed in.
+#[test]
+fn adds_disables_and_removes_an_account() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .accounts(&[("alice", "pw-a"), ("bob", "pw-b"), ("zoe", "pw-z")])
+        .name("alice", "Alice")
+        .name("bob", "Bob")
+        .name("zoe", "Zoe")
+        .contacts("alice", "bob")
+        .contacts("zoe", "bob")
+        .start();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    // Bob watches both accounts' presence.
+    let mut bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        bob
+    });
+    let zoe = server.jid("zoe");
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(
+        &python,
+        "accounts.py",
+        home.path(),
+        &server,
+        "alice",
+        "pw-a",
+    );
+    command
+        .env("WARBLER_UI_SECOND_ACCOUNT", &zoe)
+        .env("WARBLER_UI_SECOND_PASSWORD", "pw-z");
+    let passed = run_driver(command, |line| {
+        let available = match line {
+            "disabled" | "removed" => false,
+            "enabled" => true,
+            _ => return None,
+        };
+        expect_presence(&runtime, &mut bob, &zoe, available);
+        Some("presence-seen".to_owned())
+    });
+    assert!(
+        passed,
+        "the accounts test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(bob.close());
+}
+
+/// At 360 px the layout folds: the chat list fills the window, opening a
+/// chat replaces it, and Back returns to the list.
+#[test]
+fn narrow_window_shows_one_pane() {
+    let tools: Vec<&str> = TOOLS.iter().copied().chain(["xdotool"]).collect();
+    let Some(python) = prerequisites(&tools) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .account("alice", "pw-a")
+        .account("bob", "pw-b")
+        .name("alice", "Alice")
+        .name("bob", "Bob")
+        .contacts("alice", "bob")
+        .start();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let mut bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        bob
+    });
+    let incoming = token("narrow");
+    let alice = server.jid("alice");
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(&python, "narrow.py", home.path(), &server, "alice", "pw-a");
+    command.env("WARBLER_UI_INCOMING", &incoming);
+    let passed = run_driver(command, |line| {
+        if line == "signed-in" {
+            runtime.block_on(bob.send_message(&alice, &format!("Hello from afar {incoming}")));
+        }
+        None
+    });
+    assert!(
+        passed,
+        "the narrow layout test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(bob.close());
+}

@@ -128,8 +128,7 @@ async fn ring(pair: &mut Pair, video: bool) -> CallId {
         vec![MediaKind::Audio]
     };
     let seen = until(&mut pair.alice, CALL_TIMEOUT, |seen| {
-        seen.iter()
-            .any(|e| matches!(e, Event::CallUpdated { .. }))
+        seen.iter().any(|e| matches!(e, Event::CallUpdated { .. }))
     })
     .await;
     let Some(Event::CallUpdated { call: outgoing, .. }) = seen.last() else {
@@ -204,7 +203,10 @@ async fn a_declined_call_ends_on_both_sides() {
         account: pair.bob.jid.clone(),
         call: id.clone(),
     });
-    let seen = until(&mut pair.bob, CALL_TIMEOUT, |seen| ended(seen, &id).is_some()).await;
+    let seen = until(&mut pair.bob, CALL_TIMEOUT, |seen| {
+        ended(seen, &id).is_some()
+    })
+    .await;
     assert_eq!(ended(&seen, &id), Some(CallEndReason::Declined));
     let seen = until(&mut pair.alice, CALL_TIMEOUT, |seen| {
         ended(seen, &id).is_some()
@@ -218,7 +220,11 @@ async fn a_declined_call_ends_on_both_sides() {
         "{:#?}",
         call_events(&seen)
     );
-    assert!(!seen.iter().any(|e| matches!(e, Event::CallMediaFlowing { .. })));
+    assert!(
+        !seen
+            .iter()
+            .any(|e| matches!(e, Event::CallMediaFlowing { .. }))
+    );
     pair.alice.shutdown().await;
     pair.bob.shutdown().await;
 }
@@ -237,7 +243,10 @@ async fn a_call_retracted_while_ringing_ends_on_both_sides() {
     })
     .await;
     assert_eq!(ended(&seen, &id), Some(CallEndReason::Cancelled));
-    let seen = until(&mut pair.bob, CALL_TIMEOUT, |seen| ended(seen, &id).is_some()).await;
+    let seen = until(&mut pair.bob, CALL_TIMEOUT, |seen| {
+        ended(seen, &id).is_some()
+    })
+    .await;
     assert_eq!(
         ended(&seen, &id),
         Some(CallEndReason::Cancelled),

@@ -253,8 +253,7 @@ impl MediaBridge {
             contents.push(content);
         }
         self.origin.session_version += 1;
-        let description =
-            jingle_to_sdp(&contents, None, self.peer_role(), self.origin.clone())?;
+        let description = jingle_to_sdp(&contents, None, self.peer_role(), self.origin.clone())?;
         Ok(description.to_string())
     }
 

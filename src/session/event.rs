@@ -1,8 +1,8 @@
 //! Notifications from the core to the UI.
 
 use crate::model::{
-    AccountSummary, CallEndReason, CallId, CallSummary, MediaKind, BareJid, ChatMessage, ChatState, ChatSummary, ConnectionState, Contact,
-    DeliveryState, MessageId, PresenceStatus,
+    AccountSummary, BareJid, CallEndReason, CallId, CallSummary, ChatMessage, ChatState,
+    ChatSummary, ConnectionState, Contact, DeliveryState, MediaKind, MessageId, PresenceStatus,
 };
 
 use super::CoreError;

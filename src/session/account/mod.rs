@@ -25,8 +25,8 @@ use crate::store::StoreHandle;
 use crate::xmpp::presence::PresenceBook;
 use crate::xmpp::{self, WIRE_TARGET};
 
-pub(super) use commands::AccountCommand;
 use calls::Calls;
+pub(super) use commands::AccountCommand;
 use reconnect::{Attempt, Reconnector};
 
 /// Sends events to the UI.

@@ -298,3 +298,40 @@ async fn video_added_to_an_audio_call_flows_both_ways() {
     pair.alice.shutdown().await;
     pair.bob.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_callee_can_add_video_too() {
+    let _serial = SERIAL.lock().await;
+    let mut pair = pair().await;
+    let id = ring(&mut pair, false).await;
+    pair.bob.send(Command::AcceptCall {
+        account: pair.bob.jid.clone(),
+        call: id.clone(),
+    });
+    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
+    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+
+    pair.bob.send(Command::AddCallVideo {
+        account: pair.bob.jid.clone(),
+        call: id.clone(),
+    });
+    until(&mut pair.alice, CALL_TIMEOUT, |seen| {
+        seen.iter()
+            .any(|e| matches!(e, Event::CallMediaRequested { call, .. } if *call == id))
+    })
+    .await;
+    pair.alice.send(Command::AnswerCallMedia {
+        account: pair.alice.jid.clone(),
+        call: id.clone(),
+        accept: true,
+    });
+    for client in [&mut pair.alice, &mut pair.bob] {
+        until(client, CALL_TIMEOUT, |seen| {
+            flowing(seen, &id, MediaKind::Video)
+        })
+        .await;
+    }
+    hang_up_with_success(&mut pair, &id).await;
+    pair.alice.shutdown().await;
+    pair.bob.shutdown().await;
+}

@@ -82,7 +82,13 @@ pub struct MediaBridge {
     remote: Vec<Content>,
     pending: Option<Pending>,
     origin: Origin,
+    /// Candidates the peer trickled for contents not in the engine yet (a
+    /// content-add the user has not answered).
+    early_candidates: Vec<Content>,
 }
+
+/// How many early candidate batches are kept for contents not added yet.
+const MAX_EARLY_CANDIDATES: usize = 64;
 
 impl std::fmt::Debug for MediaBridge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -116,6 +122,7 @@ impl MediaBridge {
             mlines: Vec::new(),
             remote: Vec::new(),
             pending: None,
+            early_candidates: Vec::new(),
             origin: Origin {
                 session_id,
                 ..Origin::default()
@@ -235,6 +242,9 @@ impl MediaBridge {
             first,
         });
         self.engine.create_answer()?;
+        for content in std::mem::take(&mut self.early_candidates) {
+            self.add_remote_candidates(&content)?;
+        }
         Ok(())
     }
 
@@ -261,9 +271,12 @@ impl MediaBridge {
         self.mlines.iter().position(|mline| mline.name == *name)
     }
 
-    fn add_remote_candidates(&self, content: &Content) -> Result<(), BridgeError> {
+    fn add_remote_candidates(&mut self, content: &Content) -> Result<(), BridgeError> {
         let Some(index) = self.mline_of(&content.name) else {
-            return Err(BridgeError::UnknownContent(content.name.0.clone()));
+            if self.early_candidates.len() < MAX_EARLY_CANDIDATES {
+                self.early_candidates.push(content.clone());
+            }
+            return Ok(());
         };
         let Some(xmpp_parsers::jingle::Transport::IceUdp(transport)) = &content.transport else {
             return Ok(());

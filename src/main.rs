@@ -145,6 +145,7 @@ fn main() -> ExitCode {
     let session = warbler::session::start(SessionConfig {
         data_dir,
         extra_trust_anchors: Vec::new(),
+        call_media: Default::default(),
     });
 
     glib::set_application_name("Warbler");

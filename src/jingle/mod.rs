@@ -5,6 +5,7 @@
 //! contents and SDP, and a media engine on GStreamer's webrtcbin that runs
 //! one ICE transport per content (never BUNDLE, which Dino does not speak).
 
+pub mod bridge;
 pub mod media;
 pub mod sdp;
 pub mod session;

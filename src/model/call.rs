@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use xmpp_parsers::jid::BareJid;
+
 /// A call's identifier: the Jingle session id, which is also the id of the
 /// Jingle Message Initiation (XEP-0353) messages that set the call up.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -127,6 +129,21 @@ pub enum CallEndReason {
     AnsweredElsewhere,
     /// Another device of the user declined the call.
     RejectedElsewhere,
+}
+
+/// A call as the user interface shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSummary {
+    /// The call's id.
+    pub id: CallId,
+    /// The other party.
+    pub peer: BareJid,
+    /// Who called whom.
+    pub direction: CallDirection,
+    /// The media in the call (or offered for it), audio first.
+    pub media: Vec<MediaKind>,
+    /// Its progress.
+    pub state: CallState,
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ mod presence;
 mod roster;
 
 pub use account::{AccountSummary, ConnectionState, ServerAddress, TlsMode};
-pub use call::{CallDirection, CallEndReason, CallId, CallState, MediaKind};
+pub use call::{CallDirection, CallEndReason, CallId, CallState, CallSummary, MediaKind};
 pub use chat::{ChatState, ChatSummary};
 pub use message::{ChatMessage, DeliveryState, Direction, MessageId, Timestamp};
 pub use presence::{PresenceShow, PresenceStatus};

@@ -1,6 +1,6 @@
 //! Requests from the UI to the core.
 
-use crate::model::{BareJid, ChatState, MessageId, PresenceShow, ServerAddress};
+use crate::model::{BareJid, CallId, ChatState, MessageId, PresenceShow, ServerAddress};
 
 /// Everything the UI can ask of the core. Each variant is handled
 /// asynchronously; results come back as [`super::Event`]s.
@@ -144,6 +144,62 @@ pub enum Command {
         account: BareJid,
         /// One `<message/>`, `<presence/>` or `<iq/>` element.
         xml: String,
+    },
+    /// Call a contact on all of their devices (XEP-0353); the call's
+    /// progress arrives as `Event::CallUpdated`.
+    PlaceCall {
+        /// The account.
+        account: BareJid,
+        /// Who to call.
+        peer: BareJid,
+        /// Whether to start with video as well as audio.
+        video: bool,
+    },
+    /// Answer an incoming call.
+    AcceptCall {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+    },
+    /// Decline an incoming call.
+    RejectCall {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+    },
+    /// End a call (or cancel an outgoing call that was not answered yet).
+    HangUp {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+    },
+    /// Stop or resume sending our audio in a call.
+    SetCallMuted {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+        /// Whether to stop sending audio.
+        muted: bool,
+    },
+    /// Turn the camera on in an audio call (Jingle content-add).
+    AddCallVideo {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+    },
+    /// Answer the peer's request to add media (`Event::CallMediaRequested`).
+    AnswerCallMedia {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+        /// Accept or refuse the added media.
+        accept: bool,
     },
     /// Sign every account out cleanly and stop the core
     /// (emits `Event::ShutdownComplete`).

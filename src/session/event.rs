@@ -1,8 +1,8 @@
 //! Notifications from the core to the UI.
 
 use crate::model::{
-    AccountSummary, BareJid, ChatMessage, ChatState, ChatSummary, ConnectionState, Contact,
-    DeliveryState, MessageId, PresenceStatus,
+    AccountSummary, BareJid, CallEndReason, CallId, CallSummary, ChatMessage, ChatState,
+    ChatSummary, ConnectionState, Contact, DeliveryState, MediaKind, MessageId, PresenceStatus,
 };
 
 use super::CoreError;
@@ -129,6 +129,41 @@ pub enum Event {
         account: Option<BareJid>,
         /// What went wrong.
         error: CoreError,
+    },
+    /// A call was created or changed (state, media).
+    CallUpdated {
+        /// The account.
+        account: BareJid,
+        /// The call as it is now.
+        call: CallSummary,
+    },
+    /// The first media of a kind from the peer was decoded: it flows.
+    CallMediaFlowing {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+        /// Which media arrived.
+        media: MediaKind,
+    },
+    /// The peer asks to add media to a call; answer with
+    /// `Command::AnswerCallMedia`.
+    CallMediaRequested {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+        /// The media the peer wants to add.
+        media: Vec<MediaKind>,
+    },
+    /// A call is over.
+    CallEnded {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+        /// Why it ended.
+        reason: CallEndReason,
     },
     /// Every account has signed out; the core has stopped.
     ShutdownComplete,

@@ -30,6 +30,55 @@ pub struct SessionConfig {
     /// system store (a company CA, a local test server). Certificates are
     /// still fully verified.
     pub extra_trust_anchors: Vec<PathBuf>,
+    /// Where calls take their media from.
+    pub call_media: CallMedia,
+}
+
+/// Where calls take their media from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum CallMedia {
+    /// The default microphone, camera and speaker; candidates on every
+    /// interface.
+    #[default]
+    Devices,
+    /// Generated media for tests: a sine tone and a test picture, decoded
+    /// media dropped, candidates only on the given addresses.
+    TestSources {
+        /// The tone's frequency in hertz.
+        tone_hz: f64,
+        /// The `videotestsrc` pattern number.
+        video_pattern: i32,
+        /// Local addresses to gather candidates on (empty: all).
+        local_addresses: Vec<std::net::IpAddr>,
+    },
+}
+
+impl CallMedia {
+    /// The media engine's configuration for one call.
+    pub(crate) fn media_config(&self) -> crate::jingle::media::MediaConfig {
+        use crate::jingle::media::{AudioInput, AudioOutput, MediaConfig, VideoInput, VideoSize};
+        match self {
+            Self::Devices => MediaConfig::default(),
+            Self::TestSources {
+                tone_hz,
+                video_pattern,
+                local_addresses,
+            } => MediaConfig {
+                local_addresses: local_addresses.clone(),
+                audio_input: AudioInput::TestTone {
+                    frequency: *tone_hz,
+                },
+                video_input: VideoInput::TestPattern(*video_pattern),
+                audio_output: AudioOutput::Discard,
+                video_size: VideoSize {
+                    width: 320,
+                    height: 240,
+                },
+                echo_cancellation: false,
+                ..MediaConfig::default()
+            },
+        }
+    }
 }
 
 /// Sends commands to the core. Cheap to clone.

@@ -14,6 +14,7 @@ use super::account::{AccountActor, AccountCommand, AccountHandle, EventSink};
 use super::connection::{ConnectSettings, TlsPolicy, load_pem_roots};
 use super::credentials::Credentials;
 use super::{Command, ConnectError, CoreError, Event};
+use crate::jingle::session::UserAction;
 use crate::model::{AccountSummary, ConnectionState, PresenceStatus, Timestamp};
 use crate::store::{AccountRecord, StoreHandle};
 use crate::xmpp;
@@ -34,6 +35,7 @@ pub(super) struct Supervisor {
     accounts: HashMap<BareJid, AccountEntry>,
     own_presence: PresenceStatus,
     extra_roots: Arc<Vec<CertificateDer<'static>>>,
+    call_media: super::CallMedia,
 }
 
 fn summary(record: &AccountRecord) -> AccountSummary {
@@ -86,6 +88,7 @@ impl Supervisor {
             events,
             accounts: HashMap::new(),
             extra_roots,
+            call_media: config.call_media,
             own_presence: PresenceStatus {
                 show: crate::model::PresenceShow::Available,
                 status: None,
@@ -200,6 +203,7 @@ impl Supervisor {
             self.own_presence.clone(),
             ver,
             roster,
+            self.call_media.clone(),
         );
         if let Some(entry) = self.accounts.get_mut(jid) {
             entry.actor = Some(handle);
@@ -221,6 +225,10 @@ impl Supervisor {
                 actor: Some(actor), ..
             }) => Ok(actor),
         }
+    }
+
+    fn call_action(&self, account: &BareJid, call: crate::model::CallId, action: UserAction) {
+        self.forward(account, AccountCommand::CallAction { call, action });
     }
 
     fn forward(&self, account: &BareJid, command: AccountCommand) {
@@ -390,6 +398,44 @@ impl Supervisor {
             }
             Command::SendRawXml { account, xml } => {
                 self.forward(&account, AccountCommand::SendRaw { xml });
+            }
+            Command::PlaceCall {
+                account,
+                peer,
+                video,
+            } => self.forward(&account, AccountCommand::PlaceCall { peer, video }),
+            Command::AcceptCall { account, call } => {
+                self.call_action(&account, call, UserAction::Accept);
+            }
+            Command::RejectCall { account, call } => {
+                self.call_action(&account, call, UserAction::Decline);
+            }
+            Command::HangUp { account, call } => {
+                self.call_action(&account, call, UserAction::HangUp);
+            }
+            Command::SetCallMuted {
+                account,
+                call,
+                muted,
+            } => {
+                let media = crate::model::MediaKind::Audio;
+                self.call_action(&account, call, UserAction::SetMuted { media, muted });
+            }
+            Command::AddCallVideo { account, call } => {
+                let media = crate::model::MediaKind::Video;
+                self.call_action(&account, call, UserAction::AddMedia { media });
+            }
+            Command::AnswerCallMedia {
+                account,
+                call,
+                accept,
+            } => {
+                let action = if accept {
+                    UserAction::AcceptAddedMedia
+                } else {
+                    UserAction::RejectAddedMedia
+                };
+                self.call_action(&account, call, action);
             }
             Command::Shutdown => {}
         }

@@ -26,6 +26,17 @@ pub(crate) const FEATURES: &[&str] = &[
     ns::PING,
     ns::VERSION,
     ns::SID,
+    // Calls: Jingle RTP audio and video over ICE-UDP with DTLS-SRTP, set
+    // up with Jingle Message Initiation. RTCP feedback, header extensions
+    // and grouping are not advertised: the media engine does not act on
+    // them.
+    ns::JINGLE,
+    ns::JINGLE_RTP,
+    ns::JINGLE_RTP_AUDIO,
+    ns::JINGLE_RTP_VIDEO,
+    ns::JINGLE_ICE_UDP,
+    ns::JINGLE_DTLS,
+    ns::JINGLE_MESSAGE,
 ];
 
 /// Our disco#info result (optionally for a caps node).

@@ -4,10 +4,6 @@
 //!
 //! Pure: the account actor routes the result to
 //! [`CallManager::handle_signal`](crate::jingle::session::CallManager::handle_signal).
-#![allow(
-    dead_code,
-    reason = "the account actor starts routing call stanzas here when calls are wired into it"
-)]
 
 use xmpp_parsers::carbons;
 use xmpp_parsers::iq::Iq;

@@ -359,10 +359,26 @@ fn disco_info_lists_exactly_our_features() {
     for feature in disco::FEATURES {
         assert!(xml.contains(feature), "{feature} missing from {xml}");
     }
-    assert!(
-        !xml.contains("urn:xmpp:jingle"),
-        "we do not implement calls yet"
-    );
+    // Calls, without the extensions the media engine does not act on.
+    for feature in [
+        "urn:xmpp:jingle:1",
+        "urn:xmpp:jingle:apps:rtp:1",
+        "urn:xmpp:jingle:apps:rtp:audio",
+        "urn:xmpp:jingle:apps:rtp:video",
+        "urn:xmpp:jingle:transports:ice-udp:1",
+        "urn:xmpp:jingle:apps:dtls:0",
+        "urn:xmpp:jingle-message:0",
+    ] {
+        assert!(xml.contains(feature), "{feature} missing from {xml}");
+    }
+    for absent in [
+        "urn:xmpp:jingle:apps:rtp:rtcp-fb:0",
+        "urn:xmpp:jingle:apps:rtp:rtp-hdrext:0",
+        "urn:xmpp:jingle:apps:grouping:0",
+        "urn:xmpp:jingle:transports:raw-udp:1",
+    ] {
+        assert!(!xml.contains(absent), "{absent} advertised in {xml}");
+    }
     let wrong = el("<query xmlns='http://jabber.org/protocol/disco#info' node='other#x'/>");
     let reply = String::from(&Element::from(disco::answer_get(None, "q2", wrong)));
     assert!(reply.contains("item-not-found"), "{reply}");

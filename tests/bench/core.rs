@@ -95,6 +95,7 @@ async fn flood_sender(ca: String, data_dir: String) {
     let (handle, mut events) = warbler::session::start(warbler::session::SessionConfig {
         data_dir: data_dir.clone().into(),
         extra_trust_anchors: vec![ca.into()],
+        call_media: Default::default(),
     })
     .expect("core");
     // The account was added by the parent; wait until online.

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use warbler::model::{BareJid, ChatMessage, ConnectionState, ServerAddress, TlsMode};
-use warbler::session::{Command, Event, EventReceiver, SessionConfig, SessionHandle, start};
+use warbler::session::{
+    CallMedia, Command, Event, EventReceiver, SessionConfig, SessionHandle, start,
+};
 
 use super::prosody::TestServer;
 
@@ -29,9 +31,20 @@ pub fn start_core(
     server: &TestServer,
     data_dir: &std::path::Path,
 ) -> (SessionHandle, EventReceiver) {
+    start_core_with(server, data_dir, CallMedia::Devices)
+}
+
+/// Start a core on `data_dir` trusting the server's CA, with calls taking
+/// their media from `call_media`.
+pub fn start_core_with(
+    server: &TestServer,
+    data_dir: &std::path::Path,
+    call_media: CallMedia,
+) -> (SessionHandle, EventReceiver) {
     start(SessionConfig {
         data_dir: data_dir.to_owned(),
         extra_trust_anchors: vec![server.ca()],
+        call_media,
     })
     .expect("core starts")
 }
@@ -53,8 +66,19 @@ impl Client {
         user: &str,
         password: &str,
     ) -> Self {
+        Self::sign_in_with(server, root, user, password, CallMedia::Devices).await
+    }
+
+    /// Like [`Client::sign_in`], with calls taking media from `call_media`.
+    pub async fn sign_in_with(
+        server: &TestServer,
+        root: &std::path::Path,
+        user: &str,
+        password: &str,
+        call_media: CallMedia,
+    ) -> Self {
         let data_dir = root.join(user);
-        let (handle, events) = start_core(server, &data_dir);
+        let (handle, events) = start_core_with(server, &data_dir, call_media);
         let jid = jid(&format!("{user}@localhost"));
         handle.send(Command::AddAccount {
             jid: jid.clone(),

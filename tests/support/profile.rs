@@ -102,6 +102,7 @@ fn start(server: &TestServer, data_dir: &Path) -> Result<(SessionHandle, EventRe
     session::start(SessionConfig {
         data_dir: data_dir.to_owned(),
         extra_trust_anchors: vec![server.ca_pem_path()],
+        call_media: Default::default(),
     })
     .map_err(|e| format!("Could not start Warbler's core: {e}"))
 }

@@ -36,6 +36,13 @@ pub(in crate::session) enum AccountCommand {
     SetChatState { peer: BareJid, state: ChatState },
     /// Send a raw stanza from the XML console.
     SendRaw { xml: String },
+    /// Call a contact.
+    PlaceCall { peer: BareJid, video: bool },
+    /// Act on a call.
+    CallAction {
+        call: crate::model::CallId,
+        action: crate::jingle::session::UserAction,
+    },
     /// Sign out and stop.
     SignOut { done: oneshot::Sender<()> },
 }
@@ -149,12 +156,14 @@ impl AccountActor {
                         .await;
                 }
             }
+            AccountCommand::PlaceCall { peer, video } => self.place_call(peer, video).await,
+            AccountCommand::CallAction { call, action } => self.call_action(call, action).await,
             // Handled by the run loop before dispatch.
             AccountCommand::SignOut { .. } => {}
         }
     }
 
-    fn require_online(&self) -> bool {
+    pub(super) fn require_online(&self) -> bool {
         if !self.online {
             self.emit(Event::CommandFailed {
                 account: Some(self.jid.clone()),

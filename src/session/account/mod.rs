@@ -1,6 +1,7 @@
 //! The actor of one account: owns its stanza stream, roster, presences and
 //! outbox, and turns stanzas into store writes and [`Event`]s.
 
+mod calls;
 mod commands;
 mod reconnect;
 mod stanzas;
@@ -24,6 +25,7 @@ use crate::store::StoreHandle;
 use crate::xmpp::presence::PresenceBook;
 use crate::xmpp::{self, WIRE_TARGET};
 
+use calls::Calls;
 pub(super) use commands::AccountCommand;
 use reconnect::{Attempt, Reconnector};
 
@@ -86,6 +88,8 @@ pub(super) struct AccountActor {
     pending_iqs: HashMap<String, PendingIq>,
     /// Origin ids of messages sent in this run, to attribute bounces.
     sent: HashMap<String, (MessageId, BareJid)>,
+    /// Audio/video calls.
+    calls: Calls,
 }
 
 impl AccountActor {
@@ -97,6 +101,7 @@ impl AccountActor {
         own_presence: PresenceStatus,
         roster_ver: Option<String>,
         roster: Vec<RosterItem>,
+        call_media: crate::session::CallMedia,
     ) -> AccountHandle {
         let (commands_tx, commands) = mpsc::unbounded_channel();
         let (reports, attempts) = mpsc::unbounded_channel();
@@ -126,6 +131,7 @@ impl AccountActor {
             presences: PresenceBook::default(),
             pending_iqs: HashMap::new(),
             sent: HashMap::new(),
+            calls: Calls::new(call_media),
         };
         tokio::spawn(actor.run());
         AccountHandle {
@@ -154,6 +160,7 @@ impl AccountActor {
                 },
                 Some(attempt) = self.attempts.recv() => self.on_attempt(attempt),
                 Some(ack) = self.acks.recv() => self.on_ack(ack).await,
+                Some(wake) = self.calls.wakes.recv() => self.on_call_wake(wake).await,
             }
         }
     }
@@ -198,6 +205,7 @@ impl AccountActor {
                 tracing::info!(account = %self.jid, %bound_jid, "Online (new session)");
                 self.online = true;
                 self.stream_management = features.stream_management.is_some();
+                self.calls_bound(&bound_jid).await;
                 self.start_session().await;
             }
             StreamEvent::Stream(StreamState::Resumed) => {
@@ -321,6 +329,7 @@ impl AccountActor {
 
     async fn sign_out(mut self) {
         if self.online {
+            self.end_all_calls().await;
             let presence =
                 xmpp_parsers::presence::Presence::new(xmpp_parsers::presence::Type::Unavailable);
             self.send(presence.into()).await;

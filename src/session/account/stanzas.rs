@@ -6,6 +6,7 @@ use xmpp_parsers::message::Message;
 use xmpp_parsers::presence::Presence;
 
 use super::{AccountActor, PendingIq};
+use crate::jingle::session::Signal;
 use crate::model::{DeliveryState, Direction, Subscription, Timestamp};
 use crate::session::{CoreError, Event};
 use crate::store::NewMessage;
@@ -23,6 +24,11 @@ impl AccountActor {
     }
 
     async fn on_message(&mut self, message: Message) {
+        // Call signalling (XEP-0353) is not chat.
+        if let Some(signal) = xmpp::jingle_message::message_signal(&self.jid, &message) {
+            self.on_call_signal(signal).await;
+            return;
+        }
         let incoming = match xmpp::message::classify(&self.jid, message) {
             Ok(incoming) => incoming,
             Err(reason) => {
@@ -133,6 +139,11 @@ impl AccountActor {
         let event = xmpp::presence::classify(&presence);
         match &event {
             PresenceEvent::Available { from, .. } | PresenceEvent::Unavailable { from } => {
+                if let PresenceEvent::Unavailable { from } = &event
+                    && let Ok(full) = from.clone().try_into_full()
+                {
+                    self.call_peer_gone(full).await;
+                }
                 if from.to_bare() == self.jid {
                     // Our own other resources.
                     return;
@@ -176,6 +187,18 @@ impl AccountActor {
     }
 
     async fn on_iq(&mut self, iq: Iq) {
+        if let Some(signal) = xmpp::jingle_message::iq_signal(&iq) {
+            let for_calls = match &signal {
+                Signal::IqResult { id, .. } | Signal::IqError { id, .. } => {
+                    self.calls.awaits_iq(id)
+                }
+                _ => true,
+            };
+            if for_calls {
+                self.on_call_signal(signal).await;
+                return;
+            }
+        }
         match iq {
             Iq::Get {
                 from, id, payload, ..

@@ -138,6 +138,29 @@ impl Warbler {
         }
     }
 
+    /// Resident MiB of the software GL driver (Mesa's llvmpipe) that GTK
+    /// maps while probing for GL under Xvfb, even with the cairo renderer;
+    /// on a desktop the real GPU driver takes its place.
+    fn gl_driver_mib(&self) -> f64 {
+        let smaps =
+            std::fs::read_to_string(format!("/proc/{}/smaps", self.child.id())).unwrap_or_default();
+        let mut in_driver = false;
+        let mut kib = 0.0;
+        for line in smaps.lines() {
+            if line.starts_with(|c: char| c.is_ascii_hexdigit()) && line.contains('-') {
+                in_driver = line.contains("libLLVM") || line.contains("/dri/");
+            } else if in_driver && let Some(value) = line.strip_prefix("Rss:") {
+                kib += value
+                    .trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<f64>()
+                    .unwrap_or(0.0);
+            }
+        }
+        kib / 1024.0
+    }
+
     fn rss_mib(&self) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
@@ -211,8 +234,9 @@ fn main() {
     warbler.sample_main_thread();
     let idle = warbler.frames_during(Duration::from_secs(5));
     println!(
-        "memory: {:.1} MiB resident after 5 s idle with {CONTACTS} contacts ({} frames, {} late)",
+        "memory: {:.1} MiB resident after 5 s idle with {CONTACTS} contacts, {:.1} MiB of it the software GL driver ({} frames, {} late)",
         warbler.rss_mib(),
+        warbler.gl_driver_mib(),
         idle.iter().map(|s| s.0).sum::<u32>(),
         idle.iter().map(|s| s.2).sum::<u32>()
     );

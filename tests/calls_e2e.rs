@@ -164,14 +164,22 @@ async fn until_flowing(client: &mut Client, id: &CallId, media: &[MediaKind]) {
     .await;
 }
 
+/// Wait until `client` reports the call ended; returns what it saw and
+/// the reason.
+async fn until_ended(client: &mut Client, id: &CallId) -> (Vec<Event>, Option<CallEndReason>) {
+    let seen = until(client, CALL_TIMEOUT, |seen| ended(seen, id).is_some()).await;
+    let reason = ended(&seen, id);
+    (seen, reason)
+}
+
 async fn hang_up_with_success(pair: &mut Pair, id: &CallId) {
     pair.alice.send(Command::HangUp {
         account: pair.alice.jid.clone(),
         call: id.clone(),
     });
     for client in [&mut pair.alice, &mut pair.bob] {
-        let seen = until(client, CALL_TIMEOUT, |seen| ended(seen, id).is_some()).await;
-        assert_eq!(ended(&seen, id), Some(CallEndReason::Success));
+        let (_, reason) = until_ended(client, id).await;
+        assert_eq!(reason, Some(CallEndReason::Success));
     }
 }
 
@@ -203,20 +211,11 @@ async fn a_declined_call_ends_on_both_sides() {
         account: pair.bob.jid.clone(),
         call: id.clone(),
     });
-    let seen = until(&mut pair.bob, CALL_TIMEOUT, |seen| {
-        ended(seen, &id).is_some()
-    })
-    .await;
-    assert_eq!(ended(&seen, &id), Some(CallEndReason::Declined));
-    let seen = until(&mut pair.alice, CALL_TIMEOUT, |seen| {
-        ended(seen, &id).is_some()
-    })
-    .await;
+    let (_, reason) = until_ended(&mut pair.bob, &id).await;
+    assert_eq!(reason, Some(CallEndReason::Declined));
+    let (seen, reason) = until_ended(&mut pair.alice, &id).await;
     assert!(
-        matches!(
-            ended(&seen, &id),
-            Some(CallEndReason::Declined | CallEndReason::Busy)
-        ),
+        matches!(reason, Some(CallEndReason::Declined | CallEndReason::Busy)),
         "{:#?}",
         call_events(&seen)
     );
@@ -238,17 +237,11 @@ async fn a_call_retracted_while_ringing_ends_on_both_sides() {
         account: pair.alice.jid.clone(),
         call: id.clone(),
     });
-    let seen = until(&mut pair.alice, CALL_TIMEOUT, |seen| {
-        ended(seen, &id).is_some()
-    })
-    .await;
-    assert_eq!(ended(&seen, &id), Some(CallEndReason::Cancelled));
-    let seen = until(&mut pair.bob, CALL_TIMEOUT, |seen| {
-        ended(seen, &id).is_some()
-    })
-    .await;
+    let (_, reason) = until_ended(&mut pair.alice, &id).await;
+    assert_eq!(reason, Some(CallEndReason::Cancelled));
+    let (seen, reason) = until_ended(&mut pair.bob, &id).await;
     assert_eq!(
-        ended(&seen, &id),
+        reason,
         Some(CallEndReason::Cancelled),
         "{:#?}",
         call_events(&seen)

@@ -13,31 +13,12 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use support::ui::{TOOLS, driver_command, prerequisites, run_driver, token};
+use support::ui::{
+    TOOLS, alice_and_bob_online, prerequisites, run_driver, signed_in_driver, token,
+};
 use support::{RawClient, TestServer};
-
-/// The driver command for `script`, signing in as `user` on `server`.
-fn signed_in_driver(
-    python: &Path,
-    script: &str,
-    home: &Path,
-    server: &TestServer,
-    user: &str,
-    password: &str,
-) -> Command {
-    let mut command = driver_command(python, script, home);
-    command
-        .env("SSL_CERT_FILE", server.ca_pem_path())
-        .env("WARBLER_UI_DATA_DIR", home.join("profile"))
-        .env("WARBLER_UI_ACCOUNT", server.jid(user))
-        .env("WARBLER_UI_PASSWORD", password)
-        .env("WARBLER_UI_PORT", server.c2s_port().to_string());
-    command
-}
 
 /// Bob writes while no chat is open: the (fake) notification server gets a
 /// notification naming Bob with the message escaped, and clicking it opens
@@ -47,19 +28,8 @@ fn notification_click_opens_the_chat() {
     let Some(python) = prerequisites(TOOLS) else {
         return;
     };
-    let server = TestServer::builder()
-        .account("alice", "pw-a")
-        .account("bob", "pw-b")
-        .name("alice", "Alice")
-        .name("bob", "Bob")
-        .contacts("alice", "bob")
-        .start();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let mut bob = runtime.block_on(async {
-        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
-        bob.send_initial_presence().await;
-        bob
-    });
+    let (server, mut bob) = alice_and_bob_online(&runtime);
     let incoming = token("notify");
     let again = token("again");
     let alice = server.jid("alice");
@@ -255,19 +225,8 @@ fn narrow_window_shows_one_pane() {
     let Some(python) = prerequisites(&tools) else {
         return;
     };
-    let server = TestServer::builder()
-        .account("alice", "pw-a")
-        .account("bob", "pw-b")
-        .name("alice", "Alice")
-        .name("bob", "Bob")
-        .contacts("alice", "bob")
-        .start();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let mut bob = runtime.block_on(async {
-        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
-        bob.send_initial_presence().await;
-        bob
-    });
+    let (server, mut bob) = alice_and_bob_online(&runtime);
     let incoming = token("narrow");
     let alice = server.jid("alice");
 

@@ -14,8 +14,9 @@
 
 mod support;
 
-use support::ui::{TOOLS, driver_command, prerequisites, run_driver, token};
-use support::{RawClient, TestServer};
+use support::ui::{
+    TOOLS, alice_and_bob_online, driver_command, prerequisites, run_driver, signed_in_driver, token,
+};
 
 #[test]
 fn sign_in_page_shortcuts_and_dark_style() {
@@ -34,31 +35,14 @@ fn signs_in_receives_and_answers_a_message() {
     let Some(python) = prerequisites(TOOLS) else {
         return;
     };
-    let server = TestServer::builder()
-        .account("alice", "pw-a")
-        .account("bob", "pw-b")
-        .name("alice", "Alice")
-        .name("bob", "Bob")
-        .contacts("alice", "bob")
-        .start();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let mut bob = runtime.block_on(async {
-        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
-        bob.send_initial_presence().await;
-        bob
-    });
+    let (server, mut bob) = alice_and_bob_online(&runtime);
     let incoming = token("from-bob");
     let reply = token("from-alice");
 
     let home = tempfile::tempdir().expect("temp dir");
-    let profile = home.path().join("profile");
-    let mut command = driver_command(&python, "chat.py", home.path());
+    let mut command = signed_in_driver(&python, "chat.py", home.path(), &server, "alice", "pw-a");
     command
-        .env("SSL_CERT_FILE", server.ca_pem_path())
-        .env("WARBLER_UI_DATA_DIR", &profile)
-        .env("WARBLER_UI_ACCOUNT", server.jid("alice"))
-        .env("WARBLER_UI_PASSWORD", "pw-a")
-        .env("WARBLER_UI_PORT", server.c2s_port().to_string())
         .env("WARBLER_UI_INCOMING", &incoming)
         .env("WARBLER_UI_REPLY", &reply);
     let passed = run_driver(command, |line| match line {

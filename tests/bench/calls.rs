@@ -9,10 +9,14 @@
 #[path = "../support/media.rs"]
 mod media;
 
+#[path = "process.rs"]
+mod process;
+
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use media::{Side, negotiate, run_until, side};
+use process::{cpu_seconds, rss_mib};
 use warbler::jingle::media::{MediaEvent, VideoSize};
 
 const SETUP_CALLS: usize = 7;
@@ -23,31 +27,6 @@ const VGA: VideoSize = VideoSize {
     height: 480,
 };
 const STEP_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// User + system CPU seconds of this process (Linux USER_HZ is 100).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or_default();
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// Resident memory of this process in MiB.
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
 
 fn first_audio(side: &Side) -> bool {
     side.saw(|e| matches!(e, MediaEvent::FirstAudioDecoded))
@@ -152,7 +131,7 @@ async fn bench_memory() {
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut calls = Vec::new();
-    let mut samples = vec![rss_mib()];
+    let mut samples = vec![rss_mib("self")];
     for _ in 0..CONCURRENT_CALLS {
         match connected_call().await {
             Some(call) => calls.push(call),
@@ -167,7 +146,7 @@ async fn bench_memory() {
             a.drain();
             b.drain();
         }
-        samples.push(rss_mib());
+        samples.push(rss_mib("self"));
     }
     let growth: Vec<String> = samples
         .windows(2)

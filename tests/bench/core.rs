@@ -6,6 +6,8 @@
 //!   receiver's CPU seconds and its memory growth;
 //! - history: opening a chat that has 100,000 stored messages.
 
+#[path = "process.rs"]
+mod process;
 #[path = "../support/mod.rs"]
 mod support;
 
@@ -14,37 +16,13 @@ use std::time::{Duration, Instant};
 
 use tracing_subscriber::layer::SubscriberExt;
 
+use process::{cpu_seconds, rss_mib};
 use support::core::{Client, befriend, jid, start_core};
 use support::prosody::TestServer;
 use warbler::session::{Command, Event};
 
 const FLOOD: usize = 5_000;
 const HISTORY: u32 = 100_000;
-
-/// User + system CPU seconds of this process (Linux USER_HZ is 100).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or_default();
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// Resident memory of this process in MiB.
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
 
 /// When the last flood message reached the receiver's stream: read from
 /// the receiver's wire log (`RECV …` events of `warbler::wire`).
@@ -135,7 +113,7 @@ async fn flood(server: &TestServer, root: &std::path::Path, arrivals: &ArrivalCl
     mallory.shutdown().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let (cpu0, rss0) = (cpu_seconds(), rss_mib());
+    let (cpu0, rss0) = (cpu_seconds(), rss_mib("self"));
     let exe = std::env::current_exe().expect("bench exe");
     let mut child = std::process::Command::new(exe)
         .arg("--flood-sender")
@@ -155,7 +133,7 @@ async fn flood(server: &TestServer, root: &std::path::Path, arrivals: &ArrivalCl
             last = Instant::now();
         }
     }
-    let (cpu1, rss1) = (cpu_seconds(), rss_mib());
+    let (cpu1, rss1) = (cpu_seconds(), rss_mib("self"));
     let _ = child.wait();
     let behind_ms = arrivals
         .last()

@@ -12,6 +12,8 @@
 //! - flood: frames while 2,000 messages arrive in the open chat: how many
 //!   frames were late (> 25 ms apart) and the longest gap.
 
+#[path = "process.rs"]
+mod process;
 #[path = "../support/mod.rs"]
 mod support;
 
@@ -145,30 +147,19 @@ impl Warbler {
         let smaps =
             std::fs::read_to_string(format!("/proc/{}/smaps", self.child.id())).unwrap_or_default();
         let mut in_driver = false;
-        let mut kib = 0.0;
+        let mut mib = 0.0;
         for line in smaps.lines() {
             if line.starts_with(|c: char| c.is_ascii_hexdigit()) && line.contains('-') {
                 in_driver = line.contains("libLLVM") || line.contains("/dri/");
             } else if in_driver && let Some(value) = line.strip_prefix("Rss:") {
-                kib += value
-                    .trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<f64>()
-                    .unwrap_or(0.0);
+                mib += process::kib_to_mib(value);
             }
         }
-        kib / 1024.0
+        mib
     }
 
     fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
+        process::rss_mib(&self.child.id().to_string())
     }
 
     fn stop(mut self) {

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::{RawClient, TestServer};
+
 /// Screen of the test X server (`-noreset` keeps the accessibility bus
 /// address alive when short-lived clients disconnect).
 const XVFB_ARGS: [&str; 3] = ["-a", "-s", "-noreset -screen 0 1280x800x24"];
@@ -182,4 +184,41 @@ pub fn token(what: &str) -> String {
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     format!("{what}-{}-{nanos:x}", std::process::id())
+}
+
+/// A server where Alice (password "pw-a") and Bob are each other's
+/// contacts, with Bob online through a raw client the test plays.
+pub fn alice_and_bob_online(runtime: &tokio::runtime::Runtime) -> (TestServer, RawClient) {
+    let server = TestServer::builder()
+        .account("alice", "pw-a")
+        .account("bob", "pw-b")
+        .name("alice", "Alice")
+        .name("bob", "Bob")
+        .contacts("alice", "bob")
+        .start();
+    let bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        bob
+    });
+    (server, bob)
+}
+
+/// The driver command for `script`, signing in as `user` on `server`.
+pub fn signed_in_driver(
+    python: &Path,
+    script: &str,
+    home: &Path,
+    server: &TestServer,
+    user: &str,
+    password: &str,
+) -> Command {
+    let mut command = driver_command(python, script, home);
+    command
+        .env("SSL_CERT_FILE", server.ca_pem_path())
+        .env("WARBLER_UI_DATA_DIR", home.join("profile"))
+        .env("WARBLER_UI_ACCOUNT", server.jid(user))
+        .env("WARBLER_UI_PASSWORD", password)
+        .env("WARBLER_UI_PORT", server.c2s_port().to_string());
+    command
 }

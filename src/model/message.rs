@@ -67,4 +67,30 @@ pub struct ChatMessage {
     pub stanza_id: Option<String>,
     /// XEP-0359 origin-id (or the id) used to recognise duplicates.
     pub origin_id: Option<String>,
+    /// In a room: what the room says about the sender and the message.
+    pub room: Option<RoomMessageInfo>,
+}
+
+/// What a room message carries beyond a chat message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoomMessageInfo {
+    /// The sender's nickname when they wrote it.
+    pub nick: String,
+    /// XEP-0421 occupant id of the sender, when the room assigns them.
+    pub occupant_id: Option<String>,
+    /// XEP-0359 stanza id the room gave the message: its archive id, used
+    /// to deduplicate history and to moderate it.
+    pub server_id: Option<String>,
+    /// Set when a moderator removed the message (XEP-0425); the body is
+    /// then gone.
+    pub moderated: Option<Moderation>,
+}
+
+/// A moderator's removal of a room message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Moderation {
+    /// The moderator's nickname, when known.
+    pub by: Option<String>,
+    /// Their reason (plain text).
+    pub reason: Option<String>,
 }

@@ -4,14 +4,23 @@
 mod account;
 mod call;
 mod chat;
+mod form;
 mod message;
 mod presence;
+mod room;
 mod roster;
 
 pub use account::{AccountSummary, ConnectionState, ServerAddress, TlsMode};
 pub use call::{CallDirection, CallEndReason, CallId, CallState, CallSummary, MediaKind};
 pub use chat::{ChatState, ChatSummary};
-pub use message::{ChatMessage, DeliveryState, Direction, MessageId, Timestamp};
+pub use form::{DataForm, FieldKind, FormField, FormKind, FormOption};
+pub use message::{
+    ChatMessage, DeliveryState, Direction, MessageId, Moderation, RoomMessageInfo, Timestamp,
+};
 pub use presence::{PresenceShow, PresenceStatus};
+pub use room::{
+    Affiliation, Occupant, OccupantChange, PublicRoom, PublicRoomsPage, Role, RoomError, RoomExit,
+    RoomInvitation, RoomNotify, RoomState, RoomSummary, mentions,
+};
 pub use roster::{Contact, RosterItem, Subscription};
 pub use xmpp_parsers::jid::{BareJid, FullJid, Jid};

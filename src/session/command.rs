@@ -1,6 +1,9 @@
 //! Requests from the UI to the core.
 
-use crate::model::{BareJid, CallId, ChatState, MessageId, PresenceShow, ServerAddress};
+use crate::model::{
+    Affiliation, BareJid, CallId, ChatState, DataForm, MessageId, PresenceShow, Role,
+    RoomInvitation, RoomNotify, ServerAddress,
+};
 
 /// Everything the UI can ask of the core. Each variant is handled
 /// asynchronously; results come back as [`super::Event`]s.
@@ -201,7 +204,221 @@ pub enum Command {
         /// Accept or refuse the added media.
         accept: bool,
     },
+    /// Enter a room (creating it when it does not exist and the service
+    /// lets us; a new room is configured with `Command::SubmitRoomConfig`
+    /// or accepted as is with `instant`). Progress arrives as
+    /// `Event::RoomUpdated`.
+    JoinRoom {
+        /// The account.
+        account: BareJid,
+        /// The room's address.
+        room: BareJid,
+        /// Nickname; `None` uses the bookmark's or the account's name.
+        nick: Option<String>,
+        /// The room's password, if it has one.
+        password: Option<String>,
+        /// Bookmark the room with autojoin (synced to other devices).
+        bookmark: bool,
+        /// If we create the room, accept the default configuration at once.
+        instant: bool,
+    },
+    /// Leave a room; `forget` also removes its bookmark.
+    LeaveRoom {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// Remove the bookmark too.
+        forget: bool,
+    },
+    /// Change our nickname in a room.
+    SetRoomNick {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// New nickname.
+        nick: String,
+    },
+    /// Change a room's subject.
+    SetRoomSubject {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// New subject (empty clears it).
+        subject: String,
+    },
+    /// Choose which room messages notify (kept locally).
+    SetRoomNotify {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// New setting.
+        notify: RoomNotify,
+    },
+    /// Ask for a room's configuration form (emits `Event::RoomForm`).
+    RequestRoomConfig {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+    },
+    /// Submit (or, with `None`, cancel) a room configuration form.
+    SubmitRoomConfig {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The filled-in form; `None` cancels.
+        form: Option<DataForm>,
+    },
+    /// Ask for a room's registration form (emits `Event::RoomForm`).
+    RequestRoomRegistration {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+    },
+    /// Submit a room registration form.
+    SubmitRoomRegistration {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The filled-in form.
+        form: DataForm,
+    },
+    /// Destroy a room we own.
+    DestroyRoom {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// Reason told to the occupants.
+        reason: Option<String>,
+    },
+    /// List a conference service's public rooms, one page at a time
+    /// (emits `Event::PublicRooms`).
+    BrowseRooms {
+        /// The account.
+        account: BareJid,
+        /// The service (e.g. `conference.example.org`).
+        service: BareJid,
+        /// `PublicRoomsPage::next` of the previous page; `None` for the first.
+        after: Option<String>,
+    },
+    /// Invite someone to a room: directly (XEP-0249), and through the room
+    /// as well when it is members-only (which also grants membership where
+    /// we may).
+    InviteToRoom {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// Who to invite.
+        invitee: BareJid,
+        /// Optional reason.
+        reason: Option<String>,
+    },
+    /// Answer an invitation: accept joins the room; decline tells the
+    /// inviter.
+    AnswerInvitation {
+        /// The invitation.
+        invitation: RoomInvitation,
+        /// Accept or decline.
+        accept: bool,
+    },
+    /// Change an occupant's role: kick (`Role::None`), grant or revoke
+    /// voice, make or unmake moderator.
+    SetOccupantRole {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The occupant's nickname.
+        nick: String,
+        /// New role.
+        role: Role,
+        /// Reason told to them.
+        reason: Option<String>,
+    },
+    /// Change a user's affiliation: ban (`Affiliation::Outcast`), grant or
+    /// revoke membership, admin, ownership.
+    SetAffiliation {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The user's real address.
+        jid: BareJid,
+        /// New affiliation.
+        affiliation: Affiliation,
+        /// Reason.
+        reason: Option<String>,
+    },
+    /// Fetch the users with one affiliation (members, admins, banned …;
+    /// emits `Event::AffiliationList`).
+    RequestAffiliationList {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// Which list.
+        affiliation: Affiliation,
+    },
+    /// Remove someone's message from a room as a moderator (XEP-0425).
+    ModerateMessage {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The stored message.
+        message: MessageId,
+        /// Reason shown in its place.
+        reason: Option<String>,
+    },
+    /// Send a private message to a room occupant.
+    SendPrivateMessage {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The occupant's nickname.
+        nick: String,
+        /// Plain-text body.
+        body: String,
+    },
     /// Sign every account out cleanly and stop the core
     /// (emits `Event::ShutdownComplete`).
     Shutdown,
+}
+
+impl Command {
+    /// The account of a room command: these are handled by the account's
+    /// actor as they are.
+    pub(crate) fn room_account(&self) -> Option<&BareJid> {
+        match self {
+            Self::JoinRoom { account, .. }
+            | Self::LeaveRoom { account, .. }
+            | Self::SetRoomNick { account, .. }
+            | Self::SetRoomSubject { account, .. }
+            | Self::SetRoomNotify { account, .. }
+            | Self::RequestRoomConfig { account, .. }
+            | Self::SubmitRoomConfig { account, .. }
+            | Self::RequestRoomRegistration { account, .. }
+            | Self::SubmitRoomRegistration { account, .. }
+            | Self::DestroyRoom { account, .. }
+            | Self::BrowseRooms { account, .. }
+            | Self::InviteToRoom { account, .. }
+            | Self::SetOccupantRole { account, .. }
+            | Self::SetAffiliation { account, .. }
+            | Self::RequestAffiliationList { account, .. }
+            | Self::ModerateMessage { account, .. }
+            | Self::SendPrivateMessage { account, .. } => Some(account),
+            Self::AnswerInvitation { invitation, .. } => Some(&invitation.account),
+            _ => None,
+        }
+    }
 }

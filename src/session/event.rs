@@ -1,8 +1,10 @@
 //! Notifications from the core to the UI.
 
 use crate::model::{
-    AccountSummary, BareJid, CallEndReason, CallId, CallSummary, ChatMessage, ChatState,
-    ChatSummary, ConnectionState, Contact, DeliveryState, MediaKind, MessageId, PresenceStatus,
+    AccountSummary, Affiliation, BareJid, CallEndReason, CallId, CallSummary, ChatMessage,
+    ChatState, ChatSummary, ConnectionState, Contact, DataForm, DeliveryState, MediaKind,
+    MessageId, Occupant, OccupantChange, PresenceStatus, PublicRoomsPage, RoomInvitation,
+    RoomSummary,
 };
 
 use super::CoreError;
@@ -164,6 +166,106 @@ pub enum Event {
         call: CallId,
         /// Why it ended.
         reason: CallEndReason,
+    },
+    /// The rooms known from the store (bookmarks and joined rooms), sent
+    /// once at start-up.
+    RoomsLoaded {
+        /// Every known room.
+        rooms: Vec<RoomSummary>,
+    },
+    /// A room was joined, left, renamed, re-subjected or changed otherwise.
+    RoomUpdated {
+        /// Its new summary.
+        room: RoomSummary,
+    },
+    /// A room was forgotten (left and unbookmarked).
+    RoomRemoved {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+    },
+    /// Everyone in a room, sent once when we have joined it (the
+    /// occupants' presences arrive before our own).
+    RoomOccupants {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The occupants, ourselves included.
+        occupants: Vec<Occupant>,
+    },
+    /// One change among a joined room's occupants.
+    OccupantChanged {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// What changed.
+        change: OccupantChange,
+    },
+    /// A form for a room: its configuration (after `RequestRoomConfig`, or
+    /// when we created a reserved room) or its registration.
+    RoomForm {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// Whether it is the registration form (else configuration).
+        registration: bool,
+        /// The form to fill in.
+        form: DataForm,
+    },
+    /// A page of a service's public rooms, after `BrowseRooms`.
+    PublicRooms {
+        /// The account.
+        account: BareJid,
+        /// The page.
+        page: PublicRoomsPage,
+    },
+    /// Someone invites the user to a room.
+    InvitationReceived {
+        /// The invitation.
+        invitation: RoomInvitation,
+    },
+    /// Someone declined our invitation.
+    InvitationDeclined {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// Who declined.
+        from: BareJid,
+        /// Their reason.
+        reason: Option<String>,
+    },
+    /// Users with one affiliation in a room, after `RequestAffiliationList`.
+    AffiliationList {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// Which list.
+        affiliation: Affiliation,
+        /// Its users.
+        jids: Vec<BareJid>,
+    },
+    /// A room request succeeded (configuration saved, subject set,
+    /// moderation applied …) so the UI can close its dialog.
+    RoomActionDone {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+    },
+    /// A room refused a request or a join; the UI explains it.
+    RoomActionFailed {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// Why.
+        error: crate::model::RoomError,
     },
     /// Every account has signed out; the core has stopped.
     ShutdownComplete,

@@ -239,6 +239,10 @@ impl Supervisor {
     }
 
     async fn on_command(&mut self, command: Command) {
+        if let Some(account) = command.room_account().cloned() {
+            self.forward(&account, AccountCommand::Room { command });
+            return;
+        }
         match command {
             Command::AddAccount {
                 jid,
@@ -438,6 +442,8 @@ impl Supervisor {
                 self.call_action(&account, call, action);
             }
             Command::Shutdown => {}
+            // Forwarded above.
+            _ => {}
         }
     }
 

@@ -291,6 +291,7 @@ fn insert(conn: &Connection, msg: NewMessage) -> Result<ChatMessage, StoreError>
         state: msg.state,
         stanza_id: msg.stanza_id,
         origin_id: msg.origin_id,
+        room: None,
     })
 }
 
@@ -339,6 +340,7 @@ pub(super) fn message_from_row(
         state,
         stanza_id: row.get(7)?,
         origin_id: row.get(8)?,
+        room: None,
     }))
 }
 

@@ -43,6 +43,8 @@ pub(in crate::session) enum AccountCommand {
         call: crate::model::CallId,
         action: crate::jingle::session::UserAction,
     },
+    /// A room command (`Command::room_account` is `Some`).
+    Room { command: crate::session::Command },
     /// Sign out and stop.
     SignOut { done: oneshot::Sender<()> },
 }
@@ -158,6 +160,7 @@ impl AccountActor {
             }
             AccountCommand::PlaceCall { peer, video } => self.place_call(peer, video).await,
             AccountCommand::CallAction { call, action } => self.call_action(call, action).await,
+            AccountCommand::Room { command } => self.on_room_command(command).await,
             // Handled by the run loop before dispatch.
             AccountCommand::SignOut { .. } => {}
         }

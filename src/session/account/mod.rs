@@ -4,6 +4,7 @@
 mod calls;
 mod commands;
 mod reconnect;
+mod rooms;
 mod stanzas;
 
 use std::collections::HashMap;

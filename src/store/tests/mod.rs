@@ -33,6 +33,7 @@ fn incoming(account: &str, peer: &str, body: &str, timestamp: i64) -> NewMessage
         stanza_id: None,
         origin_id: None,
         unread: true,
+        room: None,
     }
 }
 

@@ -112,7 +112,7 @@ fn stanza_id_by(message: &Message, room: &BareJid) -> Option<String> {
         .find(|p| {
             p.attr("by")
                 .and_then(|by| by.parse::<Jid>().ok())
-                .is_some_and(|by| by == Jid::from(room.clone()))
+                .is_some_and(|by| by.to_bare() == *room && by.resource().is_none())
         })
         .and_then(|p| p.attr("id"))
         .map(str::to_owned)

@@ -3,6 +3,13 @@
 //! be tested from the specifications' own examples.
 
 pub(crate) mod disco;
+// The room commands that carry forms are not wired to the session yet;
+// this expectation fails (and is to be removed) once they all are.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "used once the session handles room forms")
+)]
+pub(crate) mod forms;
 pub(crate) mod jingle_message;
 pub(crate) mod message;
 pub(crate) mod presence;

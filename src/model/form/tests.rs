@@ -245,6 +245,15 @@ fn vars_must_exist_and_be_unique() {
 }
 
 #[test]
+fn only_missing_or_repeated_vars_are_the_forms_fault() {
+    assert!(ProblemKind::MissingVar.is_in_form());
+    assert!(ProblemKind::DuplicateVar.is_in_form());
+    assert!(!ProblemKind::Missing.is_in_form());
+    assert!(!ProblemKind::TooManyValues { count: 2 }.is_in_form());
+    assert!(!ProblemKind::InvalidJid { value: value("@") }.is_in_form());
+}
+
+#[test]
 fn problems_name_the_field_by_index_and_var() {
     let form = form(vec![
         field("ok", FieldKind::TextSingle, &["x"]),

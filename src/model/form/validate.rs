@@ -59,6 +59,15 @@ pub enum ProblemKind {
     DuplicateVar,
 }
 
+impl ProblemKind {
+    /// Whether the fault lies with the form as the server sent it (a field
+    /// without `var`, a repeated `var`) rather than with the answers: the
+    /// user cannot correct it, so it should not stop them from submitting.
+    pub fn is_in_form(&self) -> bool {
+        matches!(self, ProblemKind::MissingVar | ProblemKind::DuplicateVar)
+    }
+}
+
 impl DataForm {
     /// Everything wrong with the form's current values, in field order
     /// (several problems per field are possible, e.g. two invalid

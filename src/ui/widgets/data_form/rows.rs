@@ -81,8 +81,9 @@ fn message_label(suffix: bool) -> gtk::Label {
     label.add_css_class("error");
     label.set_visible(false);
     if suffix {
-        // Next to an entry or a switch: keep it narrow so the row stays
-        // usable.
+        // Next to an entry or a switch: narrow enough to leave the control
+        // room, wide enough that a short message is not one word a line.
+        label.set_width_chars(14);
         label.set_max_width_chars(24);
         label.set_xalign(1.0);
         label.set_valign(gtk::Align::Center);

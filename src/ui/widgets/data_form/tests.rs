@@ -96,7 +96,7 @@ fn accessible_name(widget: &impl IsA<gtk::Widget>) -> Option<String> {
 #[test]
 fn renders_every_field_type_and_reads_the_answers_back() {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-        println!("skipped: the data form test needs a display (run it under xvfb-run)");
+        println!("skipped: the data form test needs a display (such as Xvfb)");
         return;
     }
     // adw::init initialises GTK first.

@@ -277,7 +277,8 @@ impl AccountActor {
                 self.expect_room_iq(id, RoomIq::Quiet { room: jid.clone() });
                 self.send(iq.into()).await;
             }
-            self.send(muc_message::mediated(jid, invitee, reason, false).into())
+            let to = xmpp_parsers::jid::Jid::from(invitee.clone());
+            self.send(muc_message::mediated(jid, &to, reason, false).into())
                 .await;
         } else {
             let message = muc_message::direct_invitation(jid, invitee, reason, password.as_deref());

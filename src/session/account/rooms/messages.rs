@@ -67,6 +67,7 @@ impl AccountActor {
             Some(Invitation::Invite {
                 room,
                 from,
+                inviter_nick,
                 reason,
                 password,
                 mediated,
@@ -79,6 +80,7 @@ impl AccountActor {
                             account: self.jid.clone(),
                             room,
                             from,
+                            inviter_nick,
                             reason,
                             password,
                             mediated,

@@ -234,7 +234,7 @@ impl AccountActor {
             let id = new_id();
             if create_instant {
                 let iq = crate::xmpp::muc::admin::instant_room(&id, &jid);
-                self.expect_room_iq(id, RoomIq::Quiet { room: jid.clone() });
+                self.expect_room_iq(id, RoomIq::Created { room: jid.clone() });
                 self.send(iq.into()).await;
             } else {
                 // A reserved room: its owner configures it first.

@@ -21,6 +21,8 @@ pub(in crate::session::account) enum RoomIq {
     Done { room: BareJid },
     /// A change nobody waits for; failures are logged.
     Quiet { room: BareJid },
+    /// The configuration of a room we just created: its features change.
+    Created { room: BareJid },
     /// Destroying a room.
     Destroy { room: BareJid },
     /// An affiliation list.
@@ -75,16 +77,9 @@ impl AccountActor {
                     room: room.clone(),
                 });
                 // Configuration may have changed what the room is.
-                let id = crate::xmpp::message::new_id();
-                self.expect_room_iq(
-                    id.clone(),
-                    RoomIq::Info {
-                        room: room.clone(),
-                        join: false,
-                    },
-                );
-                self.send(directory::info_request(&id, &room).into()).await;
+                self.refresh_room_info(&room).await;
             }
+            RoomIq::Created { room } => self.refresh_room_info(&room).await,
             RoomIq::Quiet { .. } | RoomIq::BookmarkChange => {}
             RoomIq::Destroy { room } => {
                 self.emit(Event::RoomActionDone {
@@ -152,7 +147,7 @@ impl AccountActor {
                     error: room_error(&condition),
                 });
             }
-            RoomIq::Quiet { room } => {
+            RoomIq::Quiet { room } | RoomIq::Created { room } => {
                 tracing::info!(account = %account, %room, condition, "A room refused a change");
             }
             RoomIq::SelfPing { room } => self.on_self_ping_error(&room, &condition).await,
@@ -179,6 +174,19 @@ impl AccountActor {
                 tracing::info!(account = %account, condition, "A bookmark request failed");
             }
         }
+    }
+
+    /// Ask a room about itself again (its configuration changed).
+    async fn refresh_room_info(&mut self, room: &BareJid) {
+        let id = crate::xmpp::message::new_id();
+        self.expect_room_iq(
+            id.clone(),
+            RoomIq::Info {
+                room: room.clone(),
+                join: false,
+            },
+        );
+        self.send(directory::info_request(&id, room).into()).await;
     }
 
     fn emit_form(&self, room: BareJid, payload: Option<&Element>, registration: bool) {

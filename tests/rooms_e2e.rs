@@ -16,7 +16,8 @@ use support::prosody::TestServer;
 use support::raw_client::RawClient;
 use support::xml;
 use warbler::model::{
-    Affiliation, DeliveryState, Direction, FieldKind, OccupantChange, Role, RoomError, RoomState,
+    Affiliation, DeliveryState, Direction, FieldKind, OccupantChange, Role, RoomError, RoomExit,
+    RoomState,
 };
 use warbler::session::{Command, Event};
 
@@ -238,5 +239,309 @@ async fn members_only_room_with_password_and_invitation() {
     let joined = bob.room_state(&room, |s| *s == RoomState::Joined).await;
     assert_eq!(joined.affiliation, Affiliation::Member);
     bob.shutdown().await;
+    alice.shutdown().await;
+}
+
+/// The room forgets Alice without telling her (as after the MUC service
+/// restarted): the self-ping (XEP-0410) notices and Alice is back in the
+/// room, and Bob sees her return.
+#[tokio::test(flavor = "multi_thread")]
+async fn self_ping_rejoins_a_room_that_dropped_us() {
+    let server = server();
+    let root = tempfile::tempdir().expect("temp");
+    let room = room_jid(&server, "flaky");
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    alice.join_room(&room, "Alice").await;
+    let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+    bob.join_room(room.as_str(), "Bob").await;
+
+    // Remove Alice's occupant from the room's memory, telling nobody.
+    let output = server.shell_lua(&format!(
+        "local room = prosody.hosts['{}'].modules.muc.get_room_from_jid('{room}'); \
+         local occupant = room:get_occupant_by_nick('{room}/Alice'); \
+         for jid in occupant:each_session() do occupant:remove_session(jid) end; \
+         room:save_occupant(occupant); return 'dropped'",
+        server.muc_domain()
+    ));
+    assert!(
+        output.contains("Result: dropped"),
+        "the room forgot Alice: {output}"
+    );
+    // Alice's core notices within its check interval and joins again.
+    alice.room_state(&room, |s| *s == RoomState::Joining).await;
+    alice.room_state(&room, |s| *s == RoomState::Joined).await;
+    bob.wait_for(Duration::from_secs(10), |e| {
+        e.name() == "presence"
+            && e.attr("from") == Some(format!("{room}/Alice").as_str())
+            && e.attr("type").is_none()
+    })
+    .await
+    .expect("Bob sees Alice come back");
+    bob.close().await;
+    alice.shutdown().await;
+}
+
+/// Bob changes his nickname: Alice sees a rename that keeps his occupant
+/// id. As moderator Alice revokes and grants his voice, kicks him with a
+/// reason, and bans him, and Bob sees each for what it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn nick_change_and_moderation() {
+    let server = server();
+    let root = tempfile::tempdir().expect("temp");
+    let room = room_jid(&server, "moderated");
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    alice.join_room(&room, "Alice").await;
+    let mut bob = Client::sign_in(&server, root.path(), "bob", "pw-b").await;
+    bob.join_room(&room, "Bob").await;
+    let first_id = match alice
+        .wait(|e| matches!(e, Event::OccupantChanged { change: OccupantChange::Updated { occupant }, .. } if occupant.nick == "Bob"))
+        .await
+    {
+        Event::OccupantChanged {
+            change: OccupantChange::Updated { occupant },
+            ..
+        } => occupant.occupant_id.expect("occupant id"),
+        _ => unreachable!(),
+    };
+
+    bob.send(Command::SetRoomNick {
+        account: bob.jid.clone(),
+        room: room.clone(),
+        nick: "Robert".into(),
+    });
+    let renamed = alice
+        .wait(|e| {
+            matches!(
+                e,
+                Event::OccupantChanged {
+                    change: OccupantChange::Renamed { .. },
+                    ..
+                }
+            )
+        })
+        .await;
+    let Event::OccupantChanged {
+        change: OccupantChange::Renamed { old_nick, occupant },
+        ..
+    } = renamed
+    else {
+        unreachable!()
+    };
+    assert_eq!(old_nick, "Bob");
+    assert_eq!(occupant.nick, "Robert");
+    assert_eq!(occupant.occupant_id.as_deref(), Some(first_id.as_str()));
+    bob.wait(|e| matches!(e, Event::RoomUpdated { room: r } if r.nick == "Robert"))
+        .await;
+
+    // Voice: revoked, then granted again.
+    for role in [Role::Visitor, Role::Participant] {
+        alice.send(Command::SetOccupantRole {
+            account: alice.jid.clone(),
+            room: room.clone(),
+            nick: "Robert".into(),
+            role,
+            reason: None,
+        });
+        alice
+            .wait(|e| matches!(e, Event::RoomActionDone { .. }))
+            .await;
+        bob.wait(|e| matches!(e, Event::RoomUpdated { room: r } if r.role == role))
+            .await;
+    }
+
+    alice.send(Command::SetOccupantRole {
+        account: alice.jid.clone(),
+        room: room.clone(),
+        nick: "Robert".into(),
+        role: Role::None,
+        reason: Some("Too loud".into()),
+    });
+    let kicked = bob
+        .room_state(&room, |s| matches!(s, RoomState::Exited { .. }))
+        .await;
+    assert_eq!(
+        kicked.state,
+        RoomState::Exited {
+            exit: RoomExit::Kicked {
+                reason: Some("Too loud".into())
+            }
+        }
+    );
+    alice
+        .wait(|e| {
+            matches!(
+                e,
+                Event::OccupantChanged {
+                    change: OccupantChange::Left {
+                        exit: RoomExit::Kicked { .. },
+                        ..
+                    },
+                    ..
+                }
+            )
+        })
+        .await;
+
+    bob.join_room(&room, "Robert").await;
+    alice.send(Command::SetAffiliation {
+        account: alice.jid.clone(),
+        room: room.clone(),
+        jid: bob.jid.clone(),
+        affiliation: Affiliation::Outcast,
+        reason: Some("Spam".into()),
+    });
+    let banned = bob
+        .room_state(&room, |s| matches!(s, RoomState::Exited { .. }))
+        .await;
+    assert_eq!(
+        banned.state,
+        RoomState::Exited {
+            exit: RoomExit::Banned {
+                reason: Some("Spam".into())
+            }
+        }
+    );
+    alice.send(Command::RequestAffiliationList {
+        account: alice.jid.clone(),
+        room: room.clone(),
+        affiliation: Affiliation::Outcast,
+    });
+    let list = alice
+        .wait(|e| matches!(e, Event::AffiliationList { .. }))
+        .await;
+    let Event::AffiliationList { jids, .. } = list else {
+        unreachable!()
+    };
+    assert_eq!(jids, vec![bob.jid.clone()]);
+
+    // A banned user who tries again is told so.
+    bob.send(Command::JoinRoom {
+        account: bob.jid.clone(),
+        room: room.clone(),
+        nick: None,
+        password: None,
+        bookmark: false,
+        instant: false,
+    });
+    let refused = bob
+        .room_state(&room, |s| matches!(s, RoomState::Failed { .. }))
+        .await;
+    assert_eq!(
+        refused.state,
+        RoomState::Failed {
+            error: RoomError::Banned
+        }
+    );
+    bob.shutdown().await;
+    alice.shutdown().await;
+}
+
+/// A room joined with a bookmark on one device is joined on the user's
+/// other device too: live while it is online, and on sign-in.
+#[tokio::test(flavor = "multi_thread")]
+async fn bookmarked_rooms_follow_the_user_across_devices() {
+    let server = server();
+    let root = tempfile::tempdir().expect("temp");
+    let laptop_dir = root.path().join("laptop");
+    let phone_dir = root.path().join("phone");
+    let mut laptop = Client::sign_in(&server, &laptop_dir, "alice", "pw-a").await;
+    let mut phone = Client::sign_in(&server, &phone_dir, "alice", "pw-a").await;
+    let live = room_jid(&server, "live");
+    laptop.join_room(&live, "Alice").await;
+    let joined = phone.room_state(&live, |s| *s == RoomState::Joined).await;
+    assert!(joined.bookmarked && joined.autojoin);
+
+    // Sign-in on a fresh device joins bookmarked rooms.
+    phone.shutdown().await;
+    let later = room_jid(&server, "later");
+    laptop.join_room(&later, "Alice").await;
+    let mut tablet = Client::sign_in(&server, &root.path().join("tablet"), "alice", "pw-a").await;
+    let mut seen = std::collections::HashSet::new();
+    while seen.len() < 2 {
+        if let Event::RoomUpdated { room } = tablet
+            .wait(|e| matches!(e, Event::RoomUpdated { room } if room.state == RoomState::Joined))
+            .await
+        {
+            seen.insert(room.room.clone());
+        }
+    }
+    assert!(seen.contains(&live) && seen.contains(&later));
+
+    // Leaving and forgetting on one device leaves on the others.
+    laptop.send(Command::LeaveRoom {
+        account: laptop.jid.clone(),
+        room: live.clone(),
+        forget: true,
+    });
+    tablet
+        .wait(|e| matches!(e, Event::RoomRemoved { room, .. } if *room == live))
+        .await;
+    tablet.shutdown().await;
+    laptop.shutdown().await;
+}
+
+/// History comes from the room's archive: the messages before Alice
+/// joined, then after a restart the ones she missed, each exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn archive_fills_history_without_duplicates() {
+    let server = server();
+    let root = tempfile::tempdir().expect("temp");
+    let room = room_jid(&server, "archive");
+    let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+    bob.join_room(room.as_str(), "Bob").await;
+    for n in 1..=5 {
+        bob.say_in_room(room.as_str(), &format!("before {n}")).await;
+    }
+    // Let the room archive them.
+    bob.expect_message_containing("before 5").await;
+
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    alice.join_room(&room, "Alice").await;
+    alice.wait(|e| body_of(e) == Some("before 5")).await;
+    alice.say(room.clone(), "hi from alice");
+    alice
+        .wait(|e| {
+            matches!(
+                e,
+                Event::MessageStateChanged {
+                    state: DeliveryState::Delivered,
+                    ..
+                }
+            )
+        })
+        .await;
+    alice.shutdown().await;
+
+    for n in 1..=3 {
+        bob.say_in_room(room.as_str(), &format!("missed {n}")).await;
+    }
+    bob.expect_message_containing("missed 3").await;
+
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    alice.room_state(&room, |s| *s == RoomState::Joined).await;
+    alice.wait(|e| body_of(e) == Some("missed 3")).await;
+    // Give the catch-up time to finish, then read the stored history.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let bodies: Vec<String> = alice
+        .history(room.clone())
+        .await
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    assert_eq!(
+        bodies,
+        vec![
+            "before 1",
+            "before 2",
+            "before 3",
+            "before 4",
+            "before 5",
+            "hi from alice",
+            "missed 1",
+            "missed 2",
+            "missed 3"
+        ]
+    );
+    bob.close().await;
     alice.shutdown().await;
 }

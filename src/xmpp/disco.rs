@@ -37,6 +37,12 @@ pub(crate) const FEATURES: &[&str] = &[
     ns::JINGLE_ICE_UDP,
     ns::JINGLE_DTLS,
     ns::JINGLE_MESSAGE,
+    // Rooms: joining (XEP-0045), direct invitations (XEP-0249), and
+    // bookmark notifications (XEP-0402), which the server only pushes to
+    // clients that ask for them this way (XEP-0163 §4).
+    ns::MUC,
+    "jabber:x:conference",
+    "urn:xmpp:bookmarks:1+notify",
 ];
 
 /// Our disco#info result (optionally for a caps node).

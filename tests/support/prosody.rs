@@ -332,7 +332,7 @@ ssl = {ssl}
 modules_enabled = {{
     "roster"; "saslauth"; "tls"; "disco"; "ping"; "time"; "version";
     "carbons"; "pep"; "private"; "bookmarks"; "vcard4"; "vcard_legacy";
-    "blocklist"; "mam"; "smacks"; "csi_simple"; "offline";
+    "blocklist"; "mam"; "smacks"; "csi_simple"; "offline"; "admin_shell";
 }}
 
 VirtualHost "{DOMAIN}"
@@ -378,6 +378,33 @@ Component "{MUC_DOMAIN}" "muc"
         for (user, child) in children {
             self.check_registration(&user, child);
         }
+    }
+
+    /// Run Lua inside the running server through its admin shell (to
+    /// break things the way real servers do, e.g. a room forgetting its
+    /// occupants); returns the shell's output.
+    pub fn shell_lua(&self, lua: &str) -> String {
+        use std::io::Write as _;
+        let mut child = Command::new("prosodyctl")
+            .arg("--config")
+            .arg(self.config_path())
+            .arg("shell")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run prosodyctl shell");
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = writeln!(stdin, ">{lua}");
+        }
+        let output = child.wait_with_output().expect("wait for prosodyctl shell");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.status.success(), "prosodyctl shell failed: {text}");
+        text
     }
 
     fn prosodyctl_register(&self, user: &str, password: &str) {

@@ -29,15 +29,11 @@ impl AccountActor {
         } else {
             bookmarks::parse_legacy(payload)
         };
-        if native && fetched.is_empty() && !self.rooms.bookmarks_loaded {
-            // Nothing native yet: look for legacy bookmarks to migrate.
-            self.rooms.bookmarks_loaded = true;
-            let id = new_id();
-            self.expect_room_iq(id.clone(), RoomIq::LegacyBookmarks);
-            self.send(bookmarks::fetch_legacy(&id).into()).await;
-            return;
-        }
+        let first = !self.rooms.bookmarks_loaded;
         self.rooms.bookmarks_loaded = true;
+        // The server's bookmarks are the truth where it keeps them: native
+        // ones if it can, else the legacy ones (which are then only read).
+        let authoritative = native == self.rooms.native_bookmarks;
         let migrate = !native && self.rooms.native_bookmarks;
         for bookmark in &fetched {
             self.apply_bookmark(bookmark.clone()).await;
@@ -47,22 +43,31 @@ impl AccountActor {
                 self.send(bookmarks::publish(&id, bookmark).into()).await;
             }
         }
-        // Rooms bookmarked here but not on the server: bookmarked while
-        // offline (publish now), or removed on another device (leave).
-        let missing: Vec<(BareJid, bool)> = self
-            .rooms
-            .map
-            .values()
-            .filter(|r| r.summary.bookmarked)
-            .filter(|r| !fetched.iter().any(|b| b.room == r.summary.room))
-            .map(|r| (r.summary.room.clone(), r.bookmark_unsent))
-            .collect();
-        for (jid, unsent) in missing {
-            if unsent {
-                self.publish_bookmark(&jid).await;
-            } else {
-                self.bookmark_removed(&jid).await;
+        if authoritative {
+            // Rooms bookmarked here but not on the server: bookmarked
+            // since the fetch was sent, or while offline (publish now), or
+            // removed on another device (leave).
+            let missing: Vec<(BareJid, bool)> = self
+                .rooms
+                .map
+                .values()
+                .filter(|r| r.summary.bookmarked)
+                .filter(|r| !fetched.iter().any(|b| b.room == r.summary.room))
+                .map(|r| (r.summary.room.clone(), r.bookmark_unsent))
+                .collect();
+            for (jid, unsent) in missing {
+                if unsent {
+                    self.publish_bookmark(&jid).await;
+                } else {
+                    self.bookmark_removed(&jid).await;
+                }
             }
+        }
+        if native && fetched.is_empty() && first {
+            // Nothing native yet: look for legacy bookmarks to migrate.
+            let id = new_id();
+            self.expect_room_iq(id.clone(), RoomIq::LegacyBookmarks);
+            self.send(bookmarks::fetch_legacy(&id).into()).await;
         }
     }
 
@@ -90,6 +95,7 @@ impl AccountActor {
             .entry(jid.clone())
             .or_insert_with(|| Room::new(&account, jid.clone(), default_nick(&account)));
         room.summary.bookmarked = true;
+        room.bookmark_unsent = false;
         room.summary.autojoin = bookmark.autojoin;
         if bookmark.name.is_some() {
             room.summary.name = bookmark.name;
@@ -150,8 +156,10 @@ impl AccountActor {
         let Some(room) = self.rooms.map.get_mut(jid) else {
             return;
         };
-        // Sent with the next session's bookmark sync when offline.
-        room.bookmark_unsent = !online;
+        // Until the server shows it back (fetch or notification), a sync
+        // must not take its absence for a removal; sent with the next
+        // session's sync when offline.
+        room.bookmark_unsent = true;
         if !online {
             return;
         }

@@ -163,12 +163,12 @@ impl AccountActor {
                 self.archive_failed(&room, &query_id);
             }
             RoomIq::Bookmarks => {
-                // No native bookmarks here: fall back to the legacy store.
-                self.rooms.native_bookmarks = false;
-                let id = crate::xmpp::message::new_id();
-                self.expect_room_iq(id.clone(), RoomIq::LegacyBookmarks);
-                self.send(crate::xmpp::bookmarks::fetch_legacy(&id).into())
-                    .await;
+                // No bookmarks node yet is simply no bookmarks; any other
+                // refusal means no native bookmarks on this server.
+                if condition != "item-not-found" {
+                    self.rooms.native_bookmarks = false;
+                }
+                self.on_bookmarks(None, true).await;
             }
             RoomIq::LegacyBookmarks | RoomIq::BookmarkChange => {
                 tracing::info!(account = %account, condition, "A bookmark request failed");

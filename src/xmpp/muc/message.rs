@@ -187,9 +187,12 @@ pub(crate) struct ArchivedMessage {
     pub message: RoomMessage,
 }
 
-/// Unwrap a MAM result sent by `room` (results from anyone else are forged).
+/// Unwrap a MAM result sent by `room` (results from anyone else are forged,
+/// including its occupants: the archive answers from the room's bare
+/// address).
 pub(crate) fn archived(message: &Message, room: &BareJid) -> Option<ArchivedMessage> {
-    if message.from.as_ref()?.to_bare() != *room {
+    let from = message.from.as_ref()?;
+    if from.resource().is_some() || from.to_bare() != *room {
         return None;
     }
     let result = message

@@ -331,6 +331,33 @@ fn archived_room_message() {
     assert_eq!(got.message.delayed, Some(Timestamp(1_034_553_517_000)));
 }
 
+// XEP-0313 §5 (security): results are believed only from the archive, the
+// room's own bare address; an occupant (even in a private message) or a
+// stranger cannot inject history.
+#[test]
+fn archived_result_from_anyone_else_is_rejected() {
+    for from in [
+        "hag66@shakespeare.lit/pda",
+        "coven@chat.shakespeare.lit/thirdwitch",
+        "chat.shakespeare.lit",
+    ] {
+        let m = mam_result(from, "coven@chat.shakespeare.lit/firstwitch");
+        assert_eq!(archived(&m, &coven()), None, "from {from}");
+    }
+    // A result about another room, from this one.
+    let m = mam_result(
+        "coven@chat.shakespeare.lit",
+        "heath@chat.shakespeare.lit/firstwitch",
+    );
+    assert_eq!(archived(&m, &coven()), None);
+    // A live message is not a result.
+    let live = message(
+        "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit/firstwitch' \
+         type='groupchat'><body>live</body></message>",
+    );
+    assert_eq!(archived(&live, &coven()), None);
+}
+
 // Broken results: no id, no forwarded message, an unparsable inner message.
 #[test]
 fn broken_archive_results_are_dropped() {

@@ -259,6 +259,27 @@ fn moderation_notice_partial_and_broken() {
     }
 }
 
+// XEP-0425 §6 (security): only the room announces moderation. An occupant
+// who wraps `<moderated/>` in their own message must not remove anyone's.
+#[test]
+fn moderation_notice_from_an_occupant_is_forged() {
+    for notice in [
+        "<retract id='stanza-id-1' xmlns='urn:xmpp:message-retract:1'>\
+         <moderated by='coven@chat.shakespeare.lit/macbeth' \
+         xmlns='urn:xmpp:message-moderate:1'/></retract>",
+        "<apply-to xmlns='urn:xmpp:fasten:0' id='stanza-id-1'>\
+         <moderated xmlns='urn:xmpp:message-moderate:0' \
+         by='coven@chat.shakespeare.lit/macbeth'>\
+         <retract xmlns='urn:xmpp:message-retract:0'/></moderated></apply-to>",
+    ] {
+        let got = room_message(&format!(
+            "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit/thirdwitch' \
+             type='groupchat'>{notice}</message>"
+        ));
+        assert_eq!(got.moderation, None, "{notice}");
+    }
+}
+
 // XEP-0425 §5: the archive's tombstones of moderated messages, in both
 // versions.
 #[test]

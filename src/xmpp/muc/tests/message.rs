@@ -4,9 +4,7 @@
 
 use super::{bare, coven, el, message, xml};
 use crate::model::{Moderation, Timestamp};
-use crate::xmpp::muc::message::{
-    ModerationNotice, RoomMessage, archived, classify, outgoing, subject,
-};
+use crate::xmpp::muc::message::{ModerationNotice, RoomMessage, classify, outgoing, subject};
 
 fn room_message(xml: &str) -> RoomMessage {
     classify(&message(xml)).expect("a room message")
@@ -310,120 +308,6 @@ fn archive_tombstones() {
     assert_eq!(v0.tombstone, expected);
     assert_eq!(v1.body, None);
     assert_eq!(v1.moderation, None, "a tombstone is not a new notice");
-}
-
-fn mam_result(from: &str, inner_from: &str) -> xmpp_parsers::message::Message {
-    message(&format!(
-        "<message xmlns='jabber:client' id='iasd207' from='{from}' \
-         to='hag66@shakespeare.lit/pda'>\
-         <result xmlns='urn:xmpp:mam:2' queryid='g27' id='34482-21985-73620'>\
-         <forwarded xmlns='urn:xmpp:forward:0'>\
-         <delay xmlns='urn:xmpp:delay' stamp='2002-10-13T23:58:37Z'/>\
-         <message xmlns='jabber:client' from='{inner_from}' \
-         id='162BEBB1-F6DB-4D9A-9BD8-CFDCC801A0B2' type='groupchat'>\
-         <body>Thrice the brinded cat hath mew'd.</body>\
-         <stanza-id xmlns='urn:xmpp:sid:0' id='inner' by='coven@chat.shakespeare.lit'/>\
-         <x xmlns='http://jabber.org/protocol/muc#user'>\
-         <item affiliation='none' jid='witch1@shakespeare.lit' role='participant'/></x>\
-         </message></forwarded></result></message>"
-    ))
-}
-
-// XEP-0313 §4.2 example (a MUC archive): the result unwraps to the room
-// message, with the archive's id and time.
-#[test]
-fn archived_room_message() {
-    let got = archived(
-        &mam_result(
-            "coven@chat.shakespeare.lit",
-            "coven@chat.shakespeare.lit/firstwitch",
-        ),
-        &coven(),
-    )
-    .expect("an archived message");
-    assert_eq!(got.query_id, "g27");
-    assert_eq!(got.message.room, coven());
-    assert_eq!(got.message.nick.as_deref(), Some("firstwitch"));
-    assert_eq!(
-        got.message.body.as_deref(),
-        Some("Thrice the brinded cat hath mew'd.")
-    );
-    assert_eq!(got.message.server_id.as_deref(), Some("34482-21985-73620"));
-    assert_eq!(got.message.delayed, Some(Timestamp(1_034_553_517_000)));
-}
-
-// XEP-0313 §5 (security): results are believed only from the archive, the
-// room's own bare address; an occupant (even in a private message) or a
-// stranger cannot inject history.
-#[test]
-fn archived_result_from_anyone_else_is_rejected() {
-    for from in [
-        "hag66@shakespeare.lit/pda",
-        "coven@chat.shakespeare.lit/thirdwitch",
-        "chat.shakespeare.lit",
-    ] {
-        let m = mam_result(from, "coven@chat.shakespeare.lit/firstwitch");
-        assert_eq!(archived(&m, &coven()), None, "from {from}");
-    }
-    // A result about another room, from this one.
-    let m = mam_result(
-        "coven@chat.shakespeare.lit",
-        "heath@chat.shakespeare.lit/firstwitch",
-    );
-    assert_eq!(archived(&m, &coven()), None);
-    // A live message is not a result.
-    let live = message(
-        "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit/firstwitch' \
-         type='groupchat'><body>live</body></message>",
-    );
-    assert_eq!(archived(&live, &coven()), None);
-}
-
-// Broken results: no id, no forwarded message, an unparsable inner message.
-#[test]
-fn broken_archive_results_are_dropped() {
-    for result in [
-        "<result xmlns='urn:xmpp:mam:2' queryid='g27'><forwarded xmlns='urn:xmpp:forward:0'>\
-         <message xmlns='jabber:client' from='coven@chat.shakespeare.lit/a' type='groupchat'>\
-         <body>x</body></message></forwarded></result>",
-        "<result xmlns='urn:xmpp:mam:2' queryid='g27' id='1'/>",
-        "<result xmlns='urn:xmpp:mam:2' queryid='g27' id='1'>\
-         <forwarded xmlns='urn:xmpp:forward:0'/></result>",
-        "<result xmlns='urn:xmpp:mam:2' queryid='g27' id='1'>\
-         <forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' \
-         from='@@@' type='groupchat'/></forwarded></result>",
-    ] {
-        let m = message(&format!(
-            "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit'>{result}</message>"
-        ));
-        assert_eq!(archived(&m, &coven()), None, "{result}");
-    }
-}
-
-// An archived tombstone survives the unwrapping.
-#[test]
-fn archived_tombstone() {
-    let m = message(
-        "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit'>\
-         <result xmlns='urn:xmpp:mam:2' queryid='q' id='a1'>\
-         <forwarded xmlns='urn:xmpp:forward:0'>\
-         <delay xmlns='urn:xmpp:delay' stamp='2019-09-20T23:08:25Z'/>\
-         <message xmlns='jabber:client' from='coven@chat.shakespeare.lit/thirdwitch' \
-         type='groupchat'>\
-         <retracted stamp='2019-09-20T23:09:32Z' xmlns='urn:xmpp:message-retract:1'>\
-         <moderated by='coven@chat.shakespeare.lit/macbeth' \
-         xmlns='urn:xmpp:message-moderate:1'/></retracted></message>\
-         </forwarded></result></message>",
-    );
-    let got = archived(&m, &coven()).expect("an archived tombstone");
-    assert_eq!(
-        got.message.tombstone,
-        Some(Moderation {
-            by: Some("macbeth".into()),
-            reason: None
-        })
-    );
-    assert_eq!(got.message.server_id.as_deref(), Some("a1"));
 }
 
 // §7.4 example 43 with XEP-0359 §3.1: our message carries an origin id

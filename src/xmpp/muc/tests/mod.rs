@@ -4,6 +4,8 @@
 //! never be believed.
 
 mod admin;
+mod archive;
+mod invitation;
 mod directory;
 mod join;
 mod message;

@@ -238,8 +238,12 @@ fn self_ping_request() {
 #[test]
 fn self_ping_verdicts() {
     // Joined: the room (or our other client) answered, or the client does
-    // not do pings.
-    for condition in ["service-unavailable", "feature-not-implemented"] {
+    // not do pings, or our occupant just changed its nickname.
+    for condition in [
+        "service-unavailable",
+        "feature-not-implemented",
+        "item-not-found",
+    ] {
         assert_eq!(ping_verdict(condition), PingVerdict::Joined, "{condition}");
     }
     // No conclusion: treated like a timeout.

@@ -51,8 +51,7 @@ fn fetch_request() {
 // client and autojoin spelled "1".
 #[test]
 fn items_result() {
-    let result = el(
-        "<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+    let result = el("<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
          <items node='urn:xmpp:bookmarks:1'>\
          <item id='theplay@conference.shakespeare.lit'>\
          <conference xmlns='urn:xmpp:bookmarks:1' name='The Play&apos;s the Thing' \
@@ -64,8 +63,7 @@ fn items_result() {
          </extensions></conference></item>\
          <item id='castle@conference.shakespeare.lit'>\
          <conference xmlns='urn:xmpp:bookmarks:1' name=''><nick/></conference></item>\
-         </items></pubsub>",
-    );
+         </items></pubsub>");
     assert_eq!(
         parse_fetch(Some(&result)),
         vec![
@@ -92,8 +90,7 @@ fn items_result() {
 // in the wrong namespace; and results that are not bookmarks at all.
 #[test]
 fn broken_items_are_skipped() {
-    let result = el(
-        "<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+    let result = el("<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
          <items node='urn:xmpp:bookmarks:1'>\
          <item><conference xmlns='urn:xmpp:bookmarks:1'/></item>\
          <item id='@@ not a jid'><conference xmlns='urn:xmpp:bookmarks:1'/></item>\
@@ -102,14 +99,18 @@ fn broken_items_are_skipped() {
          <item id='y@conference.shakespeare.lit'><conference xmlns='storage:bookmarks'/></item>\
          <item id='z@conference.shakespeare.lit'>\
          <conference xmlns='urn:xmpp:bookmarks:1' autojoin='yes'/></item>\
-         </items></pubsub>",
-    );
+         </items></pubsub>");
     let got = parse_fetch(Some(&result));
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].room, bare("z@conference.shakespeare.lit"));
     assert!(!got[0].autojoin, "only true and 1 join");
     assert!(parse_fetch(None).is_empty());
-    assert!(parse_fetch(Some(&el("<pubsub xmlns='http://jabber.org/protocol/pubsub'/>"))).is_empty());
+    assert!(
+        parse_fetch(Some(&el(
+            "<pubsub xmlns='http://jabber.org/protocol/pubsub'/>"
+        )))
+        .is_empty()
+    );
 }
 
 // XEP-0402 §3.3 example 8: publish a bookmark with the publish options that
@@ -211,7 +212,11 @@ fn foreign_and_broken_notifications() {
     let event = "<event xmlns='http://jabber.org/protocol/pubsub#event'>\
                  <items node='urn:xmpp:bookmarks:1'>\
                  <retract id='theplay@conference.shakespeare.lit'/></items></event>";
-    for from in ["romeo@montague.lit", "capulet.lit", "juliet@capulet.lit.evil/x"] {
+    for from in [
+        "romeo@montague.lit",
+        "capulet.lit",
+        "juliet@capulet.lit.evil/x",
+    ] {
         let m = message(&format!(
             "<message xmlns='jabber:client' from='{from}' type='headline'>{event}</message>"
         ));

@@ -236,9 +236,7 @@ pub(crate) fn ping_verdict(condition: &str) -> PingVerdict {
         // answer pings: still joined. item-not-found: still joined, but
         // our occupant's nickname was just changed (by another of our
         // clients); the room's presence tells us the new one.
-        "service-unavailable" | "feature-not-implemented" | "item-not-found" => {
-            PingVerdict::Joined
-        }
+        "service-unavailable" | "feature-not-implemented" | "item-not-found" => PingVerdict::Joined,
         "remote-server-not-found" | "remote-server-timeout" => PingVerdict::Unknown,
         // not-acceptable (not an occupant) and anything else: rejoin.
         _ => PingVerdict::NotJoined,

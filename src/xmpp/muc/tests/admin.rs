@@ -4,9 +4,9 @@
 use super::{bare, coven, el, xml};
 use crate::model::{Affiliation, DataForm, FieldKind, FormField, FormKind, Role, RoomError};
 use crate::xmpp::muc::admin::{
-    PingVerdict, affiliation_list, config_request, config_submit, destroy, form_in,
-    instant_room, moderate, parse_affiliation_list, ping_verdict, registration_request,
-    self_ping, set_affiliation, set_role,
+    PingVerdict, affiliation_list, config_request, config_submit, destroy, form_in, instant_room,
+    moderate, parse_affiliation_list, ping_verdict, registration_request, self_ping,
+    set_affiliation, set_role,
 };
 use crate::xmpp::muc::{error_condition, room_error};
 
@@ -22,22 +22,32 @@ fn kick() {
     );
     assert_eq!(
         xml(iq),
-        el("<iq xmlns='jabber:client' id='kick1' to='harfleur@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' id='kick1' to='harfleur@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#admin'>\
             <item nick='pistol' role='none'><reason>Avaunt, you cullion!</reason></item>\
-            </query></iq>")
+            </query></iq>"
+        )
     );
 }
 
 // §8.3 example 91: grant voice; an empty reason is left out.
 #[test]
 fn grant_voice_without_reason() {
-    let iq = set_role("voice1", &coven(), "thirdwitch", Role::Participant, Some(""));
+    let iq = set_role(
+        "voice1",
+        &coven(),
+        "thirdwitch",
+        Role::Participant,
+        Some(""),
+    );
     assert_eq!(
         xml(iq),
-        el("<iq xmlns='jabber:client' id='voice1' to='coven@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' id='voice1' to='coven@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#admin'>\
-            <item nick='thirdwitch' role='participant'/></query></iq>")
+            <item nick='thirdwitch' role='participant'/></query></iq>"
+        )
     );
 }
 
@@ -53,31 +63,37 @@ fn ban() {
     );
     assert_eq!(
         xml(iq),
-        el("<iq xmlns='jabber:client' id='ban1' to='southampton@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' id='ban1' to='southampton@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#admin'>\
             <item affiliation='outcast' jid='earlofcambridge@shakespeare.lit'>\
-            <reason>Treason</reason></item></query></iq>")
+            <reason>Treason</reason></item></query></iq>"
+        )
     );
 }
 
 // §9.2 examples 115 and 116: ask for the ban list, read it.
 #[test]
 fn ban_list() {
-    let iq = affiliation_list("ban2", &bare("southampton@chat.shakespeare.lit"), Affiliation::Outcast);
+    let iq = affiliation_list(
+        "ban2",
+        &bare("southampton@chat.shakespeare.lit"),
+        Affiliation::Outcast,
+    );
     assert_eq!(
         xml(iq),
-        el("<iq xmlns='jabber:client' id='ban2' to='southampton@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' id='ban2' to='southampton@chat.shakespeare.lit' \
             type='get'><query xmlns='http://jabber.org/protocol/muc#admin'>\
-            <item affiliation='outcast'/></query></iq>")
+            <item affiliation='outcast'/></query></iq>"
+        )
     );
-    let result = el(
-        "<query xmlns='http://jabber.org/protocol/muc#admin'>\
+    let result = el("<query xmlns='http://jabber.org/protocol/muc#admin'>\
          <item affiliation='outcast' jid='earlofcambridge@shakespeare.lit'>\
          <reason>Treason</reason></item>\
          <item affiliation='outcast' jid='lord@shakespeare.lit/with-resource'/>\
          <item affiliation='outcast' jid='@@@ not a jid'/>\
-         <item affiliation='outcast'/></query>",
-    );
+         <item affiliation='outcast'/></query>");
     assert_eq!(
         parse_affiliation_list(Some(&result)),
         vec![
@@ -95,17 +111,17 @@ fn ban_list() {
 fn configuration_request_and_form() {
     assert_eq!(
         xml(config_request("config1", &coven())),
-        el("<iq xmlns='jabber:client' id='config1' to='coven@chat.shakespeare.lit' \
-            type='get'><query xmlns='http://jabber.org/protocol/muc#owner'/></iq>")
+        el(
+            "<iq xmlns='jabber:client' id='config1' to='coven@chat.shakespeare.lit' \
+            type='get'><query xmlns='http://jabber.org/protocol/muc#owner'/></iq>"
+        )
     );
-    let result = el(
-        "<query xmlns='http://jabber.org/protocol/muc#owner'>\
+    let result = el("<query xmlns='http://jabber.org/protocol/muc#owner'>\
          <x xmlns='jabber:x:data' type='form'><title>Configuration for coven Room</title>\
          <field type='hidden' var='FORM_TYPE'>\
          <value>http://jabber.org/protocol/muc#roomconfig</value></field>\
          <field label='Make Room Members Only?' type='boolean' \
-         var='muc#roomconfig_membersonly'><value>0</value></field></x></query>",
-    );
+         var='muc#roomconfig_membersonly'><value>0</value></field></x></query>");
     let form = form_in(Some(&result)).expect("a form");
     assert_eq!(form.kind, FormKind::Form);
     assert!(form.fields.iter().any(|f| {
@@ -138,24 +154,30 @@ fn configuration_submit_cancel_and_instant_room() {
     };
     assert_eq!(
         xml(config_submit("create2", &coven(), Some(&form))),
-        el("<iq xmlns='jabber:client' id='create2' to='coven@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' id='create2' to='coven@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#owner'>\
             <x xmlns='jabber:x:data' type='submit'>\
             <field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value>\
             </field><field var='muc#roomconfig_membersonly'><value>1</value></field>\
-            </x></query></iq>")
+            </x></query></iq>"
+        )
     );
     assert_eq!(
         xml(config_submit("cancel1", &coven(), None)),
-        el("<iq xmlns='jabber:client' id='cancel1' to='coven@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' id='cancel1' to='coven@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#owner'>\
-            <x xmlns='jabber:x:data' type='cancel'/></query></iq>")
+            <x xmlns='jabber:x:data' type='cancel'/></query></iq>"
+        )
     );
     assert_eq!(
         xml(instant_room("create1", &coven())),
-        el("<iq xmlns='jabber:client' id='create1' to='coven@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' id='create1' to='coven@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#owner'>\
-            <x xmlns='jabber:x:data' type='submit'/></query></iq>")
+            <x xmlns='jabber:x:data' type='submit'/></query></iq>"
+        )
     );
 }
 
@@ -163,16 +185,24 @@ fn configuration_submit_cancel_and_instant_room() {
 #[test]
 fn destroy_room() {
     assert_eq!(
-        xml(destroy("begone", &bare("heath@chat.shakespeare.lit"), Some("Macbeth doth come."))),
-        el("<iq xmlns='jabber:client' id='begone' to='heath@chat.shakespeare.lit' \
+        xml(destroy(
+            "begone",
+            &bare("heath@chat.shakespeare.lit"),
+            Some("Macbeth doth come.")
+        )),
+        el(
+            "<iq xmlns='jabber:client' id='begone' to='heath@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#owner'>\
-            <destroy><reason>Macbeth doth come.</reason></destroy></query></iq>")
+            <destroy><reason>Macbeth doth come.</reason></destroy></query></iq>"
+        )
     );
     assert_eq!(
         xml(destroy("begone", &coven(), None)),
-        el("<iq xmlns='jabber:client' id='begone' to='coven@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' id='begone' to='coven@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#owner'>\
-            <destroy/></query></iq>")
+            <destroy/></query></iq>"
+        )
     );
 }
 
@@ -181,8 +211,10 @@ fn destroy_room() {
 fn registration() {
     assert_eq!(
         xml(registration_request("reg1", &coven())),
-        el("<iq xmlns='jabber:client' id='reg1' to='coven@chat.shakespeare.lit' \
-            type='get'><query xmlns='jabber:iq:register'/></iq>")
+        el(
+            "<iq xmlns='jabber:client' id='reg1' to='coven@chat.shakespeare.lit' \
+            type='get'><query xmlns='jabber:iq:register'/></iq>"
+        )
     );
 }
 
@@ -198,12 +230,14 @@ fn moderate_in_both_versions() {
             Some("This message contains inappropriate content for this forum"),
             true,
         )),
-        el("<iq xmlns='jabber:client' type='set' to='coven@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' type='set' to='coven@chat.shakespeare.lit' \
             id='retract-request-1'>\
             <moderate id='stanza-id-1' xmlns='urn:xmpp:message-moderate:1'>\
             <retract xmlns='urn:xmpp:message-retract:1'/>\
             <reason>This message contains inappropriate content for this forum</reason>\
-            </moderate></iq>")
+            </moderate></iq>"
+        )
     );
     assert_eq!(
         xml(moderate(
@@ -213,13 +247,15 @@ fn moderate_in_both_versions() {
             Some("This message contains inappropriate content for this forum"),
             false,
         )),
-        el("<iq xmlns='jabber:client' type='set' to='coven@chat.shakespeare.lit' \
+        el(
+            "<iq xmlns='jabber:client' type='set' to='coven@chat.shakespeare.lit' \
             id='retract-request-1'>\
             <apply-to id='stanza-id-1' xmlns='urn:xmpp:fasten:0'>\
             <moderate xmlns='urn:xmpp:message-moderate:0'>\
             <retract xmlns='urn:xmpp:message-retract:0'/>\
             <reason>This message contains inappropriate content for this forum</reason>\
-            </moderate></apply-to></iq>")
+            </moderate></apply-to></iq>"
+        )
     );
 }
 
@@ -228,8 +264,10 @@ fn moderate_in_both_versions() {
 fn self_ping_request() {
     assert_eq!(
         xml(self_ping("s2c1", &coven(), "thirdwitch").expect("a ping")),
-        el("<iq xmlns='jabber:client' id='s2c1' to='coven@chat.shakespeare.lit/thirdwitch' \
-            type='get'><ping xmlns='urn:xmpp:ping'/></iq>")
+        el(
+            "<iq xmlns='jabber:client' id='s2c1' to='coven@chat.shakespeare.lit/thirdwitch' \
+            type='get'><ping xmlns='urn:xmpp:ping'/></iq>"
+        )
     );
     assert!(self_ping("s2c1", &coven(), "").is_none());
 }
@@ -251,8 +289,18 @@ fn self_ping_verdicts() {
         assert_eq!(ping_verdict(condition), PingVerdict::Unknown, "{condition}");
     }
     // Any other error: not joined any more, rejoin.
-    for condition in ["not-acceptable", "not-allowed", "forbidden", "bad-request", ""] {
-        assert_eq!(ping_verdict(condition), PingVerdict::NotJoined, "{condition}");
+    for condition in [
+        "not-acceptable",
+        "not-allowed",
+        "forbidden",
+        "bad-request",
+        "",
+    ] {
+        assert_eq!(
+            ping_verdict(condition),
+            PingVerdict::NotJoined,
+            "{condition}"
+        );
     }
 }
 
@@ -266,7 +314,11 @@ fn error_conditions() {
     assert_eq!(error_condition(&e), "not-allowed");
     let e = el("<error xmlns='jabber:client' type='cancel'/>");
     assert_eq!(error_condition(&e), "undefined-condition");
-    assert_eq!(room_error("forbidden"), RoomError::Forbidden, "for requests");
+    assert_eq!(
+        room_error("forbidden"),
+        RoomError::Forbidden,
+        "for requests"
+    );
     assert_eq!(room_error("gone"), RoomError::NotFound);
     assert_eq!(room_error("remote-server-timeout"), RoomError::Unreachable);
 }

@@ -144,32 +144,34 @@ fn query_before_and_after_a_cursor() {
     let q = archive_query("q1", &coven(), "f28", None, Some("09af3-cc343-b409f"), 10);
     assert_eq!(
         xml(q),
-        el("<iq xmlns='jabber:client' type='set' id='q1' to='coven@chat.shakespeare.lit'>\
+        el(
+            "<iq xmlns='jabber:client' type='set' id='q1' to='coven@chat.shakespeare.lit'>\
             <query xmlns='urn:xmpp:mam:2' queryid='f28'>\
             <set xmlns='http://jabber.org/protocol/rsm'><max>10</max>\
-            <before>09af3-cc343-b409f</before></set></query></iq>")
+            <before>09af3-cc343-b409f</before></set></query></iq>"
+        )
     );
     let q = archive_query("q2", &coven(), "f29", Some("28482-98726-73623"), None, 100);
     assert_eq!(
         xml(q),
-        el("<iq xmlns='jabber:client' type='set' id='q2' to='coven@chat.shakespeare.lit'>\
+        el(
+            "<iq xmlns='jabber:client' type='set' id='q2' to='coven@chat.shakespeare.lit'>\
             <query xmlns='urn:xmpp:mam:2' queryid='f29'>\
             <set xmlns='http://jabber.org/protocol/rsm'><max>100</max>\
-            <after>28482-98726-73623</after></set></query></iq>")
+            <after>28482-98726-73623</after></set></query></iq>"
+        )
     );
 }
 
 // XEP-0313 §4.3 example: the `<fin/>` of a complete query with its cursors.
 #[test]
 fn fin_complete_with_cursors() {
-    let result = iq(
-        "<iq xmlns='jabber:client' type='result' id='q29309' \
+    let result = iq("<iq xmlns='jabber:client' type='result' id='q29309' \
          from='coven@chat.shakespeare.lit'>\
          <fin xmlns='urn:xmpp:mam:2' complete='true'>\
          <set xmlns='http://jabber.org/protocol/rsm'>\
          <first index='0'>28482-98726-73623</first>\
-         <last>09af3-cc343-b409f</last></set></fin></iq>",
-    );
+         <last>09af3-cc343-b409f</last></set></fin></iq>");
     let xmpp_parsers::iq::Iq::Result { payload, .. } = result else {
         panic!("a result");
     };
@@ -186,8 +188,10 @@ fn fin_complete_with_cursors() {
 // An incomplete page, an empty archive, and no payload at all.
 #[test]
 fn fin_incomplete_and_empty() {
-    let fin = el("<fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>\
-                  <first>a</first><last>b</last></set></fin>");
+    let fin = el(
+        "<fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>\
+                  <first>a</first><last>b</last></set></fin>",
+    );
     assert!(!archive_fin(Some(&fin)).complete);
     let fin = el("<fin xmlns='urn:xmpp:mam:2' complete='1'>\
                   <set xmlns='http://jabber.org/protocol/rsm'><count>0</count></set></fin>");

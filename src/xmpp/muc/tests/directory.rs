@@ -34,7 +34,11 @@ fn rooms_request_pages_with_rsm() {
         ))
     );
     assert_eq!(
-        xml(rooms_request("disco3", &bare(SERVICE), Some("room99@chat.shakespeare.lit"))),
+        xml(rooms_request(
+            "disco3",
+            &bare(SERVICE),
+            Some("room99@chat.shakespeare.lit")
+        )),
         el(&format!(
             "<iq xmlns='jabber:client' id='disco3' to='chat.shakespeare.lit' type='get'>\
              <query xmlns='http://jabber.org/protocol/disco#items'>\
@@ -48,15 +52,13 @@ fn rooms_request_pages_with_rsm() {
 // count), a service without RSM.
 #[test]
 fn rooms_with_names_and_counts() {
-    let result = el(
-        "<query xmlns='http://jabber.org/protocol/disco#items'>\
+    let result = el("<query xmlns='http://jabber.org/protocol/disco#items'>\
          <item jid='heath@chat.shakespeare.lit' name='A Lonely Heath'/>\
          <item jid='coven@chat.shakespeare.lit' name='A Dark Cave (12)'/>\
          <item jid='forres@chat.shakespeare.lit' name='  '/>\
          <item jid='inverness@chat.shakespeare.lit'/>\
          <item jid='odd@chat.shakespeare.lit' name='Count (-3)'/>\
-         <item jid='paren@chat.shakespeare.lit' name='(7)'/></query>",
-    );
+         <item jid='paren@chat.shakespeare.lit' name='(7)'/></query>");
     let page = rooms_page(&bare(SERVICE), Some(&result));
     let room = |jid: &str, name: Option<&str>, occupants: Option<u32>| PublicRoom {
         jid: bare(jid),
@@ -140,11 +142,12 @@ fn odd_items_are_skipped_without_ending_the_pages() {
 fn room_info_features() {
     assert_eq!(
         xml(info_request("disco3", &coven())),
-        el("<iq xmlns='jabber:client' id='disco3' to='coven@chat.shakespeare.lit' \
-            type='get'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>")
+        el(
+            "<iq xmlns='jabber:client' id='disco3' to='coven@chat.shakespeare.lit' \
+            type='get'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>"
+        )
     );
-    let result = el(
-        "<query xmlns='http://jabber.org/protocol/disco#info'>\
+    let result = el("<query xmlns='http://jabber.org/protocol/disco#info'>\
          <identity category='conference' name='A Dark Cave' type='text'/>\
          <feature var='http://jabber.org/protocol/muc'/>\
          <feature var='muc_passwordprotected'/><feature var='muc_hidden'/>\
@@ -153,8 +156,7 @@ fn room_info_features() {
          <feature var='urn:xmpp:mam:2'/>\
          <feature var='urn:xmpp:message-moderate:0'/>\
          <feature var='urn:xmpp:message-moderate:1'/>\
-         <feature var='http://jabber.org/protocol/muc#self-ping-optimization'/></query>",
-    );
+         <feature var='http://jabber.org/protocol/muc#self-ping-optimization'/></query>");
     assert_eq!(
         room_info(Some(&result)),
         RoomInfo {
@@ -172,13 +174,11 @@ fn room_info_features() {
 // an identity without a name.
 #[test]
 fn room_info_members_only_moderation_0() {
-    let result = el(
-        "<query xmlns='http://jabber.org/protocol/disco#info'>\
+    let result = el("<query xmlns='http://jabber.org/protocol/disco#info'>\
          <identity category='conference' type='text' name=' '/>\
          <identity category='client' type='pc' name='Not the room'/>\
          <feature var='muc_membersonly'/>\
-         <feature var='urn:xmpp:message-moderate:0'/><feature/></query>",
-    );
+         <feature var='urn:xmpp:message-moderate:0'/><feature/></query>");
     assert_eq!(
         room_info(Some(&result)),
         RoomInfo {
@@ -188,11 +188,12 @@ fn room_info_members_only_moderation_0() {
         }
     );
     // Version 1 listed after version 0 still wins.
-    let result = el(
-        "<query xmlns='http://jabber.org/protocol/disco#info'>\
+    let result = el("<query xmlns='http://jabber.org/protocol/disco#info'>\
          <feature var='urn:xmpp:message-moderate:0'/>\
-         <feature var='urn:xmpp:message-moderate:1'/></query>",
+         <feature var='urn:xmpp:message-moderate:1'/></query>");
+    assert_eq!(
+        room_info(Some(&result)).moderation,
+        Some(ModerationVersion::V1)
     );
-    assert_eq!(room_info(Some(&result)).moderation, Some(ModerationVersion::V1));
     assert_eq!(room_info(None), RoomInfo::default());
 }

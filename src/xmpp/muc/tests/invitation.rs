@@ -100,7 +100,14 @@ fn broken_invitations() {
          </message>",
     ));
     assert!(
-        matches!(got, Some(Invitation::Invite { reason: None, password: None, .. })),
+        matches!(
+            got,
+            Some(Invitation::Invite {
+                reason: None,
+                password: None,
+                ..
+            })
+        ),
         "{got:?}"
     );
 }
@@ -146,20 +153,16 @@ fn mediated_invitation_and_decline_sent() {
     assert_eq!(m.type_, xmpp_parsers::message::MessageType::Normal);
     assert_eq!(
         m.payloads,
-        vec![el(
-            "<x xmlns='http://jabber.org/protocol/muc#user'>\
+        vec![el("<x xmlns='http://jabber.org/protocol/muc#user'>\
              <invite to='hecate@shakespeare.lit'>\
              <reason>Hey Hecate, this is the place for all good witches!</reason>\
-             </invite></x>"
-        )]
+             </invite></x>")]
     );
     let d = mediated(&coven(), &bare("crone1@shakespeare.lit"), None, true);
     assert_eq!(
         d.payloads,
-        vec![el(
-            "<x xmlns='http://jabber.org/protocol/muc#user'>\
-             <decline to='crone1@shakespeare.lit'/></x>"
-        )]
+        vec![el("<x xmlns='http://jabber.org/protocol/muc#user'>\
+             <decline to='crone1@shakespeare.lit'/></x>")]
     );
     // Our invite bounced back by a room that failed to say who invites
     // is not believed as an invitation from the room.

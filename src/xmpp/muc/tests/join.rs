@@ -53,8 +53,10 @@ fn join_with_maxstanzas_and_password() {
     .expect("a join");
     assert_eq!(
         join_x(&p, "coven@chat.shakespeare.lit/thirdwitch"),
-        el("<x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='20'/>\
-            <password>cauldronburn</password></x>")
+        el(
+            "<x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='20'/>\
+            <password>cauldronburn</password></x>"
+        )
     );
 }
 
@@ -74,8 +76,14 @@ fn join_since_uses_xep_0082_date_time() {
         el("<x xmlns='http://jabber.org/protocol/muc'>\
             <history since='1970-01-01T00:00:00Z'/></x>")
     );
-    assert_eq!(iso8601(Timestamp(1_034_553_517_999)), "2002-10-13T23:58:37Z");
-    assert_eq!(iso8601(Timestamp(1_709_210_096_000)), "2024-02-29T12:34:56Z");
+    assert_eq!(
+        iso8601(Timestamp(1_034_553_517_999)),
+        "2002-10-13T23:58:37Z"
+    );
+    assert_eq!(
+        iso8601(Timestamp(1_709_210_096_000)),
+        "2024-02-29T12:34:56Z"
+    );
     assert_eq!(iso8601(Timestamp(-1000)), "1969-12-31T23:59:59Z");
     // What we write, xmpp-parsers (and so the room) reads back.
     let stamp = iso8601(Timestamp(1_278_803_305_000));
@@ -111,7 +119,9 @@ fn leave_and_change_nick() {
         Some("coven@chat.shakespeare.lit/oldhag")
     );
     assert!(
-        !p.payloads.iter().any(|x| x.is("x", "http://jabber.org/protocol/muc")),
+        !p.payloads
+            .iter()
+            .any(|x| x.is("x", "http://jabber.org/protocol/muc")),
         "a nickname change is not a join (§7.6)"
     );
     let too_long = "w".repeat(1024);

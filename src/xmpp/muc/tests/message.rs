@@ -20,7 +20,10 @@ fn occupant_message() {
     );
     assert_eq!(got.room, coven());
     assert_eq!(got.nick.as_deref(), Some("thirdwitch"));
-    assert_eq!(got.body.as_deref(), Some("Harpier cries: 'tis time, 'tis time."));
+    assert_eq!(
+        got.body.as_deref(),
+        Some("Harpier cries: 'tis time, 'tis time.")
+    );
     assert_eq!(got.id.as_deref(), Some("hysf1v37"));
     assert_eq!(got.subject, None);
     assert_eq!(got.server_id, None);
@@ -61,7 +64,10 @@ fn subject_change() {
          id='F437C672-D438-4BD3-9BFF-091050D32EE2' to='crone1@shakespeare.lit/desktop' \
          type='groupchat'><subject>Fire Burn and Cauldron Bubble!</subject></message>",
     );
-    assert_eq!(got.subject.as_deref(), Some("Fire Burn and Cauldron Bubble!"));
+    assert_eq!(
+        got.subject.as_deref(),
+        Some("Fire Burn and Cauldron Bubble!")
+    );
     assert_eq!(got.body, None);
 }
 
@@ -151,7 +157,11 @@ fn stanza_id_by_someone_else_is_not_trusted() {
          <stanza-id xmlns='urn:xmpp:sid:0' id='real' by='coven@chat.shakespeare.lit'/>\
          </message>",
     );
-    assert_eq!(got.server_id.as_deref(), Some("real"), "the room's one wins");
+    assert_eq!(
+        got.server_id.as_deref(),
+        Some("real"),
+        "the room's one wins"
+    );
 }
 
 // Only groupchat messages with a sender are room messages.
@@ -317,9 +327,11 @@ fn outgoing_message() {
     let m = outgoing(&coven(), "Harpier cries", "de305d54");
     assert_eq!(
         xml(m),
-        el("<message xmlns='jabber:client' to='coven@chat.shakespeare.lit' \
+        el(
+            "<message xmlns='jabber:client' to='coven@chat.shakespeare.lit' \
             type='groupchat' id='de305d54'><body>Harpier cries</body>\
-            <origin-id xmlns='urn:xmpp:sid:0' id='de305d54'/></message>")
+            <origin-id xmlns='urn:xmpp:sid:0' id='de305d54'/></message>"
+        )
     );
     let echo = room_message(
         "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit/thirdwitch' \
@@ -340,13 +352,12 @@ fn subject_messages() {
     let s = e.get_child("subject", "jabber:client").expect("a subject");
     assert_eq!(s.text(), "Fire Burn and Cauldron Bubble!");
     let e = xml(subject(&coven(), ""));
-    let s = e.get_child("subject", "jabber:client").expect("an empty subject");
+    let s = e
+        .get_child("subject", "jabber:client")
+        .expect("an empty subject");
     assert_eq!(s.text(), "");
     // And we read our own clearing back as a clearing.
     let mut echo = xmpp_parsers::message::Message::try_from(e).expect("a message");
     echo.from = Some(bare("coven@chat.shakespeare.lit").into());
-    assert_eq!(
-        classify(&echo).and_then(|m| m.subject).as_deref(),
-        Some("")
-    );
+    assert_eq!(classify(&echo).and_then(|m| m.subject).as_deref(), Some(""));
 }

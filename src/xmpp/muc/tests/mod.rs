@@ -5,8 +5,8 @@
 
 mod admin;
 mod archive;
-mod invitation;
 mod directory;
+mod invitation;
 mod join;
 mod message;
 mod presence;

@@ -100,7 +100,10 @@ fn occupant_show_and_status() {
          <item affiliation='admin' role='moderator'/></x></presence>",
     );
     assert_eq!(got.occupant.show, PresenceShow::DoNotDisturb);
-    assert_eq!(got.occupant.status.as_deref(), Some("stirring the cauldron"));
+    assert_eq!(
+        got.occupant.status.as_deref(),
+        Some("stirring the cauldron")
+    );
 }
 
 // XEP-0421 §3: the occupant id identifies the person across a nickname
@@ -270,8 +273,14 @@ fn room_destroyed_without_details() {
 // §7.2.6–§7.2.11 and §7.2.9: each way a join is refused.
 #[test]
 fn join_errors() {
-    assert_eq!(join_error("conflict", "cancel"), RoomError::NicknameConflict);
-    assert_eq!(join_error("not-authorized", "auth"), RoomError::PasswordRequired);
+    assert_eq!(
+        join_error("conflict", "cancel"),
+        RoomError::NicknameConflict
+    );
+    assert_eq!(
+        join_error("not-authorized", "auth"),
+        RoomError::PasswordRequired
+    );
     assert_eq!(
         join_error("registration-required", "auth"),
         RoomError::MembersOnly

@@ -1,6 +1,9 @@
 //! Room bookmarks: PEP native bookmarks (XEP-0402), with the older private
 //! XML storage (XEP-0048 via XEP-0049) as a fallback and migration source.
 
+#[cfg(test)]
+mod tests;
+
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::message::Message;

@@ -221,8 +221,8 @@ pub(crate) fn self_ping(id: &str, room: &BareJid, nick: &str) -> Option<Iq> {
 pub(crate) enum PingVerdict {
     /// Still joined.
     Joined,
-    /// The room no longer knows us under this nickname: rejoin (unless we
-    /// are changing it right now).
+    /// The room no longer has us: rejoin (unless we are changing our
+    /// nickname right now).
     NotJoined,
     /// No conclusion (the service is unreachable): try later.
     Unknown,
@@ -233,11 +233,12 @@ pub(crate) enum PingVerdict {
 pub(crate) fn ping_verdict(condition: &str) -> PingVerdict {
     match condition {
         // The room forwarded the ping to a client of ours that does not
-        // answer pings: still joined.
-        "service-unavailable" | "feature-not-implemented" => PingVerdict::Joined,
+        // answer pings: still joined. item-not-found: still joined, but
+        // our occupant's nickname was just changed (by another of our
+        // clients); the room's presence tells us the new one.
+        "service-unavailable" | "feature-not-implemented" | "item-not-found" => PingVerdict::Joined,
         "remote-server-not-found" | "remote-server-timeout" => PingVerdict::Unknown,
-        // not-acceptable (not an occupant), item-not-found (no such
-        // occupant or room) and anything else: rejoin.
+        // not-acceptable (not an occupant) and anything else: rejoin.
         _ => PingVerdict::NotJoined,
     }
 }

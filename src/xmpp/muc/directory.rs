@@ -50,7 +50,9 @@ pub(crate) fn rooms_page(service: &BareJid, payload: Option<&Element>) -> Public
     let Some(query) = payload.filter(|p| p.is("query", NS_ITEMS)) else {
         return page;
     };
+    let mut items = 0;
     for item in query.children().filter(|c| c.is("item", NS_ITEMS)) {
+        items += 1;
         let Some(jid) = item.attr("jid").and_then(|j| j.parse::<BareJid>().ok()) else {
             continue;
         };
@@ -65,8 +67,9 @@ pub(crate) fn rooms_page(service: &BareJid, payload: Option<&Element>) -> Public
         page.total = set
             .get_child("count", NS_RSM)
             .and_then(|c| c.text().trim().parse().ok());
-        // A full page may have a next one; a short page is the last.
-        if page.rooms.len() >= PAGE_SIZE as usize {
+        // A full page may have a next one; a short page is the last. Items
+        // we skipped still count: the service sent a full page.
+        if items >= PAGE_SIZE as usize {
             page.next = set
                 .get_child("last", NS_RSM)
                 .map(Element::text)

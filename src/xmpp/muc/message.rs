@@ -59,7 +59,8 @@ pub(crate) struct RoomMessage {
 
 /// Interpret a `type='groupchat'` message; `None` for other messages.
 /// Stanza ids are trusted only when the room itself set them (XEP-0359
-/// §5: `by` is the room), since senders could forge them.
+/// §5: `by` is the room), and moderation notices only when the room itself
+/// sent them, since senders could forge them.
 pub(crate) fn classify(message: &Message) -> Option<RoomMessage> {
     if message.type_ != MessageType::Groupchat {
         return None;
@@ -94,7 +95,13 @@ pub(crate) fn classify(message: &Message) -> Option<RoomMessage> {
         occupant_id: payload(message, "occupant-id", NS_OCCUPANT_ID)
             .and_then(|o| o.attr("id").map(str::to_owned)),
         delayed: payload(message, "delay", NS_DELAY).and_then(delay_stamp),
-        moderation: moderation_notice(message),
+        // Only the room itself announces moderation (XEP-0425 §4); an
+        // occupant's message could carry a forged notice.
+        moderation: if from.resource().is_none() {
+            moderation_notice(message)
+        } else {
+            None
+        },
         tombstone: tombstone(message),
         room,
     })
@@ -187,9 +194,12 @@ pub(crate) struct ArchivedMessage {
     pub message: RoomMessage,
 }
 
-/// Unwrap a MAM result sent by `room` (results from anyone else are forged).
+/// Unwrap a MAM result sent by `room` (results from anyone else are forged,
+/// including its occupants: the archive answers from the room's bare
+/// address).
 pub(crate) fn archived(message: &Message, room: &BareJid) -> Option<ArchivedMessage> {
-    if message.from.as_ref()?.to_bare() != *room {
+    let from = message.from.as_ref()?;
+    if from.resource().is_some() || from.to_bare() != *room {
         return None;
     }
     let result = message

@@ -1,1 +1,0 @@
-//! Tests of the room handlers from XEP-0045 and related examples.

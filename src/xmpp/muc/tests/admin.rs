@@ -158,8 +158,9 @@ fn configuration_submit_cancel_and_instant_room() {
             "<iq xmlns='jabber:client' id='create2' to='coven@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#owner'>\
             <x xmlns='jabber:x:data' type='submit'>\
-            <field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value>\
-            </field><field var='muc#roomconfig_membersonly'><value>1</value></field>\
+            <field type='hidden' var='FORM_TYPE'>\
+            <value>http://jabber.org/protocol/muc#roomconfig</value></field>\
+            <field type='boolean' var='muc#roomconfig_membersonly'><value>1</value></field>\
             </x></query></iq>"
         )
     );

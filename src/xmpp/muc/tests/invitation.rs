@@ -19,6 +19,7 @@ fn direct_invitation_received() {
         Some(Invitation::Invite {
             room: bare("darkcave@macbeth.shakespeare.lit"),
             from: bare("crone1@shakespeare.lit"),
+            inviter_nick: None,
             reason: Some("Hey Hecate, this is the place for all good witches!".into()),
             password: Some("cauldronburn".into()),
             mediated: false,
@@ -42,6 +43,7 @@ fn mediated_invitation_received() {
         Some(Invitation::Invite {
             room: coven(),
             from: bare("crone1@shakespeare.lit"),
+            inviter_nick: None,
             reason: Some("Hey Hecate, this is the place for all good witches!".into()),
             password: Some("cauldronburn".into()),
             mediated: true,

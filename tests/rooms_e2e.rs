@@ -446,6 +446,9 @@ async fn bookmarked_rooms_follow_the_user_across_devices() {
     let phone_dir = root.path().join("phone");
     let mut laptop = Client::sign_in(&server, &laptop_dir, "alice", "pw-a").await;
     let mut phone = Client::sign_in(&server, &phone_dir, "alice", "pw-a").await;
+    // The server pushes bookmark changes to the phone once it has read the
+    // phone's capabilities (a disco#info round trip after its presence).
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let live = room_jid(&server, "live");
     laptop.join_room(&live, "Alice").await;
     let joined = phone.room_state(&live, |s| *s == RoomState::Joined).await;

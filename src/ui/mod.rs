@@ -9,6 +9,7 @@ mod errors;
 mod event_batches;
 mod notifications;
 pub mod perf;
+mod room;
 mod sidebar;
 mod window;
 

@@ -138,6 +138,20 @@ impl SimpleComponent for Sidebar {
                 }
                 Event::ChatsLoaded { chats } => self.chat_list.emit(ChatListInput::Replace(chats)),
                 Event::ChatUpdated { chat } => self.chat_list.emit(ChatListInput::Update(chat)),
+                Event::RoomsLoaded { rooms } => self.chat_list.emit(ChatListInput::Rooms(rooms)),
+                Event::RoomUpdated { room } => self.chat_list.emit(ChatListInput::Room(room)),
+                Event::RoomRemoved { account, room } => {
+                    self.chat_list
+                        .emit(ChatListInput::RoomRemoved((account, room)));
+                }
+                Event::MessageAdded { message } => {
+                    if let Some(info) = message.room {
+                        self.chat_list.emit(ChatListInput::LastNick(
+                            (message.account, message.peer),
+                            info.nick,
+                        ));
+                    }
+                }
                 Event::AccountRemoved { account } => {
                     self.chat_list
                         .emit(ChatListInput::RemoveAccount(account.clone()));

@@ -1,0 +1,260 @@
+//! The root component's part in group chats: the "Join Room" dialog,
+//! notifications for room messages, invitations, room errors and the room
+//! configuration form.
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::adw;
+use relm4::prelude::*;
+use warbler::model::{
+    Affiliation, BareJid, ChatMessage, DataForm, Role, RoomNotify, RoomState, RoomSummary,
+    mentions,
+};
+use warbler::session::{Command, Event};
+
+use super::{App, AppMsg};
+use crate::i18n::gettext_f;
+use crate::ui::errors::UserFacing;
+use crate::ui::room::join_dialog::{JoinDialog, JoinInit, JoinRequest};
+use crate::ui::room::{invitation, room_name};
+use crate::ui::window::MainInput;
+use crate::ui::{ChatKey, fallback_name};
+
+/// Whether a room message raises a notification under the room's setting.
+pub fn room_should_notify(notify: RoomNotify, mentions_us: bool) -> bool {
+    match notify {
+        RoomNotify::All => true,
+        RoomNotify::MentionsOnly => mentions_us,
+        RoomNotify::Never => false,
+    }
+}
+
+/// A room as it is while we join it, before the core reports it.
+fn joining_room(request: &JoinRequest) -> RoomSummary {
+    RoomSummary {
+        account: request.account.clone(),
+        room: request.room.clone(),
+        name: None,
+        subject: None,
+        nick: request.nick.clone(),
+        state: RoomState::Joining,
+        role: Role::None,
+        affiliation: Affiliation::None,
+        notify: RoomNotify::default(),
+        bookmarked: request.bookmark,
+        autojoin: request.bookmark,
+        members_only: false,
+        archived: false,
+    }
+}
+
+impl App {
+    pub(super) fn show_join_room(
+        &mut self,
+        room: Option<BareJid>,
+        password: Option<String>,
+        root: &adw::ApplicationWindow,
+        sender: &ComponentSender<Self>,
+    ) {
+        let accounts: Vec<BareJid> = self
+            .accounts
+            .iter()
+            .filter(|a| a.enabled)
+            .map(|a| a.jid.clone())
+            .collect();
+        if accounts.is_empty() {
+            self.toast(gettext("Add an account first."));
+            return;
+        }
+        let dialog = JoinDialog::builder()
+            .launch(JoinInit {
+                accounts,
+                room,
+                password,
+            })
+            .forward(sender.input_sender(), AppMsg::JoinRoom);
+        dialog.widget().set_transient_for(Some(root));
+        dialog.widget().present();
+        self.keep(dialog);
+    }
+
+    /// Join a room and show it (with "Joining…" until the core reports).
+    pub(super) fn join_room(&mut self, request: JoinRequest) {
+        let key: ChatKey = (request.account.clone(), request.room.clone());
+        let room = match self.rooms.get(&key) {
+            Some(known) => RoomSummary {
+                state: RoomState::Joining,
+                nick: request.nick.clone(),
+                ..known.clone()
+            },
+            None => joining_room(&request),
+        };
+        self.send(Command::JoinRoom {
+            account: request.account,
+            room: request.room,
+            nick: Some(request.nick),
+            password: request.password,
+            bookmark: request.bookmark,
+            // Until rooms can be configured here (the forms dialog), a new
+            // room takes the service's default configuration.
+            instant: true,
+        });
+        self.page = super::Page::Main;
+        self.main.emit(MainInput::ShowChat {
+            name: room_name(&room),
+            key,
+            draft: None,
+            room: Some(room),
+        });
+    }
+
+    /// Notify an incoming room message as the room's setting says.
+    pub(super) fn room_message(
+        &mut self,
+        message: &ChatMessage,
+        sender: &ComponentSender<Self>,
+        root: &adw::ApplicationWindow,
+    ) {
+        let key = (message.account.clone(), message.peer.clone());
+        let Some(info) = &message.room else {
+            return;
+        };
+        let focused = self.focused_chat.as_ref() == Some(&key) && root.is_active();
+        if focused {
+            self.send(Command::MarkRead {
+                account: key.0.clone(),
+                peer: key.1.clone(),
+            });
+            return;
+        }
+        let Some(room) = self.rooms.get(&key) else {
+            return;
+        };
+        if info.nick == room.nick || info.moderated.is_some() {
+            return;
+        }
+        let mention = mentions(&message.body, &room.nick);
+        if room_should_notify(room.notify, mention)
+            && self.settings.boolean("notifications-enabled")
+        {
+            let body = gettext_f(
+                // Translators: a room message in a notification: "Bob: hello".
+                "{nick}: {body}",
+                &[("nick", &info.nick), ("body", &message.body)],
+            );
+            self.notify(key, body, sender);
+        }
+    }
+
+    pub(super) fn room_event(
+        &mut self,
+        event: &Event,
+        sender: &ComponentSender<Self>,
+        root: &adw::ApplicationWindow,
+    ) {
+        match event {
+            Event::RoomsLoaded { rooms } => {
+                self.rooms = rooms
+                    .iter()
+                    .map(|r| ((r.account.clone(), r.room.clone()), r.clone()))
+                    .collect();
+                self.names.extend(rooms.iter().map(|r| {
+                    ((r.account.clone(), r.room.clone()), room_name(r))
+                }));
+            }
+            Event::RoomUpdated { room } => {
+                let key = (room.account.clone(), room.room.clone());
+                self.names.insert(key.clone(), room_name(room));
+                self.rooms.insert(key, room.clone());
+            }
+            Event::RoomRemoved { account, room } => {
+                let key = (account.clone(), room.clone());
+                self.rooms.remove(&key);
+                self.names.remove(&key);
+                self.notifications.forget(&key);
+            }
+            Event::InvitationReceived { invitation } => {
+                let answer = invitation.clone();
+                let input = sender.input_sender().clone();
+                invitation::ask(Some(root.upcast_ref()), invitation, move |accept| {
+                    input.emit(AppMsg::Command(Command::AnswerInvitation {
+                        invitation: answer.clone(),
+                        accept,
+                    }));
+                });
+            }
+            Event::InvitationDeclined { room, from, .. } => {
+                self.toast(gettext_f(
+                    // Translators: {who} and {room} are addresses.
+                    "{who} declined your invitation to {room}.",
+                    &[("who", from.as_str()), ("room", room.as_str())],
+                ));
+            }
+            Event::RoomActionFailed {
+                account,
+                room,
+                error,
+            } => {
+                let name = self
+                    .rooms
+                    .get(&(account.clone(), room.clone()))
+                    .map(room_name)
+                    .unwrap_or_else(|| fallback_name(room));
+                self.toast(gettext_f(
+                    // Translators: {room} is a room's name; {error} a sentence.
+                    "{room}: {error}",
+                    &[("room", &name), ("error", &error.to_user_facing())],
+                ));
+            }
+            Event::RoomForm {
+                account,
+                room,
+                registration,
+                form,
+            } => self.show_room_form(account, room, *registration, form),
+            _ => {}
+        }
+    }
+
+    /// INTEGRATION POINT (branch `forms`): show the room's configuration or
+    /// registration form in the data-forms dialog and answer with
+    /// `SubmitRoomConfig` / `SubmitRoomRegistration`. Until that dialog
+    /// lands, the form is cancelled (so a room we created does not stay
+    /// locked) and the user is told.
+    fn show_room_form(
+        &mut self,
+        account: &BareJid,
+        room: &BareJid,
+        registration: bool,
+        form: &DataForm,
+    ) {
+        tracing::info!(
+            account = %account,
+            room = %room,
+            fields = form.fields.len(),
+            "A room form arrived; forms are not shown yet"
+        );
+        if !registration {
+            self.send(Command::SubmitRoomConfig {
+                account: account.clone(),
+                room: room.clone(),
+                form: None,
+            });
+        }
+        self.toast(gettext("Room settings cannot be edited in Warbler yet."));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notification_settings() {
+        assert!(room_should_notify(RoomNotify::All, false));
+        assert!(room_should_notify(RoomNotify::MentionsOnly, true));
+        assert!(!room_should_notify(RoomNotify::MentionsOnly, false));
+        // Never means never, mentions included.
+        assert!(!room_should_notify(RoomNotify::Never, true));
+    }
+}

@@ -33,6 +33,7 @@ pub async fn populate_chat(data_dir: &Path, account: &BareJid, peer: &BareJid, c
             stanza_id: None,
             origin_id: Some(format!("bench-{i}")),
             unread: false,
+            room: None,
         })
     });
     // Queue them all at once so the store batches them in transactions.

@@ -35,8 +35,8 @@ impl StoreHandle {
         self.write(move |conn| upsert(conn, &rec)).await
     }
 
-    /// Removes the account together with its roster, messages, chats and
-    /// outbox.
+    /// Removes the account together with its roster, messages, chats,
+    /// rooms and outbox.
     pub async fn remove_account(&self, jid: BareJid) -> Result<(), StoreError> {
         self.write(move |conn| remove(conn, &jid)).await
     }
@@ -128,6 +128,7 @@ fn remove(conn: &Connection, jid: &BareJid) -> Result<(), StoreError> {
         "DELETE FROM outbox WHERE account = ?1",
         "DELETE FROM chats WHERE account = ?1",
         "DELETE FROM messages WHERE account = ?1",
+        "DELETE FROM rooms WHERE account = ?1",
         "DELETE FROM roster_groups WHERE account = ?1",
         "DELETE FROM roster WHERE account = ?1",
         "DELETE FROM roster_versions WHERE account = ?1",

@@ -3,7 +3,7 @@
 //! Enums are stored as small integers or short words; the numbers are part
 //! of the file format, so they never change meaning once released.
 
-use crate::model::{BareJid, DeliveryState, Direction, Subscription, TlsMode};
+use crate::model::{BareJid, DeliveryState, Direction, RoomNotify, Subscription, TlsMode};
 
 /// Column value of a [`Direction`].
 pub(super) fn direction_to_sql(direction: Direction) -> i64 {
@@ -79,6 +79,25 @@ pub(super) fn tls_from_sql(value: &str) -> Option<TlsMode> {
     match value {
         "direct" => Some(TlsMode::DirectTls),
         "starttls" => Some(TlsMode::StartTls),
+        _ => None,
+    }
+}
+
+/// Column value of a [`RoomNotify`].
+pub(super) fn notify_to_sql(notify: RoomNotify) -> i64 {
+    match notify {
+        RoomNotify::All => 0,
+        RoomNotify::MentionsOnly => 1,
+        RoomNotify::Never => 2,
+    }
+}
+
+/// Reads a [`RoomNotify`] column; `None` for an unknown value.
+pub(super) fn notify_from_sql(value: i64) -> Option<RoomNotify> {
+    match value {
+        0 => Some(RoomNotify::All),
+        1 => Some(RoomNotify::MentionsOnly),
+        2 => Some(RoomNotify::Never),
         _ => None,
     }
 }

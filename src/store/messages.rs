@@ -1,11 +1,18 @@
-//! One-to-one chat messages: insertion with de-duplication, delivery
-//! states, the outbox and history pages.
+//! Chat messages, one-to-one and in rooms: insertion with
+//! de-duplication, delivery states, the outbox and history pages.
+//!
+//! A room message is a message whose peer is the room, with the room's
+//! details ([`RoomMessageInfo`]) in columns of its own; a row is a room
+//! message iff its `nick` column is not NULL.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::codec::{direction_from_sql, direction_to_sql, parse_jid, state_from_sql, state_to_sql};
 use super::{StoreError, StoreHandle};
-use crate::model::{BareJid, ChatMessage, DeliveryState, Direction, MessageId, Timestamp};
+use crate::model::{
+    BareJid, ChatMessage, DeliveryState, Direction, MessageId, Moderation, RoomMessageInfo,
+    Timestamp,
+};
 
 /// A message to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,26 +35,52 @@ pub struct NewMessage {
     pub origin_id: Option<String>,
     /// Whether it counts as unread in the chat list.
     pub unread: bool,
+    /// In a room: the sender's nickname, occupant id, the room's archive
+    /// id and any moderation. `None` for a one-to-one message.
+    pub room: Option<RoomMessageInfo>,
 }
 
 /// The columns [`message_from_row`] reads, from a table aliased `m`.
-pub(super) const MESSAGE_COLUMNS: &str =
-    "m.id, m.account, m.peer, m.direction, m.body, m.timestamp, m.state, m.stanza_id, m.origin_id";
+pub(super) const MESSAGE_COLUMNS: &str = "m.id, m.account, m.peer, m.direction, m.body, \
+    m.timestamp, m.state, m.stanza_id, m.origin_id, m.nick, m.occupant_id, m.server_id, \
+    m.moderated, m.moderated_by, m.moderated_reason";
 
 impl StoreHandle {
-    /// Stores a message; returns `None` when it is a duplicate: same
-    /// (account, peer, origin_id) when `origin_id` is `Some`, else same
-    /// (account, peer, direction, stanza_id, body) when `stanza_id` is
-    /// `Some`. Updates the chat list (and its unread count when
-    /// `msg.unread`).
+    /// Stores a message; returns `None` when it is a duplicate. A room
+    /// message with a server id (the room's archive id) duplicates the
+    /// chat's message with the same server id. Otherwise a message
+    /// duplicates one with the same (account, peer, origin_id) when
+    /// `origin_id` is `Some`, else one with the same (account, peer,
+    /// direction, stanza_id, body) when `stanza_id` is `Some`; a stored
+    /// message the room archived under another server id is never a
+    /// duplicate. When a room message duplicates a stored one that has no
+    /// server id yet (our own message, stored before the room archived
+    /// it), the stored one gets this server id. A moderated message is
+    /// stored without its body. Updates the chat list (and its unread
+    /// count when `msg.unread`).
     pub async fn insert_message(&self, msg: NewMessage) -> Result<Option<ChatMessage>, StoreError> {
         self.write(move |conn| {
-            if find_duplicate(conn, &msg)?.is_some() {
+            if let Some(id) = find_duplicate(conn, &msg)? {
+                if let Some(server_id) = msg.room.as_ref().and_then(|r| r.server_id.as_ref()) {
+                    conn.prepare_cached(
+                        "UPDATE messages SET server_id = ?2 WHERE id = ?1 AND server_id IS NULL",
+                    )?
+                    .execute(params![id, server_id])?;
+                }
                 return Ok(None);
             }
             insert(conn, msg).map(Some)
         })
         .await
+    }
+
+    /// The stored message with this id, if any.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the session does not handle rooms yet")
+    )]
+    pub async fn message(&self, id: MessageId) -> Result<Option<ChatMessage>, StoreError> {
+        self.read(move |conn| load_message(conn, id.0)).await
     }
 
     /// Stores a message the user wrote, with state `Pending`, and puts it in
@@ -62,29 +95,8 @@ impl StoreHandle {
         origin_id: String,
         timestamp: Timestamp,
     ) -> Result<ChatMessage, StoreError> {
-        self.write(move |conn| {
-            let msg = NewMessage {
-                account,
-                peer,
-                direction: Direction::Outgoing,
-                body,
-                timestamp,
-                state: DeliveryState::Pending,
-                stanza_id: None,
-                origin_id: Some(origin_id),
-                unread: false,
-            };
-            if let Some(id) = find_duplicate(conn, &msg)? {
-                tracing::debug!(account = %msg.account, "Outgoing message already stored");
-                return load_message(conn, id)?
-                    .ok_or_else(|| StoreError::Unreadable(format!("message {id}")));
-            }
-            let stored = insert(conn, msg)?;
-            conn.prepare_cached("INSERT INTO outbox (message_id, account) VALUES (?1, ?2)")?
-                .execute(params![stored.id.0, stored.account.as_str()])?;
-            Ok(stored)
-        })
-        .await
+        let msg = outgoing(account, peer, body, origin_id, timestamp, None);
+        self.write(move |conn| queue_outgoing(conn, msg)).await
     }
 
     /// Sets a message's delivery state. `Sent`, `Delivered` and `Failed`
@@ -211,21 +223,87 @@ impl StoreHandle {
     }
 }
 
-/// The id of a stored message that `msg` duplicates, if any.
+/// A message the user writes, waiting to be sent.
+pub(super) fn outgoing(
+    account: BareJid,
+    peer: BareJid,
+    body: String,
+    origin_id: String,
+    timestamp: Timestamp,
+    room: Option<RoomMessageInfo>,
+) -> NewMessage {
+    NewMessage {
+        account,
+        peer,
+        direction: Direction::Outgoing,
+        body,
+        timestamp,
+        state: DeliveryState::Pending,
+        stanza_id: None,
+        origin_id: Some(origin_id),
+        unread: false,
+        room,
+    }
+}
+
+/// Stores an outgoing message and puts it in the outbox; returns the
+/// stored message unchanged when its origin id is already stored.
+pub(super) fn queue_outgoing(
+    conn: &Connection,
+    msg: NewMessage,
+) -> Result<ChatMessage, StoreError> {
+    if let Some(id) = find_duplicate(conn, &msg)? {
+        tracing::debug!(account = %msg.account, "Outgoing message already stored");
+        return load_message(conn, id)?
+            .ok_or_else(|| StoreError::Unreadable(format!("message {id}")));
+    }
+    let stored = insert(conn, msg)?;
+    conn.prepare_cached("INSERT INTO outbox (message_id, account) VALUES (?1, ?2)")?
+        .execute(params![stored.id.0, stored.account.as_str()])?;
+    Ok(stored)
+}
+
+/// The id of a stored message that `msg` duplicates, if any (the rules
+/// are those of [`StoreHandle::insert_message`]).
 fn find_duplicate(conn: &Connection, msg: &NewMessage) -> Result<Option<i64>, StoreError> {
+    let server_id = msg.room.as_ref().and_then(|room| room.server_id.as_deref());
+    if let Some(server_id) = server_id {
+        let found = conn
+            .prepare_cached(
+                "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND server_id = ?3
+                 LIMIT 1",
+            )?
+            .query_row(
+                params![msg.account.as_str(), msg.peer.as_str(), server_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    // Origin ids are chosen by the sender's client, so in a room anyone
+    // could reuse one: a message the room archived under another server
+    // id is another message, whatever its origin id says.
     let found = if let Some(origin_id) = &msg.origin_id {
         conn.prepare_cached(
-            "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND origin_id = ?3 LIMIT 1",
+            "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND origin_id = ?3
+             AND (?4 IS NULL OR server_id IS NULL) LIMIT 1",
         )?
         .query_row(
-            params![msg.account.as_str(), msg.peer.as_str(), origin_id],
+            params![
+                msg.account.as_str(),
+                msg.peer.as_str(),
+                origin_id,
+                server_id
+            ],
             |row| row.get(0),
         )
         .optional()?
     } else if let Some(stanza_id) = &msg.stanza_id {
         conn.prepare_cached(
             "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND stanza_id = ?3
-             AND direction = ?4 AND body = ?5 LIMIT 1",
+             AND direction = ?4 AND body = ?5 AND (?6 IS NULL OR server_id IS NULL) LIMIT 1",
         )?
         .query_row(
             params![
@@ -234,6 +312,7 @@ fn find_duplicate(conn: &Connection, msg: &NewMessage) -> Result<Option<i64>, St
                 stanza_id,
                 direction_to_sql(msg.direction),
                 msg.body,
+                server_id,
             ],
             |row| row.get(0),
         )
@@ -245,12 +324,23 @@ fn find_duplicate(conn: &Connection, msg: &NewMessage) -> Result<Option<i64>, St
 }
 
 /// Inserts a message and updates its chat's entry in the chat list.
-fn insert(conn: &Connection, msg: NewMessage) -> Result<ChatMessage, StoreError> {
+fn insert(conn: &Connection, mut msg: NewMessage) -> Result<ChatMessage, StoreError> {
+    if msg
+        .room
+        .as_ref()
+        .is_some_and(|room| room.moderated.is_some())
+    {
+        // A moderator removed it: its text must not be kept anywhere.
+        msg.body.clear();
+    }
+    let room = msg.room.as_ref();
+    let moderation = room.and_then(|room| room.moderated.as_ref());
     let id = conn
         .prepare_cached(
             "INSERT INTO messages
-                (account, peer, direction, body, timestamp, state, stanza_id, origin_id, unread)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                (account, peer, direction, body, timestamp, state, stanza_id, origin_id, unread,
+                 nick, occupant_id, server_id, moderated, moderated_by, moderated_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .insert(params![
             msg.account.as_str(),
@@ -262,6 +352,12 @@ fn insert(conn: &Connection, msg: NewMessage) -> Result<ChatMessage, StoreError>
             msg.stanza_id,
             msg.origin_id,
             msg.unread,
+            room.map(|room| room.nick.as_str()),
+            room.and_then(|room| room.occupant_id.as_deref()),
+            room.and_then(|room| room.server_id.as_deref()),
+            moderation.is_some(),
+            moderation.and_then(|m| m.by.as_deref()),
+            moderation.and_then(|m| m.reason.as_deref()),
         ])?;
     // The chat's last message is the newest by timestamp, so that old
     // messages fetched from the archive do not replace the preview.
@@ -291,12 +387,12 @@ fn insert(conn: &Connection, msg: NewMessage) -> Result<ChatMessage, StoreError>
         state: msg.state,
         stanza_id: msg.stanza_id,
         origin_id: msg.origin_id,
-        room: None,
+        room: msg.room,
     })
 }
 
 /// Reads one message by id.
-fn load_message(conn: &Connection, id: i64) -> Result<Option<ChatMessage>, StoreError> {
+pub(super) fn load_message(conn: &Connection, id: i64) -> Result<Option<ChatMessage>, StoreError> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -330,6 +426,22 @@ pub(super) fn message_from_row(
         tracing::warn!(id, "Could not read a stored message; skipping it");
         return Ok(None);
     };
+    let room = match row.get::<_, Option<String>>(9)? {
+        None => None,
+        Some(nick) => Some(RoomMessageInfo {
+            nick,
+            occupant_id: row.get(10)?,
+            server_id: row.get(11)?,
+            moderated: if row.get(12)? {
+                Some(Moderation {
+                    by: row.get(13)?,
+                    reason: row.get(14)?,
+                })
+            } else {
+                None
+            },
+        }),
+    };
     Ok(Some(ChatMessage {
         id: MessageId(id),
         account,
@@ -340,7 +452,7 @@ pub(super) fn message_from_row(
         state,
         stanza_id: row.get(7)?,
         origin_id: row.get(8)?,
-        room: None,
+        room,
     }))
 }
 

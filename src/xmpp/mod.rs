@@ -2,9 +2,12 @@
 //! into plain data (and plain data into stanzas) without any I/O, so it can
 //! be tested from the specifications' own examples.
 
+pub(crate) mod bookmarks;
 pub(crate) mod disco;
+pub(crate) mod forms;
 pub(crate) mod jingle_message;
 pub(crate) mod message;
+pub(crate) mod muc;
 pub(crate) mod presence;
 pub(crate) mod roster;
 

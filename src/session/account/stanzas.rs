@@ -89,6 +89,7 @@ impl AccountActor {
                 stanza_id: incoming.id.clone(),
                 origin_id: incoming.origin_id.clone(),
                 unread: !outgoing,
+                room: None,
             })
             .await;
         // Acknowledge receipt even of duplicates: the sender may have missed

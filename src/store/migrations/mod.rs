@@ -9,6 +9,7 @@
 mod v1_accounts_roster;
 mod v2_messages;
 mod v3_search;
+mod v4_rooms;
 
 #[cfg(test)]
 mod tests;
@@ -25,6 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     v1_accounts_roster::migrate,
     v2_messages::migrate,
     v3_search::migrate,
+    v4_rooms::migrate,
 ];
 
 /// The schema version this build writes.

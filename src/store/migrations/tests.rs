@@ -178,3 +178,61 @@ fn v3_keeps_version_2_data_and_indexes_it_for_search() {
         (1, 0, 1, 0)
     );
 }
+
+#[test]
+fn v4_keeps_version_3_data_and_adds_rooms() {
+    let mut conn = at_version(3);
+    conn.execute_batch(
+        "INSERT INTO accounts (jid, enabled, resource) VALUES ('a@x', 1, 'res');
+         INSERT INTO messages (account, peer, direction, body, timestamp, state, origin_id, unread)
+            VALUES ('a@x', 'b@x', 0, 'an early message', 1, 4, 'o1', 1),
+                   ('a@x', 'b@x', 1, 'a pending reply', 2, 0, 'o2', 0);
+         INSERT INTO chats VALUES ('a@x', 'b@x', 2, 2, 1);
+         INSERT INTO outbox VALUES (2, 'a@x');",
+    )
+    .expect("version 3 data");
+    migrate_to(&mut conn, 4).expect("migrate");
+
+    assert_eq!(count(&conn, "SELECT count(*) FROM accounts"), 1);
+    assert_eq!(count(&conn, "SELECT count(*) FROM outbox"), 1);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM chats WHERE unread = 1"),
+        1
+    );
+    // Existing messages are one-to-one messages: no room columns set.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM messages WHERE nick IS NULL AND occupant_id IS NULL
+             AND server_id IS NULL AND moderated = 0 AND moderated_by IS NULL
+             AND moderated_reason IS NULL"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM messages_search WHERE messages_search MATCH 'early'"
+        ),
+        1
+    );
+    let names = schema(&conn);
+    for name in ["rooms", "messages_by_server_id", "messages_by_archive_time"] {
+        assert!(names.iter().any(|n| n == name), "{name} missing");
+    }
+    // One row per account and room; there is no password column.
+    conn.execute_batch(
+        "INSERT INTO rooms VALUES ('a@x', 'r@muc.x', 'Room', 'me', 1, 1, 1, 0);
+         INSERT INTO rooms VALUES ('b@x', 'r@muc.x', NULL, NULL, 0, 0, 2, 1);",
+    )
+    .expect("rooms");
+    assert!(
+        conn.execute_batch("INSERT INTO rooms VALUES ('a@x', 'r@muc.x', NULL, NULL, 0, 0, 0, 0)")
+            .is_err()
+    );
+    let password_columns = count(
+        &conn,
+        "SELECT count(*) FROM pragma_table_info('rooms') WHERE name LIKE '%pass%'",
+    );
+    assert_eq!(password_columns, 0);
+}

@@ -4,6 +4,7 @@
 mod accounts;
 mod chats;
 mod messages;
+mod rooms;
 mod roster;
 mod worker;
 
@@ -33,6 +34,7 @@ fn incoming(account: &str, peer: &str, body: &str, timestamp: i64) -> NewMessage
         stanza_id: None,
         origin_id: None,
         unread: true,
+        room: None,
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod certs;
 pub mod core;
+pub mod muc;
 pub mod profile;
 pub mod prosody;
 pub mod raw_client;

@@ -290,7 +290,7 @@ impl SimpleComponent for Occupants {
                 #[local_ref]
                 view -> gtk::ListView {
                     add_css_class: "navigation-sidebar",
-                    set_accessible_name: &gettext("Occupants"),
+                    set_accessible_name: &gettext("Occupant List"),
                 },
             },
         }

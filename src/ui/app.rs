@@ -742,7 +742,8 @@ impl App {
                 | Event::CommandFailed { .. }
                 | Event::AccountUpdated { .. }
         ) {
-            self.sign_in.emit(SignInInput::Event(event.clone()));
+            self.sign_in
+                .emit(SignInInput::Event(Box::new(event.clone())));
         }
         if let Some(dialog) = &self.accounts_dialog
             && matches!(
@@ -753,7 +754,7 @@ impl App {
                     | Event::ConnectionChanged { .. }
             )
         {
-            dialog.emit(AccountsInput::Event(event.clone()));
+            dialog.emit(AccountsInput::Event(Box::new(event.clone())));
         }
         self.main.emit(MainInput::Event(event));
     }

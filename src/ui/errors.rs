@@ -97,25 +97,25 @@ impl UserFacing for RoomError {
             Self::PasswordRequired => {
                 gettext("This room needs a password. Enter the room’s password to join.")
             }
-            Self::MembersOnly => gettext(
-                "You are not a member of this room. Ask one of its admins to invite you.",
-            ),
+            Self::MembersOnly => {
+                gettext("You are not a member of this room. Ask one of its admins to invite you.")
+            }
             Self::Banned => gettext("You are banned from this room."),
-            Self::RegistrationRequired => gettext(
-                "This room wants you to register a nickname with it before you join.",
-            ),
+            Self::RegistrationRequired => {
+                gettext("This room wants you to register a nickname with it before you join.")
+            }
             Self::NotFound => gettext(
                 "This room does not exist, and its service does not let you create it. Check the address.",
             ),
             Self::Full => gettext("This room is full. Try again later."),
-            Self::Locked => gettext(
-                "This room is still being set up by its owner. Try again in a moment.",
-            ),
+            Self::Locked => {
+                gettext("This room is still being set up by its owner. Try again in a moment.")
+            }
             Self::Forbidden => gettext("The room does not allow you to do this."),
             Self::NotAllowed => gettext("This is not allowed in this room."),
-            Self::Unreachable => gettext(
-                "The room’s service did not answer. Check the address, or try again later.",
-            ),
+            Self::Unreachable => {
+                gettext("The room’s service did not answer. Check the address, or try again later.")
+            }
             Self::Other { condition } => gettext_f(
                 // Translators: {condition} is a technical XMPP error name such as "bad-request".
                 "The room refused the request ({condition}).",

@@ -308,7 +308,10 @@ impl Component for MainWindow {
                 room,
             } => {
                 let room = room.or_else(|| self.rooms.get(&key).cloned());
-                let name = room.as_ref().map(crate::ui::room::room_name).unwrap_or(name);
+                let name = room
+                    .as_ref()
+                    .map(crate::ui::room::room_name)
+                    .unwrap_or(name);
                 self.open_chat = Some(key.clone());
                 self.sidebar
                     .emit(SidebarInput::SelectChat(Some(key.clone())));
@@ -456,9 +459,9 @@ impl MainWindow {
             | Event::RoomUpdated { .. }
             | Event::RoomRemoved { .. } => {
                 self.chat.emit(ChatInput::Event(event.clone()));
-                self.sidebar.emit(SidebarInput::Event(event));
+                self.sidebar.emit(SidebarInput::Event(Box::new(event)));
             }
-            other => self.sidebar.emit(SidebarInput::Event(other)),
+            other => self.sidebar.emit(SidebarInput::Event(Box::new(other))),
         }
     }
 }

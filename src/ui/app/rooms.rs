@@ -7,8 +7,7 @@ use gettextrs::gettext;
 use relm4::adw;
 use relm4::prelude::*;
 use warbler::model::{
-    Affiliation, BareJid, ChatMessage, DataForm, Role, RoomNotify, RoomState, RoomSummary,
-    mentions,
+    Affiliation, BareJid, ChatMessage, DataForm, Role, RoomNotify, RoomState, RoomSummary, mentions,
 };
 use warbler::session::{Command, Event};
 
@@ -158,9 +157,11 @@ impl App {
                     .iter()
                     .map(|r| ((r.account.clone(), r.room.clone()), r.clone()))
                     .collect();
-                self.names.extend(rooms.iter().map(|r| {
-                    ((r.account.clone(), r.room.clone()), room_name(r))
-                }));
+                self.names.extend(
+                    rooms
+                        .iter()
+                        .map(|r| ((r.account.clone(), r.room.clone()), room_name(r))),
+                );
             }
             Event::RoomUpdated { room } => {
                 let key = (room.account.clone(), room.room.clone());

@@ -3,6 +3,7 @@
 //! top) and the composer. A group chat shows the same view with the room's
 //! subject, state bar, menu and occupant list (see `room`).
 
+mod completion;
 mod composer;
 mod linkify;
 pub mod message_row;
@@ -64,6 +65,8 @@ pub enum ChatInput {
     Room(RoomAction),
     /// The room state bar's button was clicked.
     Status(StatusAction),
+    /// The composer asks for the nicknames starting with this.
+    Complete(String),
 }
 
 /// What the chat view asks of the main page.
@@ -245,6 +248,7 @@ impl Component for ChatView {
             .forward(sender.input_sender(), |out| match out {
                 ComposerOutput::Send(body) => ChatInput::Send(body),
                 ComposerOutput::ChatState(state) => ChatInput::OwnChatState(state),
+                ComposerOutput::Complete(prefix) => ChatInput::Complete(prefix),
             });
 
         let scrolled = gtk::ScrolledWindow::new();
@@ -383,6 +387,18 @@ impl Component for ChatView {
                 }
             }
             ChatInput::ToggleOccupants(shown) => self.show_occupants = shown,
+            ChatInput::Complete(prefix) => {
+                let nicks = match (&self.key, &self.room) {
+                    (Some(key), Some(room)) => {
+                        let mut nicks = self.occupant_store.complete(key, &prefix, 9);
+                        nicks.retain(|nick| *nick != room.nick);
+                        nicks.truncate(8);
+                        nicks
+                    }
+                    _ => Vec::new(),
+                };
+                self.composer.emit(ComposerInput::Completions(nicks));
+            }
             ChatInput::Room(action) => self.room_action(action, &sender),
             ChatInput::Status(action) => self.status_action(action, &sender),
             ChatInput::LoadOlder => {

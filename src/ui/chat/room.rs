@@ -42,6 +42,8 @@ fn valid_address(text: &str) -> bool {
 impl ChatView {
     /// Switch the room side to `room` (or off for a one-to-one chat).
     pub(super) fn show_room(&mut self, room: Option<RoomSummary>) {
+        self.composer
+            .emit(super::ComposerInput::SetRoom(room.is_some()));
         self.room = room;
         self.sync_room();
         if let (Some(room), Some(key)) = (&self.room, &self.key) {
@@ -295,13 +297,9 @@ impl ChatView {
                     reason: None,
                 });
             }
-            RoomAction::Settings => self.command(
-                sender,
-                Command::RequestRoomConfig {
-                    account,
-                    room: jid,
-                },
-            ),
+            RoomAction::Settings => {
+                self.command(sender, Command::RequestRoomConfig { account, room: jid })
+            }
             RoomAction::Leave => self.command(
                 sender,
                 Command::LeaveRoom {
@@ -334,7 +332,11 @@ impl ChatView {
                     gettext("Nickname"),
                     gettext("_Join"),
                 );
-                prompt.initial = self.room.as_ref().map(|r| r.nick.clone()).unwrap_or_default();
+                prompt.initial = self
+                    .room
+                    .as_ref()
+                    .map(|r| r.nick.clone())
+                    .unwrap_or_default();
                 self.ask(prompt, sender, move |nick| join(Some(nick), None));
             }
             StatusAction::EnterPassword => {

@@ -117,11 +117,20 @@ impl SimpleComponent for JoinDialog {
             .build()
     }
 
-    fn init(init: JoinInit, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+    fn init(
+        init: JoinInit,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
         let address = adw::EntryRow::builder()
             .title(gettext("Room Address"))
             .input_purpose(gtk::InputPurpose::Email)
-            .text(init.room.as_ref().map(ToString::to_string).unwrap_or_default())
+            .text(
+                init.room
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            )
             .build();
         let proposed_nick = init.accounts.first().map(fallback_name).unwrap_or_default();
         let nick = adw::EntryRow::builder()

@@ -106,7 +106,10 @@ mod tests {
         let joined = OccupantChange::Updated {
             occupant: occupant("Bob"),
         };
-        assert_eq!(occupant_notice(&joined, false).as_deref(), Some("Bob joined"));
+        assert_eq!(
+            occupant_notice(&joined, false).as_deref(),
+            Some("Bob joined")
+        );
         assert_eq!(occupant_notice(&joined, true), None);
         let renamed = OccupantChange::Renamed {
             old_nick: "Bob".into(),

@@ -21,8 +21,7 @@ use super::prompt::Prompt;
 use super::role_heading;
 use crate::i18n::{gettext_f, ngettext_f};
 use crate::ui::{
-    AccessibleName, ChatKey, PRESENCE_CLASSES, presence_css, presence_label,
-    set_accessible_label,
+    AccessibleName, ChatKey, PRESENCE_CLASSES, presence_css, presence_label, set_accessible_label,
 };
 
 /// What we may do to others in the room.
@@ -366,7 +365,9 @@ impl SimpleComponent for Occupants {
 
 impl Occupants {
     fn occupant_at(&self, pos: u32) -> Option<Occupant> {
-        self.list.get(pos).map(|item| item.borrow().occupant.clone())
+        self.list
+            .get(pos)
+            .map(|item| item.borrow().occupant.clone())
     }
 
     /// Give the row at `pos` its heading if it starts a role, else none.

@@ -204,10 +204,7 @@ impl ChatItem {
             }
             (Some(_), Some(body)) => match &self.last_nick {
                 // Translators: the chat list's preview of a group chat message.
-                Some(nick) => gettext_f(
-                    "{nick}: {body}",
-                    &[("nick", nick), ("body", &body)],
-                ),
+                Some(nick) => gettext_f("{nick}: {body}", &[("nick", nick), ("body", &body)]),
                 None => body,
             },
             (_, body) => body.unwrap_or_default(),
@@ -413,10 +410,7 @@ impl ChatList {
     fn refresh(&mut self, key: &ChatKey, room: &RoomSummary) {
         let summary = match self.list.find(|item| &item.key() == key) {
             Some(pos) => {
-                let summary = self
-                    .list
-                    .get(pos)
-                    .map(|item| item.borrow().summary.clone());
+                let summary = self.list.get(pos).map(|item| item.borrow().summary.clone());
                 self.list.remove(pos);
                 summary
             }

@@ -19,7 +19,7 @@ use roster::{Roster, RosterInput, RosterOutput};
 #[derive(Debug)]
 pub enum SidebarInput {
     /// An event from the core.
-    Event(Event),
+    Event(Box<Event>),
     /// Show the contacts and focus their search entry.
     FocusSearch,
     /// Highlight the open chat.
@@ -109,7 +109,7 @@ impl SimpleComponent for Sidebar {
                 self.roster.emit(RosterInput::FocusSearch);
             }
             SidebarInput::SelectChat(key) => self.chat_list.emit(ChatListInput::Select(key)),
-            SidebarInput::Event(event) => match event {
+            SidebarInput::Event(event) => match *event {
                 Event::RosterReplaced { account, contacts } => {
                     self.chat_list.emit(ChatListInput::Names(
                         contacts

@@ -90,7 +90,9 @@ impl RawClient {
     pub async fn wait_for_occupant(&mut self, room: &str, nick: &str, timeout: Duration) -> bool {
         let occupant = format!("{room}/{nick}");
         self.wait_for(timeout, |e| {
-            e.name() == "presence" && e.attr("from") == Some(occupant.as_str()) && e.attr("type").is_none()
+            e.name() == "presence"
+                && e.attr("from") == Some(occupant.as_str())
+                && e.attr("type").is_none()
         })
         .await
         .is_some()

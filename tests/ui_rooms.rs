@@ -79,7 +79,7 @@ fn joins_a_room_writes_and_sees_mentions() {
                         "Carol" => "The build is green again.".to_owned(),
                         _ => "I will deploy after lunch.".to_owned(),
                     };
-                    client.send_groupchat(&room, &body).await;
+                    client.say_in_room(&room, &body).await;
                 }
             });
             Some("mentioned".to_owned())

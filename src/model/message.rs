@@ -68,7 +68,7 @@ pub struct ChatMessage {
     /// XEP-0359 origin-id (or the id) used to recognise duplicates.
     pub origin_id: Option<String>,
     /// In a room: what the room says about the sender and the message.
-    pub room: Option<RoomMessageInfo>,
+    pub room: Option<Box<RoomMessageInfo>>,
 }
 
 /// What a room message carries beyond a chat message.

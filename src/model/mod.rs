@@ -13,7 +13,9 @@ mod roster;
 pub use account::{AccountSummary, ConnectionState, ServerAddress, TlsMode};
 pub use call::{CallDirection, CallEndReason, CallId, CallState, CallSummary, MediaKind};
 pub use chat::{ChatState, ChatSummary};
-pub use form::{DataForm, FieldKind, FormField, FormKind, FormOption};
+pub use form::{
+    DataForm, FORM_TYPE, FieldKind, FieldProblem, FormField, FormKind, FormOption, ProblemKind,
+};
 pub use message::{
     ChatMessage, DeliveryState, Direction, MessageId, Moderation, RoomMessageInfo, Timestamp,
 };

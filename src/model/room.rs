@@ -184,8 +184,11 @@ pub struct RoomInvitation {
     pub account: BareJid,
     /// The room.
     pub room: BareJid,
-    /// Who invites.
+    /// Who invites: their address, or the room's when the room hides it.
     pub from: BareJid,
+    /// The inviter's nickname in the room, when the room names them so
+    /// (semi-anonymous rooms relay invitations from the occupant address).
+    pub inviter_nick: Option<String>,
     /// Their reason (plain text).
     pub reason: Option<String>,
     /// The room's password, if the invitation carries it.

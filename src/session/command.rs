@@ -379,17 +379,6 @@ pub enum Command {
         /// Reason shown in its place.
         reason: Option<String>,
     },
-    /// Send a private message to a room occupant.
-    SendPrivateMessage {
-        /// The account.
-        account: BareJid,
-        /// The room.
-        room: BareJid,
-        /// The occupant's nickname.
-        nick: String,
-        /// Plain-text body.
-        body: String,
-    },
     /// Sign every account out cleanly and stop the core
     /// (emits `Event::ShutdownComplete`).
     Shutdown,
@@ -415,8 +404,7 @@ impl Command {
             | Self::SetOccupantRole { account, .. }
             | Self::SetAffiliation { account, .. }
             | Self::RequestAffiliationList { account, .. }
-            | Self::ModerateMessage { account, .. }
-            | Self::SendPrivateMessage { account, .. } => Some(account),
+            | Self::ModerateMessage { account, .. } => Some(account),
             Self::AnswerInvitation { invitation, .. } => Some(&invitation.account),
             _ => None,
         }

@@ -96,6 +96,11 @@ pub enum Event {
         /// The message.
         message: ChatMessage,
     },
+    /// A stored message changed in place (a moderator removed it).
+    MessageChanged {
+        /// The message as it is now.
+        message: ChatMessage,
+    },
     /// The delivery state of an outgoing message changed.
     MessageStateChanged {
         /// The account.
@@ -175,8 +180,8 @@ pub enum Event {
     },
     /// A room was joined, left, renamed, re-subjected or changed otherwise.
     RoomUpdated {
-        /// Its new summary.
-        room: RoomSummary,
+        /// Its new summary (boxed: it is the largest event).
+        room: Box<RoomSummary>,
     },
     /// A room was forgotten (left and unbookmarked).
     RoomRemoved {

@@ -21,6 +21,10 @@ pub use command::Command;
 pub use error::{CertificateInfo, ConnectError, CoreError};
 pub use event::Event;
 
+/// How long a room may stay quiet before Warbler checks that it is still
+/// in it: five minutes, as rooms rarely drop occupants silently.
+pub const DEFAULT_ROOM_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// Where the core keeps its data, and how it reaches the keyring.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
@@ -32,6 +36,9 @@ pub struct SessionConfig {
     pub extra_trust_anchors: Vec<PathBuf>,
     /// Where calls take their media from.
     pub call_media: CallMedia,
+    /// How long a joined room may stay quiet before a self-ping (XEP-0410)
+    /// checks that we are still in it.
+    pub room_check_interval: std::time::Duration,
 }
 
 /// Where calls take their media from.

@@ -36,6 +36,7 @@ pub(super) struct Supervisor {
     own_presence: PresenceStatus,
     extra_roots: Arc<Vec<CertificateDer<'static>>>,
     call_media: super::CallMedia,
+    room_check_interval: std::time::Duration,
 }
 
 fn summary(record: &AccountRecord) -> AccountSummary {
@@ -89,6 +90,7 @@ impl Supervisor {
             accounts: HashMap::new(),
             extra_roots,
             call_media: config.call_media,
+            room_check_interval: config.room_check_interval,
             own_presence: PresenceStatus {
                 show: crate::model::PresenceShow::Available,
                 status: None,
@@ -124,6 +126,12 @@ impl Supervisor {
         match self.store.chats().await {
             Ok(chats) => self.emit(Event::ChatsLoaded { chats }),
             Err(error) => tracing::error!("Could not load chats: {error}"),
+        }
+        match self.store.rooms().await {
+            Ok(rooms) => self.emit(Event::RoomsLoaded {
+                rooms: rooms.iter().map(super::account::room_summary).collect(),
+            }),
+            Err(error) => tracing::error!("Could not load rooms: {error}"),
         }
         for record in records {
             let jid = record.jid.clone();
@@ -201,9 +209,9 @@ impl Supervisor {
             self.store.clone(),
             self.events.clone(),
             self.own_presence.clone(),
-            ver,
-            roster,
+            (ver, roster),
             self.call_media.clone(),
+            self.room_check_interval,
         );
         if let Some(entry) = self.accounts.get_mut(jid) {
             entry.actor = Some(handle);
@@ -514,6 +522,17 @@ impl Supervisor {
         {
             Ok(messages) => {
                 let complete = (messages.len() as u32) < PAGE;
+                if complete
+                    && before.is_some()
+                    && let Ok(actor) = self.actor(&account)
+                {
+                    // A room's archive may hold older messages than we do.
+                    actor.send(AccountCommand::LoadOlderArchive {
+                        peer,
+                        local: messages,
+                    });
+                    return;
+                }
                 self.emit(Event::ChatHistory {
                     account,
                     peer,
@@ -536,16 +555,44 @@ impl Supervisor {
             return;
         }
         let origin_id = xmpp::message::new_id();
-        let stored = self
-            .store
-            .insert_outgoing(
-                account.clone(),
-                peer.clone(),
-                body,
-                origin_id,
-                Timestamp::now(),
-            )
-            .await;
+        let room_nick = match self.store.rooms().await {
+            Ok(rooms) => rooms
+                .into_iter()
+                .find(|r| r.account == account && r.room == peer)
+                .map(|r| {
+                    r.nick
+                        .unwrap_or_else(|| super::account::default_room_nick(&account))
+                }),
+            Err(error) => {
+                self.fail(Some(account), storage(error));
+                return;
+            }
+        };
+        let stored = match room_nick {
+            Some(nick) => {
+                self.store
+                    .insert_outgoing_room(
+                        account.clone(),
+                        peer.clone(),
+                        nick,
+                        body,
+                        origin_id,
+                        Timestamp::now(),
+                    )
+                    .await
+            }
+            None => {
+                self.store
+                    .insert_outgoing(
+                        account.clone(),
+                        peer.clone(),
+                        body,
+                        origin_id,
+                        Timestamp::now(),
+                    )
+                    .await
+            }
+        };
         match stored {
             Ok(message) => {
                 self.emit(Event::MessageAdded {

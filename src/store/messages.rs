@@ -75,10 +75,6 @@ impl StoreHandle {
     }
 
     /// The stored message with this id, if any.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the session does not handle rooms yet")
-    )]
     pub async fn message(&self, id: MessageId) -> Result<Option<ChatMessage>, StoreError> {
         self.read(move |conn| load_message(conn, id.0)).await
     }
@@ -387,7 +383,7 @@ fn insert(conn: &Connection, mut msg: NewMessage) -> Result<ChatMessage, StoreEr
         state: msg.state,
         stanza_id: msg.stanza_id,
         origin_id: msg.origin_id,
-        room: msg.room,
+        room: msg.room.map(Box::new),
     })
 }
 
@@ -452,7 +448,7 @@ pub(super) fn message_from_row(
         state,
         stanza_id: row.get(7)?,
         origin_id: row.get(8)?,
-        room,
+        room: room.map(Box::new),
     }))
 }
 

@@ -17,10 +17,6 @@ mod codec;
 mod error;
 mod messages;
 mod migrations;
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the session does not handle rooms yet")
-)]
 mod rooms;
 mod roster;
 mod worker;
@@ -38,10 +34,6 @@ use tokio::sync::oneshot;
 pub use accounts::AccountRecord;
 pub use error::StoreError;
 pub use messages::NewMessage;
-#[cfg_attr(
-    not(test),
-    expect(unused_imports, reason = "the session does not handle rooms yet")
-)]
 pub use rooms::RoomRecord;
 
 use worker::{Finish, Job};

@@ -437,7 +437,7 @@ impl MainWindow {
             }
             Event::RoomUpdated { room } => {
                 self.rooms
-                    .insert((room.account.clone(), room.room.clone()), room.clone());
+                    .insert((room.account.clone(), room.room.clone()), (**room).clone());
             }
             Event::RoomRemoved { account, room } => {
                 self.rooms.remove(&(account.clone(), room.clone()));

@@ -16,6 +16,8 @@ packages=(
     gnome-keyring libsecret-tools python3-gi gir1.2-atspi-2.0 xdotool
     # The local test and demo server
     openssl prosody
+    # Message moderation (XEP-0425) in rooms of the test server
+    prosody-modules
 )
 
 missing=()

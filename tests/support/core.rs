@@ -45,6 +45,7 @@ pub fn start_core_with(
         data_dir: data_dir.to_owned(),
         extra_trust_anchors: vec![server.ca()],
         call_media,
+        room_check_interval: std::time::Duration::from_secs(2),
     })
     .expect("core starts")
 }

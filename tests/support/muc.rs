@@ -1,81 +1,62 @@
-//! Multi-user chat for the raw test client: join a room (creating and
-//! unlocking it if needed), send to it, and wait for its traffic.
+//! Room helpers for tests: a raw client joining and talking in a room as
+//! another user would, and the core's room events.
 
 use std::time::Duration;
 
+use warbler::model::{BareJid, RoomState, RoomSummary};
+use warbler::session::{Command, Event};
 use xmpp_parsers::minidom::Element;
 
-use super::raw_client::{RawClient, next_id};
-use super::xml::{self, escape};
+use super::core::Client;
+use super::raw_client::RawClient;
+use super::xml::escape;
 
-const NS_MUC: &str = "http://jabber.org/protocol/muc";
-const NS_MUC_USER: &str = "http://jabber.org/protocol/muc#user";
-const NS_MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
+const MUC: &str = "http://jabber.org/protocol/muc";
+const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
 
-/// The status codes (`<status code=…/>`) of a MUC presence.
-fn status_codes(presence: &Element) -> Vec<String> {
-    presence
-        .get_child("x", NS_MUC_USER)
-        .map(|x| {
-            x.children()
-                .filter(|c| c.name() == "status")
-                .filter_map(|c| c.attr("code").map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+/// Whether a stanza is a presence from `room` carrying status `code`.
+fn has_status(element: &Element, code: &str) -> bool {
+    element.get_child("x", MUC_USER).is_some_and(|x| {
+        x.children()
+            .any(|c| c.name() == "status" && c.attr("code") == Some(code))
+    })
 }
 
 impl RawClient {
-    /// Join `room` (a bare room address) as `nick` without history, wait
-    /// for our own presence (status 110), and if the room was created by
-    /// us (status 201) accept the default configuration so others may join.
-    /// Panics when the room refuses.
-    pub async fn join_room(&mut self, room: &str, nick: &str) {
-        let occupant = format!("{room}/{nick}");
+    /// Enter `room` as `nick` (creating it as an instant room if needed)
+    /// and wait for our own presence; returns it.
+    pub async fn join_room(&mut self, room: &str, nick: &str) -> Element {
+        let to = format!("{room}/{nick}");
         self.send(&format!(
-            "<presence to='{}'><x xmlns='{NS_MUC}'><history maxstanzas='0'/></x></presence>",
-            escape(&occupant)
+            "<presence to='{}'><x xmlns='{MUC}'><history maxstanzas='0'/></x></presence>",
+            escape(&to)
         ))
         .await;
         let own = self
             .wait_for(Duration::from_secs(10), |e| {
                 e.name() == "presence"
-                    && e.attr("from") == Some(occupant.as_str())
-                    && (e.attr("type") == Some("error")
-                        || status_codes(e).iter().any(|c| c == "110"))
+                    && e.attr("from") == Some(to.as_str())
+                    && (has_status(e, "110") || e.attr("type") == Some("error"))
             })
             .await
-            .unwrap_or_else(|| panic!("{}: no answer joining {occupant}", self.jid()));
-        assert_ne!(
-            own.attr("type"),
-            Some("error"),
-            "{} could not join {occupant}: {}",
-            self.jid(),
-            String::from(&own)
-        );
-        if status_codes(&own).iter().any(|c| c == "201") {
+            .unwrap_or_else(|| panic!("{} could not join {room}", self.jid()));
+        if has_status(&own, "201") {
             let answer = self
                 .iq(
                     "set",
                     Some(room),
-                    &format!(
-                        "<query xmlns='{NS_MUC_OWNER}'>\
-                         <x xmlns='jabber:x:data' type='submit'/></query>"
-                    ),
+                    "<query xmlns='http://jabber.org/protocol/muc#owner'>\
+                     <x xmlns='jabber:x:data' type='submit'/></query>",
                 )
                 .await;
-            assert_eq!(
-                answer.attr("type"),
-                Some("result"),
-                "unlocking {room}: {}",
-                String::from(&answer)
-            );
+            assert_eq!(answer.attr("type"), Some("result"), "instant room refused");
         }
+        own
     }
 
-    /// Send a groupchat message to `room`; returns its id.
-    pub async fn send_groupchat(&mut self, room: &str, body: &str) -> String {
-        let id = next_id();
+    /// Say `body` in `room`; returns the message id.
+    pub async fn say_in_room(&mut self, room: &str, body: &str) -> String {
+        let id = format!("raw-{}", rand_suffix());
         self.send(&format!(
             "<message type='groupchat' to='{}' id='{id}'><body>{}</body></message>",
             escape(room),
@@ -84,7 +65,58 @@ impl RawClient {
         .await;
         id
     }
+}
 
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The address of room `local` on the test server's conference service.
+pub fn room_jid(server: &super::TestServer, local: &str) -> BareJid {
+    format!("{local}@{}", server.muc_domain())
+        .parse()
+        .expect("valid room address")
+}
+
+impl Client {
+    /// Join `room` (bookmarked, instant if created) and wait until joined.
+    pub async fn join_room(&mut self, room: &BareJid, nick: &str) -> RoomSummary {
+        self.send(Command::JoinRoom {
+            account: self.jid.clone(),
+            room: room.clone(),
+            nick: Some(nick.into()),
+            password: None,
+            bookmark: true,
+            instant: true,
+        });
+        self.room_state(room, |s| *s == RoomState::Joined).await
+    }
+
+    /// Wait for `room` to reach a state matching `want`; returns its summary.
+    pub async fn room_state(
+        &mut self,
+        room: &BareJid,
+        want: impl Fn(&RoomState) -> bool,
+    ) -> RoomSummary {
+        let event = self
+            .wait(|e| matches!(e, Event::RoomUpdated { room: r } if r.room == *room && want(&r.state)))
+            .await;
+        match event {
+            Event::RoomUpdated { room } => *room,
+            _ => unreachable!("wait returns only what matches"),
+        }
+    }
+}
+
+/// Waiting for what others do in a room (for UI tests that watch the
+/// window's user from a raw client).
+impl RawClient {
     /// Wait up to `timeout` for a presence of `nick` entering `room`
     /// (available, not an error).
     pub async fn wait_for_occupant(&mut self, room: &str, nick: &str, timeout: Duration) -> bool {
@@ -112,7 +144,7 @@ impl RawClient {
                 e.name() == "message"
                     && e.attr("type") == Some("groupchat")
                     && e.attr("from").is_some_and(|f| f.starts_with(&prefix))
-                    && xml::body(e).is_some_and(|b| b.contains(token))
+                    && super::xml::body(e).is_some_and(|b| b.contains(token))
             })
             .await?;
         message

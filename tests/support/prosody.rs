@@ -356,9 +356,12 @@ VirtualHost "{DOMAIN}"
                 c,
                 r#"
 Component "{MUC_DOMAIN}" "muc"
-    modules_enabled = {{ "muc_mam" }}
+    modules_enabled = {{ {muc_modules} }}
+    muc_room_default_public = true
+    muc_room_locking = true
     ssl = {ssl}
-"#
+"#,
+                muc_modules = muc_modules(),
             );
         }
         c
@@ -552,6 +555,16 @@ fn spawn_from_keeper_thread(command: Command) -> Child {
 
 /// A port on 127.0.0.1 that was free a moment ago and that this process has
 /// not handed out before.
+/// The MUC component's modules: archives, and message moderation when
+/// the community module is installed (Debian's prosody-modules).
+fn muc_modules() -> &'static str {
+    if Path::new("/usr/lib/prosody/modules/mod_muc_moderation/mod_muc_moderation.lua").exists() {
+        r#""muc_mam"; "muc_moderation""#
+    } else {
+        r#""muc_mam""#
+    }
+}
+
 fn free_port() -> u16 {
     static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
     loop {

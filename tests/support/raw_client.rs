@@ -456,7 +456,7 @@ fn tls_connector(server: &TestServer) -> Result<TlsConnector, String> {
     Ok(TlsConnector::from(Arc::new(config)))
 }
 
-pub(super) fn next_id() -> String {
+fn next_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(1);
     format!("raw-{}", COUNTER.fetch_add(1, Ordering::Relaxed))
 }

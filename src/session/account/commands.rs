@@ -43,6 +43,12 @@ pub(in crate::session) enum AccountCommand {
         call: crate::model::CallId,
         action: crate::jingle::session::UserAction,
     },
+    /// The store has nothing older than `local` in this chat: extend it
+    /// from the room's archive if it is a room with one.
+    LoadOlderArchive {
+        peer: BareJid,
+        local: Vec<ChatMessage>,
+    },
     /// A room command (`Command::room_account` is `Some`).
     Room { command: crate::session::Command },
     /// Sign out and stop.
@@ -161,6 +167,9 @@ impl AccountActor {
             AccountCommand::PlaceCall { peer, video } => self.place_call(peer, video).await,
             AccountCommand::CallAction { call, action } => self.call_action(call, action).await,
             AccountCommand::Room { command } => self.on_room_command(command).await,
+            AccountCommand::LoadOlderArchive { peer, local } => {
+                self.load_older_from_archive(peer, local).await;
+            }
             // Handled by the run loop before dispatch.
             AccountCommand::SignOut { .. } => {}
         }

@@ -29,6 +29,7 @@ use crate::xmpp::{self, WIRE_TARGET};
 use calls::Calls;
 pub(super) use commands::AccountCommand;
 use reconnect::{Attempt, Reconnector};
+pub(super) use rooms::{default_nick as default_room_nick, room_summary};
 
 /// Sends events to the UI.
 pub(crate) type EventSink = mpsc::UnboundedSender<Event>;
@@ -68,6 +69,7 @@ enum PendingIq {
     Roster,
     RosterEdit { jid: BareJid },
     Carbons,
+    Room(rooms::RoomIq),
 }
 
 pub(super) struct AccountActor {
@@ -91,6 +93,8 @@ pub(super) struct AccountActor {
     sent: HashMap<String, (MessageId, BareJid)>,
     /// Audio/video calls.
     calls: Calls,
+    /// Multi-user chat rooms.
+    rooms: rooms::Rooms,
 }
 
 impl AccountActor {
@@ -100,9 +104,9 @@ impl AccountActor {
         store: StoreHandle,
         events: EventSink,
         own_presence: PresenceStatus,
-        roster_ver: Option<String>,
-        roster: Vec<RosterItem>,
+        (roster_ver, roster): (Option<String>, Vec<RosterItem>),
         call_media: crate::session::CallMedia,
+        room_check_interval: std::time::Duration,
     ) -> AccountHandle {
         let (commands_tx, commands) = mpsc::unbounded_channel();
         let (reports, attempts) = mpsc::unbounded_channel();
@@ -133,6 +137,7 @@ impl AccountActor {
             pending_iqs: HashMap::new(),
             sent: HashMap::new(),
             calls: Calls::new(call_media),
+            rooms: rooms::Rooms::new(room_check_interval),
         };
         tokio::spawn(actor.run());
         AccountHandle {
@@ -141,6 +146,9 @@ impl AccountActor {
     }
 
     async fn run(mut self) {
+        self.load_rooms().await;
+        let mut room_ticks = tokio::time::interval(room_tick_period(self.rooms.check_after));
+        room_ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 command = self.commands.recv() => match command {
@@ -162,6 +170,7 @@ impl AccountActor {
                 Some(attempt) = self.attempts.recv() => self.on_attempt(attempt),
                 Some(ack) = self.acks.recv() => self.on_ack(ack).await,
                 Some(wake) = self.calls.wakes.recv() => self.on_call_wake(wake).await,
+                _ = room_ticks.tick() => self.rooms_tick().await,
             }
         }
     }
@@ -217,6 +226,7 @@ impl AccountActor {
             StreamEvent::Stream(StreamState::Suspended) => {
                 tracing::info!(account = %self.jid, "Connection lost; reconnecting");
                 self.online = false;
+                self.rooms_offline();
                 self.set_state(ConnectionState::Connecting);
             }
             StreamEvent::Stanza(stanza) => {
@@ -250,10 +260,26 @@ impl AccountActor {
         self.send_presence().await;
         self.set_state(ConnectionState::Online);
         self.flush_outbox().await;
+        self.rooms_session_started().await;
     }
 
+    /// Our presence to the server, and to each joined room (rooms get
+    /// directed presence only).
     async fn send_presence(&mut self) {
         let presence = xmpp::presence::own_presence(&self.own_presence, xmpp::disco::own_caps());
+        let rooms: Vec<(BareJid, String)> = self
+            .rooms
+            .map
+            .values()
+            .filter(|r| r.joined())
+            .map(|r| (r.summary.room.clone(), r.summary.nick.clone()))
+            .collect();
+        for (room, nick) in rooms {
+            if let Ok(to) = room.with_resource_str(&nick) {
+                let directed = presence.clone().with_to(xmpp_parsers::jid::Jid::from(to));
+                self.send(directed.into()).await;
+            }
+        }
         self.send(presence.into()).await;
     }
 
@@ -289,7 +315,12 @@ impl AccountActor {
         if self.sent.contains_key(&origin_id) {
             return;
         }
-        let stanza = xmpp::message::outgoing_chat(&message.peer, &message.body, &origin_id, "en");
+        let stanza = match self.rooms.map.get(&message.peer) {
+            // Sent once we are in the room (`flush_room_outbox`).
+            Some(room) if !room.joined() => return,
+            Some(_) => xmpp::muc::message::outgoing(&message.peer, &message.body, &origin_id),
+            None => xmpp::message::outgoing_chat(&message.peer, &message.body, &origin_id, "en"),
+        };
         self.sent
             .insert(origin_id, (message.id, message.peer.clone()));
         let mut token = self.send_tracked(stanza.into()).await;
@@ -356,6 +387,15 @@ impl AccountActor {
             .get(jid)
             .map(|item| item.to_contact(self.presences.aggregate(jid)))
     }
+}
+
+/// How often rooms are looked at: often enough to notice a quiet room
+/// soon after `check_after`, never more than once a second.
+fn room_tick_period(check_after: std::time::Duration) -> std::time::Duration {
+    (check_after / 4).clamp(
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(60),
+    )
 }
 
 /// A stanza as XML text, for `--print-xmpp`.

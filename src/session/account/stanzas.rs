@@ -29,6 +29,9 @@ impl AccountActor {
             self.on_call_signal(signal).await;
             return;
         }
+        if self.on_room_message(&message).await {
+            return;
+        }
         let incoming = match xmpp::message::classify(&self.jid, message) {
             Ok(incoming) => incoming,
             Err(reason) => {
@@ -137,6 +140,9 @@ impl AccountActor {
     }
 
     async fn on_presence(&mut self, presence: Presence) {
+        if self.on_room_presence(&presence).await {
+            return;
+        }
         let event = xmpp::presence::classify(&presence);
         match &event {
             PresenceEvent::Available { from, .. } | PresenceEvent::Unavailable { from } => {
@@ -230,10 +236,15 @@ impl AccountActor {
                 }
             }
             Iq::Result { id, payload, .. } => match self.pending_iqs.remove(&id) {
+                Some(PendingIq::Room(kind)) => self.on_room_result(kind, payload).await,
                 Some(PendingIq::Roster) => self.on_roster_result(payload).await,
                 Some(PendingIq::RosterEdit { .. }) | Some(PendingIq::Carbons) | None => {}
             },
             Iq::Error { id, error, .. } => match self.pending_iqs.remove(&id) {
+                Some(PendingIq::Room(kind)) => {
+                    self.on_room_error(kind, xmpp::message::condition_name(&error))
+                        .await;
+                }
                 Some(PendingIq::RosterEdit { jid }) => {
                     tracing::info!(account = %self.jid, %jid, "The server refused a roster change");
                     self.emit(Event::CommandFailed {

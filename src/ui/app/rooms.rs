@@ -1,6 +1,6 @@
 //! The root component's part in group chats: the "Join Room" dialog,
-//! notifications for room messages, invitations, room errors and the room
-//! configuration form.
+//! notifications for room messages, invitations, room errors, and the
+//! room configuration and registration forms (in the data-forms dialog).
 
 use adw::prelude::*;
 use gettextrs::gettext;
@@ -13,6 +13,7 @@ use warbler::session::{Command, Event};
 
 use super::{App, AppMsg};
 use crate::i18n::gettext_f;
+use crate::ui::dialogs::form_dialog::{FormDialog, FormDialogInit, FormDialogOutput};
 use crate::ui::errors::UserFacing;
 use crate::ui::room::join_dialog::{JoinDialog, JoinInit, JoinRequest};
 use crate::ui::room::{invitation, room_name};
@@ -94,8 +95,8 @@ impl App {
             nick: Some(request.nick),
             password: request.password,
             bookmark: request.bookmark,
-            // Until rooms can be configured here (the forms dialog), a new
-            // room takes the service's default configuration.
+            // A room created by joining takes the service's defaults; its
+            // owner can change them from "Room Settings…".
             instant: true,
         });
         self.page = super::Page::Main;
@@ -166,7 +167,7 @@ impl App {
             Event::RoomUpdated { room } => {
                 let key = (room.account.clone(), room.room.clone());
                 self.names.insert(key.clone(), room_name(room));
-                self.rooms.insert(key, room.clone());
+                self.rooms.insert(key, (**room).clone());
             }
             Event::RoomRemoved { account, room } => {
                 let key = (account.clone(), room.clone());
@@ -212,37 +213,69 @@ impl App {
                 room,
                 registration,
                 form,
-            } => self.show_room_form(account, room, *registration, form),
+            } => self.show_room_form(account, room, *registration, form, sender, root),
             _ => {}
         }
     }
 
-    /// INTEGRATION POINT (branch `forms`): show the room's configuration or
-    /// registration form in the data-forms dialog and answer with
-    /// `SubmitRoomConfig` / `SubmitRoomRegistration`. Until that dialog
-    /// lands, the form is cancelled (so a room we created does not stay
-    /// locked) and the user is told.
+    /// Show a room's configuration or registration form in the data-forms
+    /// dialog and answer with what the user filled in (or cancel a
+    /// configuration, so a room we created does not stay locked).
     fn show_room_form(
         &mut self,
         account: &BareJid,
         room: &BareJid,
         registration: bool,
         form: &DataForm,
+        sender: &ComponentSender<Self>,
+        root: &adw::ApplicationWindow,
     ) {
-        tracing::info!(
-            account = %account,
-            room = %room,
-            fields = form.fields.len(),
-            "A room form arrived; forms are not shown yet"
-        );
-        if !registration {
-            self.send(Command::SubmitRoomConfig {
-                account: account.clone(),
-                room: room.clone(),
-                form: None,
+        let name = self
+            .rooms
+            .get(&(account.clone(), room.clone()))
+            .map(room_name)
+            .unwrap_or_else(|| fallback_name(room));
+        let (title, submit_label) = if registration {
+            (
+                gettext_f("Register with {room}", &[("room", &name)]),
+                gettext("_Register"),
+            )
+        } else {
+            (
+                gettext_f("Settings of {room}", &[("room", &name)]),
+                gettext("_Save"),
+            )
+        };
+        let (account, room) = (account.clone(), room.clone());
+        let input = sender.input_sender().clone();
+        let dialog = FormDialog::builder()
+            .launch(FormDialogInit {
+                title,
+                submit_label,
+                form: form.clone(),
+            })
+            .connect_receiver(move |_, answer| {
+                let command = match (answer, registration) {
+                    (FormDialogOutput::Submitted(form), true) => Command::SubmitRoomRegistration {
+                        account: account.clone(),
+                        room: room.clone(),
+                        form,
+                    },
+                    (FormDialogOutput::Cancelled, true) => return,
+                    (answer, false) => Command::SubmitRoomConfig {
+                        account: account.clone(),
+                        room: room.clone(),
+                        form: match answer {
+                            FormDialogOutput::Submitted(form) => Some(form),
+                            FormDialogOutput::Cancelled => None,
+                        },
+                    },
+                };
+                input.emit(AppMsg::Command(command));
             });
-        }
-        self.toast(gettext("Room settings cannot be edited in Warbler yet."));
+        dialog.widget().set_transient_for(Some(root));
+        dialog.widget().present();
+        self.keep(dialog);
     }
 }
 

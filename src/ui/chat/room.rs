@@ -134,7 +134,7 @@ impl ChatView {
                     self.occupant_store.remove(&key);
                 }
                 if self.open_room(&room.account, &room.room) {
-                    self.update_room(room);
+                    self.update_room(*room);
                 }
             }
             Event::RoomRemoved { account, room } => {

@@ -12,13 +12,15 @@ use crate::i18n::gettext_f;
 /// The dialog's heading and body for an invitation (plain text).
 pub fn invitation_text(invitation: &RoomInvitation) -> (String, String) {
     let heading = gettext("Invitation to a Group Chat");
+    // A room that hides addresses names the inviter by their nickname.
+    let inviter = invitation
+        .inviter_nick
+        .clone()
+        .unwrap_or_else(|| invitation.from.to_string());
     let invite = gettext_f(
-        // Translators: {inviter} and {room} are addresses.
+        // Translators: {inviter} is an address or a nickname; {room} an address.
         "{inviter} invites you to {room}.",
-        &[
-            ("inviter", invitation.from.as_str()),
-            ("room", invitation.room.as_str()),
-        ],
+        &[("inviter", &inviter), ("room", invitation.room.as_str())],
     );
     let body = match invitation.reason.as_deref().map(str::trim) {
         Some(reason) if !reason.is_empty() => gettext_f(
@@ -70,6 +72,7 @@ mod tests {
             account: jid("alice@example.org"),
             room: jid("team@conference.example.org"),
             from: jid("bob@example.org"),
+            inviter_nick: None,
             reason: Some("<b>standup</b>".into()),
             password: None,
             mediated: false,
@@ -79,5 +82,11 @@ mod tests {
         assert!(body.contains("“<b>standup</b>”"));
         invitation.reason = None;
         assert!(!invitation_text(&invitation).1.contains('“'));
+        invitation.inviter_nick = Some("Bobby".into());
+        assert!(
+            invitation_text(&invitation)
+                .1
+                .starts_with("Bobby invites you")
+        );
     }
 }

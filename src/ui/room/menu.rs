@@ -58,8 +58,8 @@ pub fn menu_model() -> gio::Menu {
     section.append(Some(&gettext("Change _Nickname…")), Some("room.nick"));
     section.append(Some(&gettext("Change _Subject…")), Some("room.subject"));
     section.append(Some(&gettext("_Invite…")), Some("room.invite"));
-    // Integration point: the data-forms dialog (branch `forms`) shows the
-    // form that `RequestRoomConfig` brings back.
+    // The form `RequestRoomConfig` brings back opens in the data-forms
+    // dialog (see `app::rooms`).
     section.append(Some(&gettext("Room _Settings…")), Some("room.settings"));
     menu.append_section(None, &section);
     let section = gio::Menu::new();

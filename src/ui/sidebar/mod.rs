@@ -139,7 +139,7 @@ impl SimpleComponent for Sidebar {
                 Event::ChatsLoaded { chats } => self.chat_list.emit(ChatListInput::Replace(chats)),
                 Event::ChatUpdated { chat } => self.chat_list.emit(ChatListInput::Update(chat)),
                 Event::RoomsLoaded { rooms } => self.chat_list.emit(ChatListInput::Rooms(rooms)),
-                Event::RoomUpdated { room } => self.chat_list.emit(ChatListInput::Room(room)),
+                Event::RoomUpdated { room } => self.chat_list.emit(ChatListInput::Room(*room)),
                 Event::RoomRemoved { account, room } => {
                     self.chat_list
                         .emit(ChatListInput::RoomRemoved((account, room)));

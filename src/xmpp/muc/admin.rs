@@ -117,8 +117,8 @@ pub(crate) fn config_request(id: &str, room: &BareJid) -> Iq {
 /// form accepts the defaults of a new room (instant room, §10.1.2).
 pub(crate) fn config_submit(id: &str, room: &BareJid, form: Option<&DataForm>) -> Iq {
     let x = match form {
-        Some(form) => forms::to_element(&submit(form)),
-        None => forms::to_element(&DataForm {
+        Some(form) => form_element(&form.to_submit()),
+        None => form_element(&DataForm {
             kind: crate::model::FormKind::Cancel,
             ..DataForm::default()
         }),
@@ -134,7 +134,7 @@ pub(crate) fn instant_room(id: &str, room: &BareJid) -> Iq {
         ..DataForm::default()
     };
     let query = Element::builder("query", NS_OWNER)
-        .append(forms::to_element(&submit))
+        .append(form_element(&submit))
         .build();
     iq_set(id, Jid::from(room.clone()), query)
 }
@@ -171,7 +171,7 @@ pub(crate) fn registration_request(id: &str, room: &BareJid) -> Iq {
 /// Submit the registration form.
 pub(crate) fn registration_submit(id: &str, room: &BareJid, form: &DataForm) -> Iq {
     let query = Element::builder("query", NS_REGISTER)
-        .append(forms::to_element(&submit(form)))
+        .append(form_element(&form.to_submit()))
         .build();
     iq_set(id, Jid::from(room.clone()), query)
 }
@@ -242,10 +242,7 @@ pub(crate) fn ping_verdict(condition: &str) -> PingVerdict {
     }
 }
 
-/// The answers of a filled-in form.
-fn submit(form: &DataForm) -> DataForm {
-    DataForm {
-        kind: crate::model::FormKind::Submit,
-        ..form.clone()
-    }
+/// A form as its XML element.
+fn form_element(form: &DataForm) -> Element {
+    Element::from(forms::to_parsed(form))
 }

@@ -112,7 +112,7 @@ fn stanza_id_by(message: &Message, room: &BareJid) -> Option<String> {
         .find(|p| {
             p.attr("by")
                 .and_then(|by| by.parse::<Jid>().ok())
-                .is_some_and(|by| by == Jid::from(room.clone()))
+                .is_some_and(|by| by.to_bare() == *room && by.resource().is_none())
         })
         .and_then(|p| p.attr("id"))
         .map(str::to_owned)
@@ -246,6 +246,8 @@ pub(crate) enum Invitation {
         room: BareJid,
         /// Who invites.
         from: BareJid,
+        /// Their nickname, when the room relays from their occupant address.
+        inviter_nick: Option<String>,
         /// Their reason.
         reason: Option<String>,
         /// The room's password.
@@ -270,9 +272,14 @@ pub(crate) fn invitation(message: &Message) -> Option<Invitation> {
     if let Some(x) = payload(message, "x", NS_USER) {
         let password = child_text(x, "password", NS_USER);
         if let Some(invite) = x.get_child("invite", NS_USER) {
+            let inviter: Jid = invite.attr("from")?.parse().ok()?;
+            let inviter_nick = (inviter.to_bare() == sender)
+                .then(|| inviter.resource().map(|r| r.as_str().to_owned()))
+                .flatten();
             return Some(Invitation::Invite {
                 room: sender,
-                from: invite.attr("from")?.parse::<Jid>().ok()?.to_bare(),
+                from: inviter.to_bare(),
+                inviter_nick,
                 reason: child_text(invite, "reason", NS_USER).filter(|r| !r.is_empty()),
                 password,
                 mediated: true,
@@ -291,6 +298,7 @@ pub(crate) fn invitation(message: &Message) -> Option<Invitation> {
     Some(Invitation::Invite {
         room,
         from: sender,
+        inviter_nick: None,
         reason: x
             .attr("reason")
             .filter(|r| !r.is_empty())
@@ -323,12 +331,12 @@ pub(crate) fn direct_invitation(
 /// A mediated invitation (§7.8.2) or decline (§7.8.2.3) sent to the room.
 pub(crate) fn mediated(
     room: &BareJid,
-    other: &BareJid,
+    other: &Jid,
     reason: Option<&str>,
     decline: bool,
 ) -> Message {
     let mut child = Element::builder(if decline { "decline" } else { "invite" }, NS_USER)
-        .attr(xml_ncname!("to").into(), other.as_str());
+        .attr(xml_ncname!("to").into(), other.to_string());
     if let Some(reason) = reason {
         child = child.append(
             Element::builder("reason", NS_USER)

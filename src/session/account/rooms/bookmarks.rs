@@ -1,0 +1,183 @@
+//! Bookmarks: rooms joined on another device appear here and the other
+//! way round (XEP-0402, falling back to and migrating from XEP-0048).
+
+use xmpp_parsers::jid::BareJid;
+use xmpp_parsers::minidom::Element;
+
+use super::{Room, RoomIq, default_nick};
+use crate::session::Event;
+use crate::session::account::AccountActor;
+use crate::xmpp::bookmarks::{self, Bookmark, BookmarkChange};
+use crate::xmpp::message::new_id;
+
+impl AccountActor {
+    /// Fetch the bookmarks at the start of a session.
+    pub(in crate::session::account) async fn fetch_bookmarks(&mut self) {
+        let id = new_id();
+        self.expect_room_iq(id.clone(), RoomIq::Bookmarks);
+        self.send(bookmarks::fetch(&id).into()).await;
+    }
+
+    /// The bookmarks fetched from the server.
+    pub(in crate::session::account) async fn on_bookmarks(
+        &mut self,
+        payload: Option<&Element>,
+        native: bool,
+    ) {
+        let fetched = if native {
+            bookmarks::parse_fetch(payload)
+        } else {
+            bookmarks::parse_legacy(payload)
+        };
+        if native && fetched.is_empty() && !self.rooms.bookmarks_loaded {
+            // Nothing native yet: look for legacy bookmarks to migrate.
+            self.rooms.bookmarks_loaded = true;
+            let id = new_id();
+            self.expect_room_iq(id.clone(), RoomIq::LegacyBookmarks);
+            self.send(bookmarks::fetch_legacy(&id).into()).await;
+            return;
+        }
+        self.rooms.bookmarks_loaded = true;
+        let migrate = !native && self.rooms.native_bookmarks;
+        for bookmark in &fetched {
+            self.apply_bookmark(bookmark.clone()).await;
+            if migrate {
+                let id = new_id();
+                self.expect_room_iq(id.clone(), RoomIq::BookmarkChange);
+                self.send(bookmarks::publish(&id, bookmark).into()).await;
+            }
+        }
+        // Rooms bookmarked here but not on the server: bookmarked while
+        // offline (publish now), or removed on another device (leave).
+        let missing: Vec<(BareJid, bool)> = self
+            .rooms
+            .map
+            .values()
+            .filter(|r| r.summary.bookmarked)
+            .filter(|r| !fetched.iter().any(|b| b.room == r.summary.room))
+            .map(|r| (r.summary.room.clone(), r.bookmark_unsent))
+            .collect();
+        for (jid, unsent) in missing {
+            if unsent {
+                self.publish_bookmark(&jid).await;
+            } else {
+                self.bookmark_removed(&jid).await;
+            }
+        }
+    }
+
+    /// Bookmark changes pushed by the server (another device changed them).
+    pub(in crate::session::account) async fn on_bookmark_changes(
+        &mut self,
+        changes: Vec<BookmarkChange>,
+    ) {
+        for change in changes {
+            match change {
+                BookmarkChange::Set(bookmark) => self.apply_bookmark(bookmark).await,
+                BookmarkChange::Removed(jid) => self.bookmark_removed(&jid).await,
+            }
+        }
+    }
+
+    /// A bookmark as the server has it: add or update the room, and join
+    /// it if it says autojoin.
+    async fn apply_bookmark(&mut self, bookmark: Bookmark) {
+        let account = self.jid.clone();
+        let jid = bookmark.room.clone();
+        let room = self
+            .rooms
+            .map
+            .entry(jid.clone())
+            .or_insert_with(|| Room::new(&account, jid.clone(), default_nick(&account)));
+        room.summary.bookmarked = true;
+        room.summary.autojoin = bookmark.autojoin;
+        if bookmark.name.is_some() {
+            room.summary.name = bookmark.name;
+        }
+        if let Some(nick) = bookmark.nick
+            && !room.joined()
+        {
+            room.summary.nick = nick;
+        }
+        if bookmark.password.is_some() {
+            room.password = bookmark.password;
+        }
+        let join = bookmark.autojoin
+            && !room.wanted
+            && !matches!(
+                room.summary.state,
+                crate::model::RoomState::Joined | crate::model::RoomState::Joining
+            );
+        if bookmark.autojoin {
+            room.wanted = true;
+        }
+        self.save_room(&jid).await;
+        if join && self.online {
+            self.send_join(&jid).await;
+        } else {
+            self.emit_room(&jid);
+        }
+    }
+
+    /// The bookmark of a room was removed on another device: leave the
+    /// room here as well (that is what removing it there meant).
+    async fn bookmark_removed(&mut self, jid: &BareJid) {
+        let Some(room) = self.rooms.map.get_mut(jid) else {
+            return;
+        };
+        room.summary.bookmarked = false;
+        room.summary.autojoin = false;
+        let was_in = room.joined();
+        if was_in
+            && let Some(presence) =
+                crate::xmpp::muc::presence::leave(jid, &room.summary.nick.clone())
+        {
+            self.send(presence.into()).await;
+        }
+        self.rooms.map.remove(jid);
+        if let Err(error) = self.store.remove_room(self.jid.clone(), jid.clone()).await {
+            tracing::error!(account = %self.jid, "Could not forget a room: {error}");
+        }
+        self.emit(Event::RoomRemoved {
+            account: self.jid.clone(),
+            room: jid.clone(),
+        });
+    }
+
+    /// Publish a room's bookmark (after joining with "bookmark").
+    pub(in crate::session::account) async fn publish_bookmark(&mut self, jid: &BareJid) {
+        let online = self.online;
+        let Some(room) = self.rooms.map.get_mut(jid) else {
+            return;
+        };
+        // Sent with the next session's bookmark sync when offline.
+        room.bookmark_unsent = !online;
+        if !online {
+            return;
+        }
+        let bookmark = Bookmark {
+            room: jid.clone(),
+            name: room.summary.name.clone(),
+            nick: Some(room.summary.nick.clone()),
+            password: room.password.clone(),
+            autojoin: room.summary.autojoin,
+        };
+        if !self.rooms.native_bookmarks {
+            tracing::info!(account = %self.jid, "Legacy bookmarks are read, not written");
+            return;
+        }
+        let id = new_id();
+        self.expect_room_iq(id.clone(), RoomIq::BookmarkChange);
+        self.send(bookmarks::publish(&id, &bookmark).into()).await;
+    }
+
+    /// Remove a room's bookmark.
+    pub(in crate::session::account) async fn retract_bookmark(&mut self, jid: &BareJid) {
+        if !self.online {
+            return;
+        }
+        let id = new_id();
+        self.expect_room_iq(id.clone(), RoomIq::BookmarkChange);
+        self.send(bookmarks::retract(&id, jid).into()).await;
+    }
+}

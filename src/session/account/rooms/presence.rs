@@ -1,0 +1,267 @@
+//! Entering rooms and following who is in them.
+
+use tokio::time::Instant;
+use xmpp_parsers::jid::BareJid;
+use xmpp_parsers::presence::Presence;
+
+use super::RoomIq;
+use crate::model::{OccupantChange, RoomError, RoomExit, RoomState};
+use crate::session::Event;
+use crate::session::account::AccountActor;
+use crate::xmpp::message::new_id;
+use crate::xmpp::muc::directory;
+use crate::xmpp::muc::presence::{
+    self as muc_presence, JoinHistory, OccupantPresence, RoomPresence,
+};
+
+/// Messages a room without an archive replays on a first join.
+const JOIN_HISTORY: u32 = 50;
+
+impl AccountActor {
+    /// Start joining a room: ask it about itself first (archive, name,
+    /// moderation), then enter (`enter_room`).
+    pub(in crate::session::account) async fn send_join(&mut self, jid: &BareJid) {
+        let Some(room) = self.rooms.map.get_mut(jid) else {
+            return;
+        };
+        room.summary.state = RoomState::Joining;
+        room.join_sent = Some(Instant::now());
+        room.occupants.clear();
+        self.emit_room(jid);
+        let id = new_id();
+        self.expect_room_iq(
+            id.clone(),
+            RoomIq::Info {
+                room: jid.clone(),
+                join: true,
+            },
+        );
+        self.send(directory::info_request(&id, jid).into()).await;
+    }
+
+    /// Send the join presence, asking for history only when the room keeps
+    /// no archive (the archive fills history otherwise).
+    pub(in crate::session::account) async fn enter_room(&mut self, jid: &BareJid) {
+        let Some(room) = self.rooms.map.get(jid) else {
+            return;
+        };
+        if room.summary.state != RoomState::Joining {
+            return;
+        }
+        let history = if room.info.archived {
+            JoinHistory::None
+        } else {
+            match self
+                .store
+                .history(self.jid.clone(), jid.clone(), None, 1)
+                .await
+            {
+                Ok(newest) if !newest.is_empty() => {
+                    JoinHistory::Since(crate::model::Timestamp(newest[0].timestamp.0 + 1))
+                }
+                _ => JoinHistory::Last(JOIN_HISTORY),
+            }
+        };
+        let base =
+            crate::xmpp::presence::own_presence(&self.own_presence, crate::xmpp::disco::own_caps());
+        let (nick, password) = (room.summary.nick.clone(), room.password.clone());
+        match muc_presence::join(base, jid, &nick, password.as_deref(), &history) {
+            Some(presence) => self.send(presence.into()).await,
+            None => self.room_failed(
+                jid,
+                RoomError::Other {
+                    condition: "jid-malformed".into(),
+                },
+            ),
+        }
+    }
+
+    fn room_failed(&mut self, jid: &BareJid, error: RoomError) {
+        if let Some(room) = self.rooms.map.get_mut(jid) {
+            room.summary.state = RoomState::Failed { error };
+            room.join_sent = None;
+        }
+        self.emit_room(jid);
+    }
+
+    /// A presence from a room we know; `false` if it is not one.
+    pub(in crate::session::account) async fn on_room_presence(
+        &mut self,
+        presence: &Presence,
+    ) -> bool {
+        let Some(from) = presence.from.as_ref() else {
+            return false;
+        };
+        let jid = from.to_bare();
+        if !self.rooms.map.contains_key(&jid) {
+            return false;
+        }
+        if let Some(room) = self.rooms.map.get_mut(&jid) {
+            room.last_activity = Instant::now();
+        }
+        match muc_presence::classify(presence) {
+            None => {
+                tracing::debug!(account = %self.jid, room = %jid, "Ignored a room presence");
+            }
+            Some(RoomPresence::Error { room, error }) => self.on_room_refusal(&room, error),
+            Some(RoomPresence::Occupant(occupant)) => self.on_occupant(occupant).await,
+        }
+        true
+    }
+
+    fn on_room_refusal(&mut self, jid: &BareJid, error: RoomError) {
+        let Some(room) = self.rooms.map.get_mut(jid) else {
+            return;
+        };
+        if room.pending_nick.take().is_some() && room.joined() {
+            // Our nickname change was refused; we keep the old one.
+            self.emit(Event::RoomActionFailed {
+                account: self.jid.clone(),
+                room: jid.clone(),
+                error: match error {
+                    RoomError::Banned => RoomError::Forbidden,
+                    other => other,
+                },
+            });
+            return;
+        }
+        if room.joined() {
+            tracing::info!(account = %self.jid, room = %jid, ?error, "A room sent an error presence");
+            return;
+        }
+        tracing::info!(account = %self.jid, room = %jid, ?error, "The room refused us");
+        self.room_failed(jid, error);
+    }
+
+    async fn on_occupant(&mut self, update: OccupantPresence) {
+        let jid = update.room.clone();
+        let Some(room) = self.rooms.map.get_mut(&jid) else {
+            return;
+        };
+        let own_nick = room.summary.nick.clone();
+        let is_self = update.is_self
+            || (update.occupant.nick == own_nick && room.summary.state == RoomState::Joining);
+        let nick = update.occupant.nick.clone();
+        if update.unavailable {
+            let mut occupant = room
+                .occupants
+                .remove(&nick)
+                .unwrap_or(update.occupant.clone());
+            if let Some(new_nick) = update.new_nick.clone() {
+                occupant.nick = new_nick.clone();
+                room.occupants.insert(new_nick.clone(), occupant.clone());
+                if is_self {
+                    room.summary.nick = new_nick;
+                    room.pending_nick = None;
+                }
+                let joined = room.joined();
+                if is_self {
+                    self.save_room(&jid).await;
+                    self.emit_room(&jid);
+                }
+                if joined {
+                    self.emit(Event::OccupantChanged {
+                        account: self.jid.clone(),
+                        room: jid,
+                        change: OccupantChange::Renamed {
+                            old_nick: nick,
+                            occupant,
+                        },
+                    });
+                }
+                return;
+            }
+            if is_self {
+                self.on_removed_from_room(&jid, update.removal).await;
+                return;
+            }
+            if room.joined() {
+                self.emit(Event::OccupantChanged {
+                    account: self.jid.clone(),
+                    room: jid,
+                    change: OccupantChange::Left {
+                        nick,
+                        exit: update.removal.unwrap_or(RoomExit::Left),
+                    },
+                });
+            }
+            return;
+        }
+        room.occupants.insert(nick.clone(), update.occupant.clone());
+        if !is_self {
+            if room.joined() {
+                self.emit(Event::OccupantChanged {
+                    account: self.jid.clone(),
+                    room: jid,
+                    change: OccupantChange::Updated {
+                        occupant: update.occupant,
+                    },
+                });
+            }
+            return;
+        }
+        // Our own presence: the join is complete (or our role changed).
+        room.summary.role = update.occupant.role;
+        room.summary.affiliation = update.occupant.affiliation;
+        if update.nick_assigned || nick != own_nick {
+            room.summary.nick = nick;
+        }
+        let just_joined = room.summary.state != RoomState::Joined;
+        room.summary.state = RoomState::Joined;
+        room.join_sent = None;
+        if !just_joined {
+            self.emit_room(&jid);
+            self.emit(Event::OccupantChanged {
+                account: self.jid.clone(),
+                room: jid,
+                change: OccupantChange::Updated {
+                    occupant: update.occupant,
+                },
+            });
+            return;
+        }
+        let occupants = room.occupants.values().cloned().collect();
+        let create_instant = update.created && room.instant;
+        tracing::info!(account = %self.jid, room = %jid, "Joined a room");
+        self.save_room(&jid).await;
+        self.emit_room(&jid);
+        self.emit(Event::RoomOccupants {
+            account: self.jid.clone(),
+            room: jid.clone(),
+            occupants,
+        });
+        if update.created {
+            let id = new_id();
+            if create_instant {
+                let iq = crate::xmpp::muc::admin::instant_room(&id, &jid);
+                self.expect_room_iq(id, RoomIq::Created { room: jid.clone() });
+                self.send(iq.into()).await;
+            } else {
+                // A reserved room: its owner configures it first.
+                let iq = crate::xmpp::muc::admin::config_request(&id, &jid);
+                self.expect_room_iq(id, RoomIq::Config { room: jid.clone() });
+                self.send(iq.into()).await;
+            }
+        }
+        self.catch_up_archive(&jid).await;
+        self.flush_room_outbox(&jid).await;
+    }
+
+    async fn on_removed_from_room(&mut self, jid: &BareJid, removal: Option<RoomExit>) {
+        let Some(room) = self.rooms.map.get_mut(jid) else {
+            return;
+        };
+        room.occupants.clear();
+        room.pinging = false;
+        match removal {
+            Some(exit) => {
+                tracing::info!(account = %self.jid, room = %jid, ?exit, "Removed from a room");
+                room.wanted = false;
+                room.summary.state = RoomState::Exited { exit };
+            }
+            None => room.summary.state = RoomState::NotJoined,
+        }
+        self.save_room(jid).await;
+        self.emit_room(jid);
+    }
+}

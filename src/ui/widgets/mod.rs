@@ -1,0 +1,3 @@
+//! Reusable widgets that are not components of their own.
+
+pub mod data_form;

@@ -1,6 +1,8 @@
 //! UI test of group chats: Alice joins a room from the "Join Room" dialog,
-//! sees who is in it, writes to it, and sees a message that mentions her
-//! highlighted, while Bob, Carol and Dave (raw clients) are in the room.
+//! sees its subject (as plain text) and who is in it, writes to it, sees
+//! someone join and a message that mentions her highlighted, and completes
+//! a nickname, while Bob, Carol, Dave and Erin (raw clients) are in the
+//! room.
 //!
 //! Runs like the other UI tests (see `ui_manage.rs`): a test Prosody with
 //! its conference component, the real `warbler` binary under Xvfb driven
@@ -16,6 +18,9 @@ use support::{RawClient, TestServer};
 /// How long the room's traffic may take to arrive.
 const WAIT: Duration = Duration::from_secs(20);
 
+/// The room's subject.
+const SUBJECT: &str = "Release <b>1.0</b> this week & notes";
+
 #[test]
 fn joins_a_room_writes_and_sees_mentions() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -27,6 +32,7 @@ fn joins_a_room_writes_and_sees_mentions() {
             ("bob", "pw-b"),
             ("carol", "pw-c"),
             ("dave", "pw-d"),
+            ("erin", "pw-e"),
         ])
         .name("alice", "Alice")
         .muc(true)
@@ -46,6 +52,15 @@ fn joins_a_room_writes_and_sees_mentions() {
             client.join_room(&room, nick).await;
             joined.push((client, nick));
         }
+        // Bob, who created the room, sets its subject (with characters
+        // that would be markup).
+        joined[0]
+            .0
+            .send(&format!(
+                "<message type='groupchat' to='{room}'><subject>{}</subject></message>",
+                support::xml::escape(SUBJECT)
+            ))
+            .await;
         joined
     });
     let sent = token("to-the-room");
@@ -56,7 +71,8 @@ fn joins_a_room_writes_and_sees_mentions() {
     command
         .env("WARBLER_UI_ROOM", &room)
         .env("WARBLER_UI_SENT", &sent)
-        .env("WARBLER_UI_MENTION", &mention);
+        .env("WARBLER_UI_MENTION", &mention)
+        .env("WARBLER_UI_SUBJECT", SUBJECT);
     let passed = run_driver(command, |line| match line {
         "joined" => {
             let bob = &mut others[0].0;
@@ -73,13 +89,21 @@ fn joins_a_room_writes_and_sees_mentions() {
                 "Bob did not get Alice's message"
             );
             runtime.block_on(async {
+                // Erin comes in while Alice looks.
+                let mut erin = RawClient::connect(&server, "erin", "pw-e").await;
+                erin.send_initial_presence().await;
+                erin.join_room(&room, "Erin").await;
+                others.push((erin, "Erin"));
                 for (client, nick) in others.iter_mut() {
                     let body = match *nick {
                         "Bob" => format!("alice: could you look at the release notes? {mention}"),
                         "Carol" => "The build is green again.".to_owned(),
-                        _ => "I will deploy after lunch.".to_owned(),
+                        "Dave" => "I will deploy after lunch.".to_owned(),
+                        _ => "Hi all, I am new here!".to_owned(),
                     };
                     client.say_in_room(&room, &body).await;
+                    // One after the other, as people type.
+                    tokio::time::sleep(Duration::from_millis(300)).await;
                 }
             });
             Some("mentioned".to_owned())

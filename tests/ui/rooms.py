@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Join a room from the "Join Room" dialog (Ctrl+J), see its occupants,
-write to it and see a mention highlighted, taking screenshots.
+"""Join a room from the "Join Room" dialog (Ctrl+J), see its subject and
+occupants, write to it, see someone join and a mention highlighted, and
+complete a nickname, taking screenshots.
 
 Run by tests/ui_rooms.rs inside its own X server and D-Bus session:
 
@@ -9,13 +10,14 @@ Run by tests/ui_rooms.rs inside its own X server and D-Bus session:
 Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD
 and WARBLER_UI_PORT (as for chat.py); WARBLER_UI_ROOM (the room's
 address), WARBLER_UI_SENT (a token Alice writes) and WARBLER_UI_MENTION (a
-token in Bob's message that mentions Alice). Bob, Carol and Dave are in
-the room.
+token in Bob's message that mentions Alice), WARBLER_UI_SUBJECT (the
+room's subject, with markup characters that must show as typed). Bob,
+Carol and Dave are in the room; Erin joins later.
 
 The driver prints "joined" once Bob is in the occupant list (the test
 checks that Bob saw Alice enter and answers "seen"), then "sent" once
-Alice's message is shown (the test checks Bob got it, has Bob mention
-Alice and Carol and Dave write, and answers "mentioned").
+Alice's message is shown (the test checks Bob got it, has Erin join, Bob
+mention Alice and the others write, and answers "mentioned").
 """
 
 import os
@@ -36,6 +38,7 @@ PORT = os.environ["WARBLER_UI_PORT"]
 ROOM = os.environ["WARBLER_UI_ROOM"]
 SENT = os.environ["WARBLER_UI_SENT"]
 MENTION = os.environ["WARBLER_UI_MENTION"]
+SUBJECT = os.environ["WARBLER_UI_SUBJECT"]
 
 
 def screenshot(name):
@@ -79,6 +82,9 @@ def main():
     for name in ["Bob", "Carol", "Dave"]:
         wait_for(lambda: occupants, None, occupant(name), f"{name} in the occupant list",
                  sized=True, timeout=driver.ONLINE_TIMEOUT)
+    # The subject shows as typed, not as markup.
+    wait_for(lambda: app, "label", lambda name: name == SUBJECT, "the subject in the header",
+             sized=True)
     tell("joined")
     wait_for_line("seen")
 
@@ -96,10 +102,22 @@ def main():
              lambda name: name.startswith("Bob at ") and "mentioning you" in name
              and MENTION in name,
              "Bob's message marked as a mention", sized=True)
-    wait_for(lambda: app, None, lambda name: name.startswith("Dave at ") and "deploy" in name,
-             "Dave's message", sized=True)
+    wait_for(lambda: app, None, lambda name: name.startswith("Erin at ") and "new here" in name,
+             "Erin's message", sized=True)
+    wait_for(lambda: occupants, None, occupant("Erin"), "Erin in the occupant list", sized=True)
+    wait_for(lambda: app, None, "Erin joined", "the notice that Erin joined", sized=True)
     Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
     screenshot("41-room-busy.png")
+
+    # 5. "@Ca" offers Carol; Tab completes to "Carol: " at the line start.
+    type_into(message, "@Ca")
+    choices = wait_for(lambda: app, None, "Nicknames", "the nickname completions", sized=True)
+    wait_for(lambda: choices, None, lambda name: name == "Carol", "Carol among the completions",
+             sized=True)
+    screenshot("42-nick-completion.png")
+    press(0xFF09)  # Tab
+    if text_of(message) != "Carol: ":
+        fail(f"completing gave {text_of(message)!r}, not 'Carol: '", app)
 
     stop(proc)
     tell("ok")

@@ -352,7 +352,13 @@ impl Component for ChatView {
                 }
                 self.composer.emit(ComposerInput::Focus);
             }
-            ChatInput::SetFolded(folded) => self.folded = folded,
+            ChatInput::SetFolded(folded) => {
+                self.folded = folded;
+                // No room for the occupant list beside the messages.
+                if folded {
+                    self.show_occupants = false;
+                }
+            }
             ChatInput::Back => {
                 if self.folded {
                     let _ = sender.output(ChatOutput::Back);

@@ -339,6 +339,9 @@ impl ChatList {
                 self.remove(&key);
             }
             ChatListInput::LastNick(key, nick) => {
+                if self.last_nicks.get(&key) == Some(&nick) {
+                    return;
+                }
                 self.last_nicks.insert(key.clone(), nick);
                 if let Some(pos) = self.list.find(|item| item.key() == key)
                     && let Some(item) = self.list.get(pos)

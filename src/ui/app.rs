@@ -1,6 +1,8 @@
 //! The root component: owns the core's handle, routes its events to the
 //! pages, shows dialogs and toasts, and shuts the core down before quitting.
 
+mod rooms;
+
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -9,7 +11,7 @@ use gettextrs::gettext;
 use relm4::adw;
 use relm4::gtk::{self, gio, glib};
 use relm4::prelude::*;
-use warbler::model::{AccountSummary, BareJid, ConnectionState, Direction};
+use warbler::model::{AccountSummary, BareJid, ConnectionState, Direction, RoomSummary};
 use warbler::session::{CertificateInfo, Command, CoreError, Event, EventReceiver, SessionHandle};
 use warbler::uri::{UriAction, XmppUri};
 
@@ -67,6 +69,15 @@ pub enum AppMsg {
     ShowAccounts,
     /// Show the "Add Contact" dialog.
     ShowAddContact,
+    /// Show the "Join Room" dialog, maybe filled in from a link.
+    ShowJoinRoom {
+        /// The room's address.
+        room: Option<BareJid>,
+        /// Its password.
+        password: Option<String>,
+    },
+    /// The user asked to join a room.
+    JoinRoom(super::room::join_dialog::JoinRequest),
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Show the About window.
@@ -143,6 +154,8 @@ pub struct App {
     states: HashMap<BareJid, ConnectionState>,
     /// The display names of contacts, for notifications and titles.
     names: HashMap<ChatKey, String>,
+    /// Every known room, for notifications and links.
+    rooms: HashMap<ChatKey, RoomSummary>,
     focused_chat: Option<ChatKey>,
     /// Chats with a message notification on screen.
     notifications: notifications::Tracker,
@@ -284,6 +297,7 @@ impl Component for App {
             accounts: Vec::new(),
             states: HashMap::new(),
             names: HashMap::new(),
+            rooms: HashMap::new(),
             focused_chat: None,
             notifications: notifications::Tracker::default(),
             pending_uri: init.uri,
@@ -341,6 +355,10 @@ impl Component for App {
                     self.keep(dialog);
                 }
             }
+            AppMsg::ShowJoinRoom { room, password } => {
+                self.show_join_room(room, password, root, &sender);
+            }
+            AppMsg::JoinRoom(request) => self.join_room(request),
             AppMsg::ShowShortcuts => shortcuts::show(root.upcast_ref()),
             AppMsg::ShowAbout => about::show(root.upcast_ref()),
             AppMsg::FocusSearch => {
@@ -373,7 +391,12 @@ impl Component for App {
                 let name = self.display_name(&key);
                 self.page = Page::Main;
                 root.present();
-                self.main.emit(MainInput::ShowChat { key, name, draft });
+                self.main.emit(MainInput::ShowChat {
+                    key,
+                    name,
+                    draft,
+                    room: None,
+                });
             }
             AppMsg::OpenUri(uri) => match XmppUri::parse(&uri) {
                 Ok(uri) => self.open_uri(uri, &sender),
@@ -479,10 +502,18 @@ type SimpleAction = (&'static str, fn() -> AppMsg, &'static [&'static str]);
 /// Application actions and their keyboard shortcuts.
 fn install_actions(sender: &ComponentSender<App>) {
     let app = relm4::main_application();
-    let simple: [SimpleAction; 7] = [
+    let simple: [SimpleAction; 8] = [
         ("quit", || AppMsg::Quit, &["<Control>q"]),
         ("search", || AppMsg::FocusSearch, &["<Control>f"]),
         ("add-contact", || AppMsg::ShowAddContact, &["<Control>n"]),
+        (
+            "join-room",
+            || AppMsg::ShowJoinRoom {
+                room: None,
+                password: None,
+            },
+            &["<Control>j"],
+        ),
         (
             "shortcuts",
             || AppMsg::ShowShortcuts,
@@ -593,8 +624,21 @@ impl App {
                 peer: uri.jid,
                 draft: body,
             }),
-            UriAction::JoinRoom { .. } => {
-                self.toast(gettext("Group chats are not supported yet."));
+            UriAction::JoinRoom { password } => {
+                let key = (account.jid.clone(), uri.jid.clone());
+                if self.rooms.contains_key(&key) {
+                    // A room we know: open it.
+                    sender.input(AppMsg::OpenChat {
+                        account: key.0,
+                        peer: key.1,
+                        draft: None,
+                    });
+                } else {
+                    sender.input(AppMsg::ShowJoinRoom {
+                        room: Some(uri.jid),
+                        password,
+                    });
+                }
             }
         }
     }
@@ -659,6 +703,18 @@ impl App {
                 }
             }
             Event::CommandFailed { error, .. } => self.toast(error.to_user_facing()),
+            Event::RoomsLoaded { .. }
+            | Event::RoomUpdated { .. }
+            | Event::RoomRemoved { .. }
+            | Event::InvitationReceived { .. }
+            | Event::InvitationDeclined { .. }
+            | Event::RoomActionFailed { .. }
+            | Event::RoomForm { .. } => self.room_event(&event, sender, root),
+            Event::MessageAdded { message }
+                if message.direction == Direction::Incoming && message.room.is_some() =>
+            {
+                self.room_message(message, sender, root);
+            }
             Event::MessageAdded { message } if message.direction == Direction::Incoming => {
                 let key = (message.account.clone(), message.peer.clone());
                 let focused = self.focused_chat.as_ref() == Some(&key) && root.is_active();
@@ -686,7 +742,8 @@ impl App {
                 | Event::CommandFailed { .. }
                 | Event::AccountUpdated { .. }
         ) {
-            self.sign_in.emit(SignInInput::Event(event.clone()));
+            self.sign_in
+                .emit(SignInInput::Event(Box::new(event.clone())));
         }
         if let Some(dialog) = &self.accounts_dialog
             && matches!(
@@ -697,7 +754,7 @@ impl App {
                     | Event::ConnectionChanged { .. }
             )
         {
-            dialog.emit(AccountsInput::Event(event.clone()));
+            dialog.emit(AccountsInput::Event(Box::new(event.clone())));
         }
         self.main.emit(MainInput::Event(event));
     }

@@ -1,6 +1,7 @@
 //! The one place where core errors become translated, actionable text.
 
 use gettextrs::gettext;
+use warbler::model::{RoomError, RoomExit};
 use warbler::session::{ConnectError, CoreError};
 
 use crate::i18n::gettext_f;
@@ -87,6 +88,90 @@ impl UserFacing for CoreError {
     }
 }
 
+impl UserFacing for RoomError {
+    fn to_user_facing(&self) -> String {
+        match self {
+            Self::NicknameConflict => gettext(
+                "Someone in this room already uses this nickname. Choose another nickname and try again.",
+            ),
+            Self::PasswordRequired => {
+                gettext("This room needs a password. Enter the room’s password to join.")
+            }
+            Self::MembersOnly => {
+                gettext("You are not a member of this room. Ask one of its admins to invite you.")
+            }
+            Self::Banned => gettext("You are banned from this room."),
+            Self::RegistrationRequired => {
+                gettext("This room wants you to register a nickname with it before you join.")
+            }
+            Self::NotFound => gettext(
+                "This room does not exist, and its service does not let you create it. Check the address.",
+            ),
+            Self::Full => gettext("This room is full. Try again later."),
+            Self::Locked => {
+                gettext("This room is still being set up by its owner. Try again in a moment.")
+            }
+            Self::Forbidden => gettext("The room does not allow you to do this."),
+            Self::NotAllowed => gettext("This is not allowed in this room."),
+            Self::Unreachable => {
+                gettext("The room’s service did not answer. Check the address, or try again later.")
+            }
+            Self::Other { condition } => gettext_f(
+                // Translators: {condition} is a technical XMPP error name such as "bad-request".
+                "The room refused the request ({condition}).",
+                &[("condition", condition)],
+            ),
+        }
+    }
+}
+
+/// "{sentence}" or "{sentence} Reason: {reason}".
+fn with_reason(sentence: String, reason: Option<&String>) -> String {
+    match reason.map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        Some(reason) => gettext_f(
+            // Translators: a sentence such as "You were removed from the room." and the reason given for it.
+            "{sentence} Reason: {reason}",
+            &[("sentence", &sentence), ("reason", reason)],
+        ),
+        None => sentence,
+    }
+}
+
+impl UserFacing for RoomExit {
+    fn to_user_facing(&self) -> String {
+        match self {
+            Self::Left => gettext("You left this room."),
+            Self::Kicked { reason } => with_reason(
+                gettext("A moderator removed you from this room."),
+                reason.as_ref(),
+            ),
+            Self::Banned { reason } => {
+                with_reason(gettext("You were banned from this room."), reason.as_ref())
+            }
+            Self::MembershipLost => gettext(
+                "You were removed because the room is now for members only and you are not one.",
+            ),
+            Self::Destroyed {
+                reason,
+                alternative,
+            } => {
+                let sentence = match alternative {
+                    Some(room) => gettext_f(
+                        // Translators: {room} is the address of the room that replaces it.
+                        "The owner closed this room. The conversation continues in {room}.",
+                        &[("room", room.as_str())],
+                    ),
+                    None => gettext("The owner closed this room."),
+                };
+                with_reason(sentence, reason.as_ref())
+            }
+            Self::ServiceShutdown => {
+                gettext("The room’s service shut down. Try to join again later.")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +190,20 @@ mod tests {
         .to_user_facing();
         assert!(text.contains("5222"));
         assert!(!CoreError::Offline.to_user_facing().is_empty());
+        let text = RoomExit::Kicked {
+            reason: Some("spam".into()),
+        }
+        .to_user_facing();
+        assert!(text.contains("spam"));
+        let text = RoomExit::Kicked {
+            reason: Some("  ".into()),
+        }
+        .to_user_facing();
+        assert!(!text.contains("Reason"));
+        let text = RoomError::Other {
+            condition: "bad-request".into(),
+        }
+        .to_user_facing();
+        assert!(text.contains("bad-request"));
     }
 }

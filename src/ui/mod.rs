@@ -9,6 +9,7 @@ mod errors;
 mod event_batches;
 mod notifications;
 pub mod perf;
+mod room;
 mod sidebar;
 // The data-form renderer is opened by the room view, which does not use it
 // yet.

@@ -2,7 +2,7 @@
 //! contacts, chat view), the presence and primary menus, and a banner
 //! while an account is offline.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use adw::prelude::*;
 use gettextrs::gettext;
@@ -11,7 +11,7 @@ use relm4::gtk::{self, gio};
 use relm4::prelude::*;
 
 use crate::ui::AccessibleName;
-use warbler::model::{BareJid, ConnectionState, PresenceShow};
+use warbler::model::{BareJid, ConnectionState, PresenceShow, RoomSummary};
 use warbler::session::{CertificateInfo, Command, ConnectError, Event};
 
 use super::chat::{ChatInput, ChatOutput, ChatView};
@@ -33,6 +33,9 @@ pub enum MainInput {
         name: String,
         /// Text for the composer.
         draft: Option<String>,
+        /// The room, for a group chat the window may not know yet (just
+        /// joined); known rooms are looked up.
+        room: Option<RoomSummary>,
     },
     /// Focus the contact search.
     FocusSearch,
@@ -46,6 +49,8 @@ pub enum MainInput {
     Back,
     /// The layout folded or unfolded.
     FoldedChanged(bool),
+    /// The open chat was closed (its room was forgotten).
+    ChatClosed,
 }
 
 /// What the main page asks of the app.
@@ -86,6 +91,8 @@ pub struct MainWindow {
     states: BTreeMap<BareJid, ConnectionState>,
     own_show: PresenceShow,
     open_chat: Option<ChatKey>,
+    /// Every known room.
+    rooms: HashMap<ChatKey, RoomSummary>,
     folded: bool,
     status_entry: gtk::Entry,
     presence_popover: gtk::Popover,
@@ -266,6 +273,7 @@ impl Component for MainWindow {
                     let _ = chat_sender.output(MainOutput::Command(command));
                 }
                 ChatOutput::Back => chat_sender.input(MainInput::Back),
+                ChatOutput::Closed => chat_sender.input(MainInput::ChatClosed),
             });
 
         let (presence_popover, status_entry) = presence_popover(&sender);
@@ -275,6 +283,7 @@ impl Component for MainWindow {
             states: BTreeMap::new(),
             own_show: PresenceShow::Available,
             open_chat: None,
+            rooms: HashMap::new(),
             folded: false,
             status_entry,
             presence_popover,
@@ -292,7 +301,17 @@ impl Component for MainWindow {
     ) {
         match msg {
             MainInput::Event(event) => self.handle_event(event),
-            MainInput::ShowChat { key, name, draft } => {
+            MainInput::ShowChat {
+                key,
+                name,
+                draft,
+                room,
+            } => {
+                let room = room.or_else(|| self.rooms.get(&key).cloned());
+                let name = room
+                    .as_ref()
+                    .map(crate::ui::room::room_name)
+                    .unwrap_or(name);
                 self.open_chat = Some(key.clone());
                 self.sidebar
                     .emit(SidebarInput::SelectChat(Some(key.clone())));
@@ -300,6 +319,7 @@ impl Component for MainWindow {
                     key: key.clone(),
                     name,
                     draft,
+                    room,
                 });
                 widgets.leaflet.set_visible_child(&widgets.content_pane);
                 let _ = sender.output(MainOutput::ChatFocused(Some(key)));
@@ -340,6 +360,12 @@ impl Component for MainWindow {
                 if self.folded {
                     let _ = sender.output(MainOutput::ChatFocused(None));
                 }
+            }
+            MainInput::ChatClosed => {
+                self.open_chat = None;
+                self.sidebar.emit(SidebarInput::SelectChat(None));
+                widgets.leaflet.navigate(adw::NavigationDirection::Back);
+                let _ = sender.output(MainOutput::ChatFocused(None));
             }
             MainInput::FoldedChanged(folded) => {
                 self.folded = folded;
@@ -403,20 +429,39 @@ impl MainWindow {
                     self.status_entry.set_text(status);
                 }
             }
+            Event::RoomsLoaded { rooms } => {
+                self.rooms = rooms
+                    .iter()
+                    .map(|r| ((r.account.clone(), r.room.clone()), r.clone()))
+                    .collect();
+            }
+            Event::RoomUpdated { room } => {
+                self.rooms
+                    .insert((room.account.clone(), room.room.clone()), (**room).clone());
+            }
+            Event::RoomRemoved { account, room } => {
+                self.rooms.remove(&(account.clone(), room.clone()));
+            }
             _ => {}
         }
         match event {
             Event::ChatHistory { .. }
-            | Event::MessageAdded { .. }
             | Event::MessageStateChanged { .. }
-            | Event::ChatStateChanged { .. } => {
+            | Event::ChatStateChanged { .. }
+            | Event::RoomOccupants { .. }
+            | Event::OccupantChanged { .. } => {
                 self.chat.emit(ChatInput::Event(event));
             }
-            Event::ContactUpdated { .. } | Event::RosterReplaced { .. } => {
+            Event::ContactUpdated { .. }
+            | Event::RosterReplaced { .. }
+            | Event::MessageAdded { .. }
+            | Event::RoomsLoaded { .. }
+            | Event::RoomUpdated { .. }
+            | Event::RoomRemoved { .. } => {
                 self.chat.emit(ChatInput::Event(event.clone()));
-                self.sidebar.emit(SidebarInput::Event(event));
+                self.sidebar.emit(SidebarInput::Event(Box::new(event)));
             }
-            other => self.sidebar.emit(SidebarInput::Event(other)),
+            other => self.sidebar.emit(SidebarInput::Event(Box::new(other))),
         }
     }
 }
@@ -441,6 +486,7 @@ fn primary_menu() -> gio::Menu {
     let menu = gio::Menu::new();
     let section = gio::Menu::new();
     section.append(Some(&gettext("_Add Contact…")), Some("app.add-contact"));
+    section.append(Some(&gettext("_Join Room…")), Some("app.join-room"));
     section.append(Some(&gettext("A_ccounts…")), Some("app.accounts"));
     menu.append_section(None, &section);
     let section = gio::Menu::new();

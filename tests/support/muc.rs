@@ -113,3 +113,43 @@ impl Client {
         }
     }
 }
+
+/// Waiting for what others do in a room (for UI tests that watch the
+/// window's user from a raw client).
+impl RawClient {
+    /// Wait up to `timeout` for a presence of `nick` entering `room`
+    /// (available, not an error).
+    pub async fn wait_for_occupant(&mut self, room: &str, nick: &str, timeout: Duration) -> bool {
+        let occupant = format!("{room}/{nick}");
+        self.wait_for(timeout, |e| {
+            e.name() == "presence"
+                && e.attr("from") == Some(occupant.as_str())
+                && e.attr("type").is_none()
+        })
+        .await
+        .is_some()
+    }
+
+    /// Wait up to `timeout` for a groupchat message from `room` whose body
+    /// contains `token`; returns the sender's nickname.
+    pub async fn wait_for_groupchat(
+        &mut self,
+        room: &str,
+        token: &str,
+        timeout: Duration,
+    ) -> Option<String> {
+        let prefix = format!("{room}/");
+        let message = self
+            .wait_for(timeout, |e| {
+                e.name() == "message"
+                    && e.attr("type") == Some("groupchat")
+                    && e.attr("from").is_some_and(|f| f.starts_with(&prefix))
+                    && super::xml::body(e).is_some_and(|b| b.contains(token))
+            })
+            .await?;
+        message
+            .attr("from")
+            .and_then(|f| f.strip_prefix(&prefix))
+            .map(str::to_owned)
+    }
+}

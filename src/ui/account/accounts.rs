@@ -21,7 +21,7 @@ use crate::ui::set_accessible_label;
 #[derive(Debug)]
 pub enum AccountsInput {
     /// An account or connection event from the core.
-    Event(Event),
+    Event(Box<Event>),
     /// Ask whether to remove an account.
     ConfirmRemove(BareJid),
 }
@@ -112,7 +112,7 @@ impl SimpleComponent for AccountsDialog {
     fn update(&mut self, msg: AccountsInput, sender: ComponentSender<Self>) {
         match msg {
             AccountsInput::Event(event) => {
-                match event {
+                match *event {
                     Event::AccountsLoaded { accounts } => self.accounts = accounts,
                     Event::AccountUpdated { account } => {
                         match self.accounts.iter_mut().find(|a| a.jid == account.jid) {

@@ -28,7 +28,7 @@ pub enum SignInInput {
     /// The user pressed "Cancel".
     Cancel,
     /// A connection or account event from the core.
-    Event(Event),
+    Event(Box<Event>),
 }
 
 /// What the sign-in page asks of the app.
@@ -255,7 +255,7 @@ impl Component for SignIn {
                 let _ = sender.output(SignInOutput::Closed);
             }
             SignInInput::Submit => self.submit(&sender),
-            SignInInput::Event(event) => self.handle_event(event, &sender),
+            SignInInput::Event(event) => self.handle_event(*event, &sender),
         }
     }
 }

@@ -1,15 +1,33 @@
 //! The message composer: a multi-line text view (Enter sends, Shift+Enter
 //! starts a new line) and a Send button. It reports typing as XEP-0085
 //! chat states: composing while typing, paused after a few idle seconds.
+//! In a room, `@` and the start of a nickname offer the matching occupants
+//! (see `completion`): Tab or Enter picks, Up and Down move, Escape closes.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::Duration;
 
 use gettextrs::gettext;
 use relm4::gtk::{self, gdk, gio, glib, prelude::*};
 use relm4::prelude::*;
 
-use crate::ui::AccessibleName;
+use super::completion::{completion, mention_prefix, starts_line};
+use crate::ui::{AccessibleName, set_accessible_label};
 use warbler::model::ChatState;
+
+/// A key pressed while completions are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionKey {
+    /// Tab or Enter: take the selected nickname.
+    Accept,
+    /// Down: select the next one.
+    Next,
+    /// Up: select the previous one.
+    Previous,
+    /// Escape: close the list.
+    Cancel,
+}
 
 /// Idle time after which "composing" becomes "paused".
 const PAUSE_AFTER: Duration = Duration::from_secs(5);
@@ -25,6 +43,14 @@ pub enum ComposerInput {
     Changed,
     /// Send the text.
     Send,
+    /// Whether the open chat is a room (nicknames are completed).
+    SetRoom(bool),
+    /// The nicknames matching the typed `@prefix`.
+    Completions(Vec<String>),
+    /// A key for the completion list.
+    CompletionKey(CompletionKey),
+    /// A nickname of the completion list was clicked.
+    Pick(usize),
 }
 
 /// What the composer reports.
@@ -34,6 +60,8 @@ pub enum ComposerOutput {
     Send(String),
     /// Tell the peer our chat state.
     ChatState(ChatState),
+    /// Find the occupants whose nickname starts with this.
+    Complete(String),
 }
 
 /// The composer.
@@ -48,6 +76,14 @@ pub struct Composer {
     empty: bool,
     /// Set while the text is replaced programmatically.
     quiet: bool,
+    /// Whether the open chat is a room.
+    room: bool,
+    /// Nicknames offered, in the list's order.
+    completions: Vec<String>,
+    /// Whether the completion list is open (read by the key handler).
+    completing: Rc<Cell<bool>>,
+    popover: gtk::Popover,
+    choices: gtk::ListBox,
 }
 
 #[relm4::component(pub)]
@@ -122,11 +158,27 @@ impl Component for Composer {
         let keys = gtk::EventControllerKey::new();
         keys.set_propagation_phase(gtk::PropagationPhase::Capture);
         let key_sender = sender.clone();
+        let completing = Rc::new(Cell::new(false));
+        let completing_keys = completing.clone();
         keys.connect_key_pressed(move |_, key, _, modifiers| {
             let enter = matches!(
                 key,
                 gdk::Key::Return | gdk::Key::KP_Enter | gdk::Key::ISO_Enter
             );
+            if completing_keys.get() {
+                let completion_key = match key {
+                    _ if enter => Some(CompletionKey::Accept),
+                    gdk::Key::Tab | gdk::Key::ISO_Left_Tab => Some(CompletionKey::Accept),
+                    gdk::Key::Down => Some(CompletionKey::Next),
+                    gdk::Key::Up => Some(CompletionKey::Previous),
+                    gdk::Key::Escape => Some(CompletionKey::Cancel),
+                    _ => None,
+                };
+                if let Some(completion_key) = completion_key {
+                    key_sender.input(ComposerInput::CompletionKey(completion_key));
+                    return glib::Propagation::Stop;
+                }
+            }
             if enter && !modifiers.contains(gdk::ModifierType::SHIFT_MASK) {
                 key_sender.input(ComposerInput::Send);
                 glib::Propagation::Stop
@@ -136,6 +188,24 @@ impl Component for Composer {
         });
         view.add_controller(keys);
 
+        let choices = gtk::ListBox::builder()
+            .selection_mode(gtk::SelectionMode::Browse)
+            .css_classes(["navigation-sidebar"])
+            .build();
+        set_accessible_label(&choices, &gettext("Nicknames"));
+        let pick = sender.clone();
+        choices.connect_row_activated(move |_, row| {
+            pick.input(ComposerInput::Pick(row.index().max(0) as usize));
+        });
+        let popover = gtk::Popover::builder()
+            .child(&choices)
+            .autohide(false)
+            .has_arrow(false)
+            .position(gtk::PositionType::Top)
+            .halign(gtk::Align::Start)
+            .build();
+        popover.set_parent(&root);
+
         let model = Composer {
             settings,
             buffer,
@@ -144,6 +214,11 @@ impl Component for Composer {
             generation: 0,
             empty: true,
             quiet: false,
+            room: false,
+            completions: Vec::new(),
+            completing,
+            popover,
+            choices,
         };
         let view = &model.view;
         let widgets = view_output!();
@@ -162,9 +237,24 @@ impl Component for Composer {
             ComposerInput::Focus => {
                 self.view.grab_focus();
             }
+            ComposerInput::SetRoom(room) => {
+                self.room = room;
+                self.close_completions();
+            }
+            ComposerInput::Completions(nicks) => self.offer(nicks),
+            ComposerInput::CompletionKey(key) => self.completion_key(key),
+            ComposerInput::Pick(index) => self.accept(index),
             ComposerInput::Changed => {
                 let text = self.text();
                 self.empty = text.trim().is_empty();
+                if !self.quiet && self.room {
+                    match mention_prefix(&self.before_cursor()) {
+                        Some((_, prefix)) => {
+                            let _ = sender.output(ComposerOutput::Complete(prefix.to_owned()));
+                        }
+                        None => self.close_completions(),
+                    }
+                }
                 if self.quiet || !self.settings.boolean("send-typing-notifications") {
                     return;
                 }
@@ -192,6 +282,7 @@ impl Component for Composer {
                 if body.is_empty() {
                     return;
                 }
+                self.close_completions();
                 let _ = sender.output(ComposerOutput::Send(body.to_owned()));
                 self.quiet = true;
                 self.buffer.set_text("");
@@ -216,5 +307,82 @@ impl Composer {
     fn text(&self) -> String {
         let (start, end) = self.buffer.bounds();
         self.buffer.text(&start, &end, false).to_string()
+    }
+
+    /// The text from the start to the cursor.
+    fn before_cursor(&self) -> String {
+        let start = self.buffer.start_iter();
+        let cursor = self.buffer.iter_at_mark(&self.buffer.get_insert());
+        self.buffer.text(&start, &cursor, false).to_string()
+    }
+
+    fn close_completions(&mut self) {
+        self.completions.clear();
+        self.completing.set(false);
+        self.popover.popdown();
+    }
+
+    /// Show the nicknames matching the typed prefix.
+    fn offer(&mut self, nicks: Vec<String>) {
+        if nicks.is_empty() || mention_prefix(&self.before_cursor()).is_none() {
+            self.close_completions();
+            return;
+        }
+        while let Some(row) = self.choices.row_at_index(0) {
+            self.choices.remove(&row);
+        }
+        for nick in &nicks {
+            let label = gtk::Label::builder()
+                .label(nick)
+                .use_markup(false)
+                .xalign(0.0)
+                .build();
+            self.choices.append(&label);
+        }
+        self.choices
+            .select_row(self.choices.row_at_index(0).as_ref());
+        self.completions = nicks;
+        self.completing.set(true);
+        self.popover.popup();
+    }
+
+    fn completion_key(&mut self, key: CompletionKey) {
+        let selected = self
+            .choices
+            .selected_row()
+            .map_or(0, |row| row.index().max(0));
+        let last = self.completions.len().saturating_sub(1) as i32;
+        match key {
+            CompletionKey::Accept => self.accept(selected as usize),
+            CompletionKey::Next | CompletionKey::Previous => {
+                let next = if key == CompletionKey::Next {
+                    (selected + 1).min(last)
+                } else {
+                    (selected - 1).max(0)
+                };
+                self.choices
+                    .select_row(self.choices.row_at_index(next).as_ref());
+            }
+            CompletionKey::Cancel => self.close_completions(),
+        }
+    }
+
+    /// Replace the typed `@prefix` with the picked nickname.
+    fn accept(&mut self, index: usize) {
+        let Some(nick) = self.completions.get(index).cloned() else {
+            return;
+        };
+        let before = self.before_cursor();
+        if let Some((at, _)) = mention_prefix(&before) {
+            let text = completion(&nick, starts_line(&before, at));
+            let mut start = self
+                .buffer
+                .iter_at_offset(before[..at].chars().count() as i32);
+            let mut end = self.buffer.iter_at_mark(&self.buffer.get_insert());
+            self.buffer.delete(&mut start, &mut end);
+            self.buffer.insert(&mut start, &text);
+        }
+        self.close_completions();
+        self.view.grab_focus();
     }
 }

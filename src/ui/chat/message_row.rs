@@ -1,6 +1,8 @@
 //! One message in the chat view: a day separator when the day changes, and
 //! a bubble with the body (plain text with clickable links), the time and,
-//! for outgoing messages, the delivery state.
+//! for outgoing messages, the delivery state. In a room the bubble also
+//! names the sender (in their XEP-0392 colour) and stands out when it
+//! mentions us; a row may instead be a short notice ("Bob joined").
 
 use gettextrs::gettext;
 use relm4::gtk::{self, glib, prelude::*};
@@ -9,6 +11,7 @@ use warbler::model::{ChatMessage, DeliveryState, Direction, Timestamp};
 
 use super::linkify::linkify;
 use crate::i18n::gettext_f;
+use crate::ui::room::colors::nick_attributes;
 use crate::ui::set_accessible_label;
 
 /// The local date and time of a timestamp.
@@ -98,12 +101,42 @@ pub struct MessageItem {
     pub day: Option<String>,
     /// The peer's name, for screen readers.
     pub peer_name: String,
+    /// In a room: who sent it, as the row shows them.
+    pub sender: Option<RoomSender>,
+    /// A short line about the room ("Bob joined") shown instead of the
+    /// message.
+    pub notice: Option<String>,
+}
+
+/// The sender of a room message, as its row shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSender {
+    /// Their nickname.
+    pub nick: String,
+    /// Whether we sent it.
+    pub own: bool,
+    /// Whether it mentions us.
+    pub mention: bool,
+}
+
+/// The text shown for a message a moderator removed.
+pub fn moderated_text(reason: Option<&str>) -> String {
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(reason) => gettext_f(
+            // Translators: shown instead of a room message a moderator removed, with their reason.
+            "Message removed by a moderator: {reason}",
+            &[("reason", reason)],
+        ),
+        None => gettext("Message removed by a moderator"),
+    }
 }
 
 /// The widgets of one row.
 pub struct MessageWidgets {
     day: gtk::Label,
+    notice: gtk::Label,
     bubble: gtk::Box,
+    nick: gtk::Label,
     body: gtk::Label,
     time: gtk::Label,
     state: gtk::Image,
@@ -122,12 +155,26 @@ impl RelmListItem for MessageItem {
                 gtk::Label {
                     add_css_class: "day-separator",
                 },
+                #[name = "notice"]
+                gtk::Label {
+                    add_css_class: "room-notice",
+                    set_use_markup: false,
+                    set_wrap: true,
+                },
                 #[name = "bubble"]
                 gtk::Box {
                     set_orientation: gtk::Orientation::Vertical,
                     add_css_class: "bubble",
                     set_margin_top: 2,
                     set_margin_bottom: 2,
+
+                    #[name = "nick"]
+                    gtk::Label {
+                        set_xalign: 0.0,
+                        set_use_markup: false,
+                        set_ellipsize: gtk::pango::EllipsizeMode::End,
+                        add_css_class: "nick",
+                    },
 
                     #[name = "body"]
                     gtk::Label {
@@ -167,7 +214,9 @@ impl RelmListItem for MessageItem {
         });
         let widgets = MessageWidgets {
             day,
+            notice,
             bubble,
+            nick,
             body,
             time,
             state,
@@ -181,11 +230,50 @@ impl RelmListItem for MessageItem {
         widgets
             .day
             .set_label(self.day.as_deref().unwrap_or_default());
-        // The body is plain text; linkify escapes it and adds only links.
-        widgets.body.set_markup(&linkify(&message.body));
+        widgets.notice.set_visible(self.notice.is_some());
+        widgets.bubble.set_visible(self.notice.is_none());
+        if let Some(notice) = &self.notice {
+            widgets.notice.set_label(notice);
+            set_accessible_label(root, notice);
+            return;
+        }
+        let moderation = message.room.as_ref().and_then(|r| r.moderated.as_ref());
+        let body = match moderation {
+            Some(moderation) => {
+                let text = moderated_text(moderation.reason.as_deref());
+                widgets.body.set_use_markup(false);
+                widgets.body.set_label(&text);
+                widgets.body.add_css_class("moderated");
+                text
+            }
+            None => {
+                // The body is plain text; linkify escapes it and adds only links.
+                widgets.body.remove_css_class("moderated");
+                widgets.body.set_markup(&linkify(&message.body));
+                message.body.clone()
+            }
+        };
         let time = format_time(message.timestamp);
         widgets.time.set_label(&time);
-        let outgoing = message.direction == Direction::Outgoing;
+        let sender = self.sender.as_ref();
+        // Our own room messages (also those sent from another device) are
+        // shown as ours.
+        let outgoing = message.direction == Direction::Outgoing || sender.is_some_and(|s| s.own);
+        let show_nick = sender.filter(|s| !s.own);
+        widgets.nick.set_visible(show_nick.is_some());
+        if let Some(sender) = show_nick {
+            widgets.nick.set_label(&sender.nick);
+            let dark = relm4::adw::StyleManager::default().is_dark();
+            widgets
+                .nick
+                .set_attributes(Some(&nick_attributes(&sender.nick, dark)));
+        }
+        let mention = sender.is_some_and(|s| s.mention);
+        if mention {
+            widgets.bubble.add_css_class("mention");
+        } else {
+            widgets.bubble.remove_css_class("mention");
+        }
         widgets.bubble.set_halign(if outgoing {
             gtk::Align::End
         } else {
@@ -211,10 +299,16 @@ impl RelmListItem for MessageItem {
             // Translators: a sent message read by screen readers: time, text, delivery state.
             gettext_f(
                 "You at {time}: {body}. {state}",
+                &[("time", &time), ("body", &body), ("state", &state_text)],
+            )
+        } else if mention {
+            // Translators: a room message that mentions the user, read by screen readers.
+            gettext_f(
+                "{name} at {time}, mentioning you: {body}",
                 &[
+                    ("name", &sender.map(|s| s.nick.clone()).unwrap_or_default()),
                     ("time", &time),
-                    ("body", &message.body),
-                    ("state", &state_text),
+                    ("body", &body),
                 ],
             )
         } else {
@@ -222,9 +316,9 @@ impl RelmListItem for MessageItem {
             gettext_f(
                 "{name} at {time}: {body}",
                 &[
-                    ("name", &self.peer_name),
+                    ("name", sender.map_or(&self.peer_name, |s| &s.nick)),
                     ("time", &time),
-                    ("body", &message.body),
+                    ("body", &body),
                 ],
             )
         };

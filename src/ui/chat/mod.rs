@@ -1,10 +1,13 @@
 //! The chat view: header with the peer's name and typing state, the
 //! virtualized message history (older pages load when scrolled to the
-//! top) and the composer.
+//! top) and the composer. A group chat shows the same view with the room's
+//! subject, state bar, menu and occupant list (see `room`).
 
+mod completion;
 mod composer;
 mod linkify;
 pub mod message_row;
+mod room;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -18,12 +21,17 @@ use relm4::prelude::*;
 
 use crate::ui::AccessibleName;
 use relm4::typed_view::list::TypedListView;
-use warbler::model::{ChatMessage, ChatState, MessageId};
+use warbler::model::{ChatMessage, ChatState, MessageId, RoomSummary};
 use warbler::session::{Command, Event};
 
+use super::room::menu::{self as room_menu, RoomAction};
+use super::room::occupant_store::OccupantStore;
+use super::room::occupants::Occupants;
+use super::room::status::{RoomStatus, StatusAction};
 use super::{ChatKey, set_accessible_label};
 use composer::{Composer, ComposerInput, ComposerOutput};
 use message_row::{MessageItem, day_label, local_day};
+use room::room_subtitle;
 
 /// Messages of the chat view.
 #[derive(Debug)]
@@ -38,6 +46,8 @@ pub enum ChatInput {
         name: String,
         /// Text for the composer.
         draft: Option<String>,
+        /// The room, when the chat is a group chat.
+        room: Option<RoomSummary>,
     },
     /// The layout folded or unfolded.
     SetFolded(bool),
@@ -49,6 +59,14 @@ pub enum ChatInput {
     LoadOlder,
     /// Back to the sidebar (narrow layout).
     Back,
+    /// Show or hide the occupant list.
+    ToggleOccupants(bool),
+    /// An entry of the room menu was picked.
+    Room(RoomAction),
+    /// The room state bar's button was clicked.
+    Status(StatusAction),
+    /// The composer asks for the nicknames starting with this.
+    Complete(String),
 }
 
 /// What the chat view asks of the main page.
@@ -58,6 +76,8 @@ pub enum ChatOutput {
     Command(Command),
     /// Go back to the sidebar.
     Back,
+    /// The open chat was closed (its room was forgotten).
+    Closed,
 }
 
 /// The chat view.
@@ -65,8 +85,8 @@ pub struct ChatView {
     key: Option<ChatKey>,
     name: String,
     list: TypedListView<MessageItem, gtk::NoSelection>,
-    /// Ids of the shown messages, in list order.
-    ids: Vec<MessageId>,
+    /// Ids of the shown rows, in list order (`None` for room notices).
+    ids: Vec<Option<MessageId>>,
     complete: bool,
     loading_older: bool,
     peer_state: Option<ChatState>,
@@ -78,6 +98,15 @@ pub struct ChatView {
     /// While older messages are prepended: distance from the bottom to keep.
     anchor: Rc<Cell<Option<f64>>>,
     scrolled: gtk::ScrolledWindow,
+    /// The open room, when the chat is a group chat.
+    room: Option<RoomSummary>,
+    /// Who is in each joined room.
+    occupant_store: OccupantStore,
+    occupants: Controller<Occupants>,
+    show_occupants: bool,
+    status: Controller<RoomStatus>,
+    /// The room menu's notification setting.
+    notify_action: gio::SimpleAction,
 }
 
 #[relm4::component(pub)]
@@ -105,12 +134,54 @@ impl Component for ChatView {
                     connect_clicked => ChatInput::Back,
                 },
 
+                // Names and subjects come from the network: plain labels,
+                // never markup.
                 #[wrap(Some)]
-                set_title_widget = &adw::WindowTitle {
+                set_title_widget = &gtk::Box {
+                    set_orientation: gtk::Orientation::Vertical,
+                    set_valign: gtk::Align::Center,
+                    add_css_class: "chat-title",
+
+                    gtk::Label {
+                        add_css_class: "title",
+                        set_use_markup: false,
+                        set_ellipsize: gtk::pango::EllipsizeMode::End,
+                        #[watch]
+                        set_label: &model.title(),
+                    },
+                    gtk::Label {
+                        add_css_class: "subtitle",
+                        set_use_markup: false,
+                        set_single_line_mode: true,
+                        set_ellipsize: gtk::pango::EllipsizeMode::End,
+                        #[watch]
+                        set_label: &model.subtitle(),
+                        #[watch]
+                        set_visible: !model.subtitle().is_empty(),
+                        #[watch]
+                        set_tooltip_text: model.room.as_ref().and_then(|r| r.subject.as_deref()),
+                    },
+                },
+
+                pack_end = &gtk::MenuButton {
+                    set_icon_name: "view-more-symbolic",
+                    set_menu_model: Some(&room_menu::menu_model()),
+                    set_tooltip_text: Some(&gettext("Room Menu")),
+                    set_accessible_name: &gettext("Room Menu"),
                     #[watch]
-                    set_title: &model.name,
+                    set_visible: model.room.is_some(),
+                },
+                pack_end = &gtk::ToggleButton {
+                    set_icon_name: "system-users-symbolic",
+                    set_tooltip_text: Some(&gettext("Occupants")),
+                    set_accessible_name: &gettext("Occupants"),
                     #[watch]
-                    set_subtitle: &model.subtitle(),
+                    set_visible: model.room.is_some(),
+                    #[watch]
+                    set_active: model.show_occupants,
+                    connect_toggled[sender] => move |button| {
+                        sender.input(ChatInput::ToggleOccupants(button.is_active()));
+                    },
                 },
             },
 
@@ -123,8 +194,11 @@ impl Component for ChatView {
                     set_description: Some(&gettext("Pick a chat or a contact from the list.")),
                 },
                 add_named[Some("chat")] = &gtk::Box {
+                  gtk::Box {
                     set_orientation: gtk::Orientation::Vertical,
+                    set_hexpand: true,
 
+                    append: model.status.widget(),
                     #[local_ref]
                     scrolled -> gtk::ScrolledWindow {
                         set_vexpand: true,
@@ -143,6 +217,19 @@ impl Component for ChatView {
                     },
                     gtk::Separator {},
                     append: model.composer.widget(),
+                  },
+                  gtk::Revealer {
+                    set_transition_type: gtk::RevealerTransitionType::SlideLeft,
+                    #[watch]
+                    set_reveal_child: model.room.is_some() && model.show_occupants,
+
+                    gtk::Box {
+                        gtk::Separator {
+                            set_orientation: gtk::Orientation::Vertical,
+                        },
+                        append: model.occupants.widget(),
+                    },
+                  },
                 },
 
                 #[watch]
@@ -161,6 +248,7 @@ impl Component for ChatView {
             .forward(sender.input_sender(), |out| match out {
                 ComposerOutput::Send(body) => ChatInput::Send(body),
                 ComposerOutput::ChatState(state) => ChatInput::OwnChatState(state),
+                ComposerOutput::Complete(prefix) => ChatInput::Complete(prefix),
             });
 
         let scrolled = gtk::ScrolledWindow::new();
@@ -193,6 +281,17 @@ impl Component for ChatView {
         ));
         root.add_controller(shortcuts);
 
+        let occupants = Occupants::builder()
+            .launch(())
+            .forward(sender.output_sender(), ChatOutput::Command);
+        let status = RoomStatus::builder()
+            .launch(())
+            .forward(sender.input_sender(), ChatInput::Status);
+        let menu_sender = sender.clone();
+        let notify_action = room_menu::install(&root, move |action| {
+            menu_sender.input(ChatInput::Room(action));
+        });
+
         let model = ChatView {
             key: None,
             name: String::new(),
@@ -207,6 +306,12 @@ impl Component for ChatView {
             stick_to_bottom,
             anchor,
             scrolled,
+            room: None,
+            occupant_store: OccupantStore::default(),
+            occupants,
+            show_occupants: true,
+            status,
+            notify_action,
         };
         let scrolled = &model.scrolled;
         let view = &model.list.view;
@@ -216,7 +321,12 @@ impl Component for ChatView {
 
     fn update(&mut self, msg: ChatInput, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
-            ChatInput::Show { key, name, draft } => {
+            ChatInput::Show {
+                key,
+                name,
+                draft,
+                room,
+            } => {
                 if self.key.as_ref() != Some(&key) {
                     self.leave(&sender);
                     self.list.clear();
@@ -236,12 +346,19 @@ impl Component for ChatView {
                     self.key = Some(key);
                 }
                 self.name = name;
+                self.show_room(room);
                 if let Some(draft) = draft {
                     self.composer.emit(ComposerInput::SetText(draft));
                 }
                 self.composer.emit(ComposerInput::Focus);
             }
-            ChatInput::SetFolded(folded) => self.folded = folded,
+            ChatInput::SetFolded(folded) => {
+                self.folded = folded;
+                // No room for the occupant list beside the messages.
+                if folded {
+                    self.show_occupants = false;
+                }
+            }
             ChatInput::Back => {
                 if self.folded {
                     let _ = sender.output(ChatOutput::Back);
@@ -263,7 +380,8 @@ impl Component for ChatView {
             }
             ChatInput::OwnChatState(state) => {
                 self.composing = state == ChatState::Composing;
-                if let Some((account, peer)) = self.key.clone() {
+                // No typing notifications to whole rooms.
+                if let Some((account, peer)) = self.key.clone().filter(|_| self.room.is_none()) {
                     self.command(
                         &sender,
                         Command::SetChatState {
@@ -274,8 +392,24 @@ impl Component for ChatView {
                     );
                 }
             }
+            ChatInput::ToggleOccupants(shown) => self.show_occupants = shown,
+            ChatInput::Complete(prefix) => {
+                let nicks = match (&self.key, &self.room) {
+                    (Some(key), Some(room)) => {
+                        let mut nicks = self.occupant_store.complete(key, &prefix, 9);
+                        nicks.retain(|nick| *nick != room.nick);
+                        nicks.truncate(8);
+                        nicks
+                    }
+                    _ => Vec::new(),
+                };
+                self.composer.emit(ComposerInput::Completions(nicks));
+            }
+            ChatInput::Room(action) => self.room_action(action, &sender),
+            ChatInput::Status(action) => self.status_action(action, &sender),
             ChatInput::LoadOlder => {
-                if let (Some((account, peer)), Some(&before)) = (self.key.clone(), self.ids.first())
+                let first = self.ids.iter().flatten().next().copied();
+                if let (Some((account, peer)), Some(before)) = (self.key.clone(), first)
                     && !self.complete
                     && !self.loading_older
                 {
@@ -290,7 +424,7 @@ impl Component for ChatView {
                     );
                 }
             }
-            ChatInput::Event(event) => self.handle_event(event),
+            ChatInput::Event(event) => self.handle_event(event, &sender),
         }
     }
 }
@@ -300,7 +434,17 @@ impl ChatView {
         let _ = sender.output(ChatOutput::Command(command));
     }
 
+    fn title(&self) -> String {
+        match &self.room {
+            Some(room) => super::room::room_name(room),
+            None => self.name.clone(),
+        }
+    }
+
     fn subtitle(&self) -> String {
+        if let Some(room) = &self.room {
+            return room_subtitle(room);
+        }
         match (&self.key, self.peer_state) {
             (Some(_), Some(ChatState::Composing)) => gettext("typing…"),
             (Some((_, peer)), _) => peer.to_string(),
@@ -337,6 +481,8 @@ impl ChatView {
         MessageItem {
             day: new_day.then(|| day_label(message.timestamp)),
             peer_name: self.name.clone(),
+            sender: self.room_sender(&message),
+            notice: None,
             message,
         }
     }
@@ -347,7 +493,11 @@ impl ChatView {
             .map(|item| item.borrow().message.clone())
     }
 
-    fn handle_event(&mut self, event: Event) {
+    fn handle_event(&mut self, event: Event, sender: &ComponentSender<Self>) {
+        let event = match self.room_event(event, sender) {
+            Some(event) => event,
+            None => return,
+        };
         match event {
             Event::ChatHistory {
                 account,
@@ -367,7 +517,7 @@ impl ChatView {
                     let mut previous: Option<ChatMessage> = None;
                     let mut items = Vec::with_capacity(messages.len());
                     for message in messages {
-                        self.ids.push(message.id);
+                        self.ids.push(Some(message.id));
                         let item = self.item(message.clone(), previous.as_ref());
                         previous = Some(message);
                         items.push(item);
@@ -377,7 +527,7 @@ impl ChatView {
                 }
             }
             Event::MessageAdded { message } if self.is_open(&message.account, &message.peer) => {
-                if let Some(pos) = self.ids.iter().position(|id| *id == message.id) {
+                if let Some(pos) = self.ids.iter().position(|id| *id == Some(message.id)) {
                     self.replace(pos as u32, message);
                     return;
                 }
@@ -389,7 +539,7 @@ impl ChatView {
                     .len()
                     .checked_sub(1)
                     .and_then(|p| self.message_at(p as u32));
-                self.ids.push(message.id);
+                self.ids.push(Some(message.id));
                 let outgoing = message.direction == warbler::model::Direction::Outgoing;
                 let item = self.item(message, previous.as_ref());
                 self.list.append(item);
@@ -403,7 +553,7 @@ impl ChatView {
                 id,
                 state,
             } if self.is_open(&account, &peer) => {
-                if let Some(pos) = self.ids.iter().position(|i| *i == id)
+                if let Some(pos) = self.ids.iter().position(|i| *i == Some(id))
                     && let Some(mut message) = self.message_at(pos as u32)
                 {
                     message.state = state;
@@ -471,7 +621,7 @@ impl ChatView {
         let mut previous: Option<ChatMessage> = None;
         let mut ids = Vec::with_capacity(messages.len());
         for (index, message) in messages.into_iter().enumerate() {
-            ids.push(message.id);
+            ids.push(Some(message.id));
             let item = self.item(message.clone(), previous.as_ref());
             previous = Some(message);
             self.list.insert(index as u32, item);
@@ -479,7 +629,9 @@ impl ChatView {
         ids.append(&mut self.ids);
         self.ids = ids;
         // The former first message may no longer start a new day.
-        if let Some(first) = old_first {
+        if let Some(first) = old_first
+            && matches!(self.ids.get(count as usize), Some(Some(_)))
+        {
             let item = self.item(first, previous.as_ref());
             self.list.remove(count);
             self.list.insert(count, item);

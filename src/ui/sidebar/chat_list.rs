@@ -1,5 +1,6 @@
-//! The chat list: one row per conversation, newest first, with a preview
-//! of the last message and an unread badge.
+//! The chat list: one row per conversation (one-to-one chats and group
+//! chats), newest first, with a preview of the last message and an unread
+//! badge.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -12,10 +13,11 @@ use relm4::prelude::*;
 
 use crate::ui::AccessibleName;
 use relm4::typed_view::list::{RelmListItem, TypedListView};
-use warbler::model::{BareJid, ChatSummary};
+use warbler::model::{BareJid, ChatSummary, RoomSummary};
 
 use crate::i18n::{gettext_f, ngettext_f};
 use crate::ui::chat::message_row::format_list_time;
+use crate::ui::room::{room_name, state_label};
 use crate::ui::{ChatKey, fallback_name, set_accessible_label};
 
 /// One row of the chat list.
@@ -23,6 +25,10 @@ use crate::ui::{ChatKey, fallback_name, set_accessible_label};
 pub struct ChatItem {
     summary: ChatSummary,
     name: String,
+    /// Set when the chat is a group chat.
+    room: Option<RoomSummary>,
+    /// The nickname of the newest message's sender, in a group chat.
+    last_nick: Option<String>,
 }
 
 impl ChatItem {
@@ -132,13 +138,15 @@ impl RelmListItem for ChatItem {
 
     fn bind(&mut self, widgets: &mut ChatWidgets, root: &mut gtk::Box) {
         widgets.avatar.set_text(Some(&self.name));
+        // Rooms show a group icon instead of initials.
+        widgets.avatar.set_show_initials(self.room.is_none());
+        widgets.avatar.set_icon_name(if self.room.is_some() {
+            Some("system-users-symbolic")
+        } else {
+            None
+        });
         widgets.name.set_label(&self.name);
-        let preview = self
-            .summary
-            .last_body
-            .as_deref()
-            .map(|body| body.lines().next().unwrap_or_default().to_owned())
-            .unwrap_or_default();
+        let preview = self.preview();
         widgets.preview.set_label(&preview);
         widgets.time.set_label(
             &self
@@ -156,12 +164,17 @@ impl RelmListItem for ChatItem {
             unread,
             &[("count", &unread.to_string())],
         );
+        let name = match &self.room {
+            // Translators: how screen readers name a group chat in the chat list.
+            Some(_) => gettext_f("{name} (group chat)", &[("name", &self.name)]),
+            None => self.name.clone(),
+        };
         let summary = if unread > 0 {
             // Translators: chat list row for screen readers: name, unread count, last message.
             gettext_f(
                 "{name}, {unread}: {preview}",
                 &[
-                    ("name", &self.name),
+                    ("name", &name),
                     ("unread", &unread_text),
                     ("preview", &preview),
                 ],
@@ -169,10 +182,33 @@ impl RelmListItem for ChatItem {
         } else {
             gettext_f(
                 "{name}: {preview}",
-                &[("name", &self.name), ("preview", &preview)],
+                &[("name", &name), ("preview", &preview)],
             )
         };
         set_accessible_label(root, &summary);
+    }
+}
+
+impl ChatItem {
+    /// The preview line: the newest message's first line ("nick: body" in
+    /// a group chat), or a room's state while it is not joined.
+    fn preview(&self) -> String {
+        let body = self
+            .summary
+            .last_body
+            .as_deref()
+            .map(|body| body.lines().next().unwrap_or_default().to_owned());
+        match (&self.room, body) {
+            (Some(room), body) if state_label(&room.state).is_some() && body.is_none() => {
+                state_label(&room.state).unwrap_or_default()
+            }
+            (Some(_), Some(body)) => match &self.last_nick {
+                // Translators: the chat list's preview of a group chat message.
+                Some(nick) => gettext_f("{nick}: {body}", &[("nick", nick), ("body", &body)]),
+                None => body,
+            },
+            (_, body) => body.unwrap_or_default(),
+        }
     }
 }
 
@@ -187,6 +223,14 @@ pub enum ChatListInput {
     Names(Vec<(ChatKey, String)>),
     /// Drop an account's chats.
     RemoveAccount(BareJid),
+    /// Every known room (replaces the rooms, keeps the chats).
+    Rooms(Vec<RoomSummary>),
+    /// Add or change one room.
+    Room(RoomSummary),
+    /// A room was forgotten.
+    RoomRemoved(ChatKey),
+    /// The sender of a room's newest message.
+    LastNick(ChatKey, String),
     /// Highlight a chat.
     Select(Option<ChatKey>),
     /// A row was activated.
@@ -197,6 +241,8 @@ pub enum ChatListInput {
 pub struct ChatList {
     list: TypedListView<ChatItem, gtk::SingleSelection>,
     names: HashMap<ChatKey, String>,
+    rooms: HashMap<ChatKey, RoomSummary>,
+    last_nicks: HashMap<ChatKey, String>,
     /// The open chat, highlighted whenever the list changes.
     selected: Option<ChatKey>,
 }
@@ -241,6 +287,8 @@ impl SimpleComponent for ChatList {
         let model = ChatList {
             list,
             names: HashMap::new(),
+            rooms: HashMap::new(),
+            last_nicks: HashMap::new(),
             selected: None,
         };
         let view = &model.list.view;
@@ -259,8 +307,50 @@ impl ChatList {
         match msg {
             ChatListInput::Replace(chats) => {
                 self.list.clear();
-                let items: Vec<ChatItem> = chats.into_iter().map(|c| self.item(c)).collect();
+                let mut items: Vec<ChatItem> = chats.into_iter().map(|c| self.item(c)).collect();
+                // Rooms without messages yet get a row of their own.
+                for room in self.rooms.values() {
+                    if !items.iter().any(|item| item.key() == room_key(room)) {
+                        items.push(self.item(empty_summary(room)));
+                    }
+                }
                 self.list.extend_from_iter(items);
+            }
+            ChatListInput::Rooms(rooms) => {
+                let old: Vec<ChatKey> = self.rooms.keys().cloned().collect();
+                self.rooms = rooms.iter().map(|r| (room_key(r), r.clone())).collect();
+                for key in old {
+                    if !self.rooms.contains_key(&key) {
+                        self.remove(&key);
+                    }
+                }
+                for room in rooms {
+                    self.refresh(&room_key(&room), &room);
+                }
+            }
+            ChatListInput::Room(room) => {
+                let key = room_key(&room);
+                self.rooms.insert(key.clone(), room.clone());
+                self.refresh(&key, &room);
+            }
+            ChatListInput::RoomRemoved(key) => {
+                self.rooms.remove(&key);
+                self.last_nicks.remove(&key);
+                self.remove(&key);
+            }
+            ChatListInput::LastNick(key, nick) => {
+                if self.last_nicks.get(&key) == Some(&nick) {
+                    return;
+                }
+                self.last_nicks.insert(key.clone(), nick);
+                if let Some(pos) = self.list.find(|item| item.key() == key)
+                    && let Some(item) = self.list.get(pos)
+                {
+                    let summary = item.borrow().summary.clone();
+                    self.list.remove(pos);
+                    let item = self.item(summary);
+                    self.list.append(item);
+                }
             }
             ChatListInput::Update(chat) => {
                 let key = (chat.account.clone(), chat.peer.clone());
@@ -302,12 +392,35 @@ impl ChatList {
 
     fn item(&self, summary: ChatSummary) -> ChatItem {
         let key = (summary.account.clone(), summary.peer.clone());
-        let name = self
-            .names
-            .get(&key)
-            .cloned()
-            .unwrap_or_else(|| fallback_name(&summary.peer));
-        ChatItem { summary, name }
+        let room = self.rooms.get(&key).cloned();
+        let name = match &room {
+            Some(room) => room_name(room),
+            None => self
+                .names
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| fallback_name(&summary.peer)),
+        };
+        ChatItem {
+            summary,
+            name,
+            last_nick: self.last_nicks.get(&key).cloned(),
+            room,
+        }
+    }
+
+    /// Show a room's current summary in its row (adding the row if needed).
+    fn refresh(&mut self, key: &ChatKey, room: &RoomSummary) {
+        let summary = match self.list.find(|item| &item.key() == key) {
+            Some(pos) => {
+                let summary = self.list.get(pos).map(|item| item.borrow().summary.clone());
+                self.list.remove(pos);
+                summary
+            }
+            None => None,
+        };
+        let item = self.item(summary.unwrap_or_else(|| empty_summary(room)));
+        self.list.append(item);
     }
 
     fn remove(&mut self, key: &ChatKey) {
@@ -326,5 +439,21 @@ impl ChatList {
             })
         });
         selection.set_selected(position.unwrap_or(gtk::INVALID_LIST_POSITION));
+    }
+}
+
+/// The chat list key of a room.
+fn room_key(room: &RoomSummary) -> ChatKey {
+    (room.account.clone(), room.room.clone())
+}
+
+/// The chat summary of a room without stored messages.
+fn empty_summary(room: &RoomSummary) -> ChatSummary {
+    ChatSummary {
+        account: room.account.clone(),
+        peer: room.room.clone(),
+        last_body: None,
+        last_timestamp: None,
+        unread: 0,
     }
 }

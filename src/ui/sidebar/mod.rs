@@ -19,7 +19,7 @@ use roster::{Roster, RosterInput, RosterOutput};
 #[derive(Debug)]
 pub enum SidebarInput {
     /// An event from the core.
-    Event(Event),
+    Event(Box<Event>),
     /// Show the contacts and focus their search entry.
     FocusSearch,
     /// Highlight the open chat.
@@ -109,7 +109,7 @@ impl SimpleComponent for Sidebar {
                 self.roster.emit(RosterInput::FocusSearch);
             }
             SidebarInput::SelectChat(key) => self.chat_list.emit(ChatListInput::Select(key)),
-            SidebarInput::Event(event) => match event {
+            SidebarInput::Event(event) => match *event {
                 Event::RosterReplaced { account, contacts } => {
                     self.chat_list.emit(ChatListInput::Names(
                         contacts
@@ -138,6 +138,20 @@ impl SimpleComponent for Sidebar {
                 }
                 Event::ChatsLoaded { chats } => self.chat_list.emit(ChatListInput::Replace(chats)),
                 Event::ChatUpdated { chat } => self.chat_list.emit(ChatListInput::Update(chat)),
+                Event::RoomsLoaded { rooms } => self.chat_list.emit(ChatListInput::Rooms(rooms)),
+                Event::RoomUpdated { room } => self.chat_list.emit(ChatListInput::Room(*room)),
+                Event::RoomRemoved { account, room } => {
+                    self.chat_list
+                        .emit(ChatListInput::RoomRemoved((account, room)));
+                }
+                Event::MessageAdded { message } => {
+                    if let Some(info) = message.room {
+                        self.chat_list.emit(ChatListInput::LastNick(
+                            (message.account, message.peer),
+                            info.nick,
+                        ));
+                    }
+                }
                 Event::AccountRemoved { account } => {
                     self.chat_list
                         .emit(ChatListInput::RemoveAccount(account.clone()));

@@ -1,0 +1,266 @@
+//! The "Join Room" dialog: the room's address, a nickname (the account's
+//! local part by default), an optional password, whether to bookmark the
+//! room and join it automatically, and, with several accounts, which one.
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::adw;
+use relm4::gtk;
+use relm4::prelude::*;
+use warbler::model::BareJid;
+
+use crate::ui::{fallback_name, set_accessible_label};
+
+/// What the dialog starts with.
+#[derive(Debug, Default)]
+pub struct JoinInit {
+    /// The enabled accounts (the first is preselected).
+    pub accounts: Vec<BareJid>,
+    /// A room address to fill in (from an `xmpp:…?join` link).
+    pub room: Option<BareJid>,
+    /// A password to fill in (from the link).
+    pub password: Option<String>,
+}
+
+/// The user's request to join a room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequest {
+    /// The account.
+    pub account: BareJid,
+    /// The room.
+    pub room: BareJid,
+    /// The nickname.
+    pub nick: String,
+    /// The password, if one was entered.
+    pub password: Option<String>,
+    /// Bookmark the room and join it automatically.
+    pub bookmark: bool,
+}
+
+/// Messages of the dialog.
+#[derive(Debug)]
+pub enum JoinInput {
+    /// A field changed.
+    Changed,
+    /// Another account was picked.
+    AccountChanged,
+    /// The dialog was answered.
+    Response(String),
+}
+
+/// The dialog.
+pub struct JoinDialog {
+    accounts: Vec<BareJid>,
+    address: adw::EntryRow,
+    nick: adw::EntryRow,
+    password: adw::PasswordEntryRow,
+    bookmark: gtk::Switch,
+    account: gtk::DropDown,
+    /// The nickname the dialog proposed, replaced when the account changes
+    /// unless the user typed another.
+    proposed_nick: String,
+}
+
+/// The dialog's widgets (all owned by the model).
+pub struct JoinWidgets;
+
+/// The typed room address, if it is a valid room address (`room@service`).
+pub fn parse_room(text: &str) -> Option<BareJid> {
+    let text = text.trim();
+    let text = text.strip_prefix("xmpp:").unwrap_or(text);
+    let text = text.split('?').next().unwrap_or(text);
+    BareJid::new(text).ok().filter(|jid| jid.node().is_some())
+}
+
+impl JoinDialog {
+    fn selected_account(&self) -> Option<&BareJid> {
+        self.accounts
+            .get(self.account.selected() as usize)
+            .or(self.accounts.first())
+    }
+
+    fn request(&self) -> Option<JoinRequest> {
+        let room = parse_room(&self.address.text())?;
+        let nick = self.nick.text().trim().to_owned();
+        if nick.is_empty() {
+            return None;
+        }
+        let password = self.password.text().to_string();
+        Some(JoinRequest {
+            account: self.selected_account()?.clone(),
+            room,
+            nick,
+            password: (!password.is_empty()).then_some(password),
+            bookmark: self.bookmark.is_active(),
+        })
+    }
+
+    fn dialog(&self) -> Option<adw::MessageDialog> {
+        self.address.root().and_downcast::<adw::MessageDialog>()
+    }
+}
+
+impl SimpleComponent for JoinDialog {
+    type Init = JoinInit;
+    type Input = JoinInput;
+    type Output = JoinRequest;
+    type Root = adw::MessageDialog;
+    type Widgets = JoinWidgets;
+
+    fn init_root() -> adw::MessageDialog {
+        adw::MessageDialog::builder()
+            .heading(gettext("Join Room"))
+            .body(gettext(
+                "Enter the address of a group chat, such as team@conference.example.org.",
+            ))
+            .modal(true)
+            .build()
+    }
+
+    fn init(
+        init: JoinInit,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let address = adw::EntryRow::builder()
+            .title(gettext("Room Address"))
+            .input_purpose(gtk::InputPurpose::Email)
+            .text(
+                init.room
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            )
+            .build();
+        let proposed_nick = init.accounts.first().map(fallback_name).unwrap_or_default();
+        let nick = adw::EntryRow::builder()
+            .title(gettext("Nickname"))
+            .text(&proposed_nick)
+            .build();
+        let password = adw::PasswordEntryRow::builder()
+            .title(gettext("Password (optional)"))
+            .text(init.password.as_deref().unwrap_or_default())
+            .build();
+        let bookmark = gtk::Switch::builder()
+            .active(true)
+            .valign(gtk::Align::Center)
+            .build();
+        let bookmark_title = gettext("Bookmark and join automatically");
+        set_accessible_label(&bookmark, &bookmark_title);
+        let bookmark_row = adw::ActionRow::builder()
+            .title(&bookmark_title)
+            .activatable_widget(&bookmark)
+            .build();
+        bookmark_row.add_suffix(&bookmark);
+        let names: Vec<String> = init.accounts.iter().map(ToString::to_string).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let account = gtk::DropDown::from_strings(&names);
+        account.set_valign(gtk::Align::Center);
+        set_accessible_label(&account, &gettext("Account"));
+        let account_row = adw::ActionRow::builder()
+            .title(gettext("Account"))
+            .visible(init.accounts.len() > 1)
+            .build();
+        account_row.add_suffix(&account);
+
+        let list = gtk::ListBox::builder()
+            .css_classes(["boxed-list"])
+            .selection_mode(gtk::SelectionMode::None)
+            .build();
+        for row in [
+            address.upcast_ref::<gtk::Widget>(),
+            nick.upcast_ref(),
+            password.upcast_ref(),
+            bookmark_row.upcast_ref(),
+            account_row.upcast_ref(),
+        ] {
+            list.append(row);
+        }
+        root.set_extra_child(Some(&list));
+
+        root.add_response("cancel", &gettext("_Cancel"));
+        root.add_response("join", &gettext("_Join"));
+        root.set_response_appearance("join", adw::ResponseAppearance::Suggested);
+        root.set_default_response(Some("join"));
+        root.set_close_response("cancel");
+
+        for entry in [&address, &nick] {
+            let changed = sender.clone();
+            entry.connect_changed(move |_| changed.input(JoinInput::Changed));
+            let activated = sender.clone();
+            entry.connect_entry_activated(move |_| {
+                activated.input(JoinInput::Response("join".into()));
+            });
+        }
+        let activated = sender.clone();
+        password.connect_entry_activated(move |_| {
+            activated.input(JoinInput::Response("join".into()));
+        });
+        let account_changed = sender.clone();
+        account.connect_selected_notify(move |_| account_changed.input(JoinInput::AccountChanged));
+        let response = sender.clone();
+        root.connect_response(None, move |_, id| {
+            response.input(JoinInput::Response(id.to_owned()));
+        });
+
+        let model = JoinDialog {
+            accounts: init.accounts,
+            address,
+            nick,
+            password,
+            bookmark,
+            account,
+            proposed_nick,
+        };
+        root.set_response_enabled("join", model.request().is_some());
+        ComponentParts {
+            model,
+            widgets: JoinWidgets,
+        }
+    }
+
+    fn update(&mut self, msg: JoinInput, sender: ComponentSender<Self>) {
+        match msg {
+            JoinInput::Changed => {
+                if let Some(dialog) = self.dialog() {
+                    dialog.set_response_enabled("join", self.request().is_some());
+                }
+            }
+            JoinInput::AccountChanged => {
+                if let Some(account) = self.selected_account().cloned()
+                    && self.nick.text() == self.proposed_nick
+                {
+                    self.proposed_nick = fallback_name(&account);
+                    self.nick.set_text(&self.proposed_nick);
+                }
+            }
+            JoinInput::Response(id) => {
+                if id == "join" {
+                    let Some(request) = self.request() else {
+                        return;
+                    };
+                    let _ = sender.output(request);
+                }
+                if let Some(dialog) = self.dialog() {
+                    dialog.close();
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_room;
+
+    #[test]
+    fn room_addresses() {
+        let room = parse_room(" team@conference.example.org ").expect("valid");
+        assert_eq!(room.as_str(), "team@conference.example.org");
+        assert!(parse_room("xmpp:team@conference.example.org?join").is_some());
+        // A service is not a room.
+        assert!(parse_room("conference.example.org").is_none());
+        assert!(parse_room("").is_none());
+        assert!(parse_room("a@b@c").is_none());
+    }
+}

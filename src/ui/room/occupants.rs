@@ -1,0 +1,492 @@
+//! The occupant list of the open room: a virtualized list (rooms can have
+//! thousands of occupants) sorted by role then nickname, with a heading
+//! above the first occupant of each role, and a menu for moderators (kick,
+//! voice, ban).
+//!
+//! GTK 4.8's list view has no sections, so the list is kept sorted here
+//! and the heading is part of the first row of each role.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gettextrs::gettext;
+use relm4::gtk::{self, gio, glib, prelude::*};
+use relm4::prelude::*;
+use relm4::typed_view::list::{RelmListItem, TypedListView};
+use warbler::model::{Affiliation, Occupant, OccupantChange, Role};
+use warbler::session::Command;
+
+use super::colors::nick_attributes;
+use super::prompt::Prompt;
+use super::role_heading;
+use crate::i18n::{gettext_f, ngettext_f};
+use crate::ui::{
+    AccessibleName, ChatKey, PRESENCE_CLASSES, presence_css, presence_label, set_accessible_label,
+};
+
+/// What we may do to others in the room.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Powers {
+    /// We are a moderator: kick, voice.
+    pub moderate: bool,
+    /// We are an admin or owner: ban.
+    pub ban: bool,
+}
+
+impl Powers {
+    /// The powers of our role and affiliation.
+    pub fn of(role: Role, affiliation: Affiliation) -> Self {
+        Self {
+            moderate: role == Role::Moderator,
+            ban: matches!(affiliation, Affiliation::Owner | Affiliation::Admin),
+        }
+    }
+}
+
+/// One row: an occupant, maybe under the heading of its role.
+#[derive(Debug, Clone)]
+pub struct OccupantItem {
+    occupant: Occupant,
+    header: Option<String>,
+    powers: Powers,
+}
+
+/// Sort order: role, then nickname regardless of case.
+fn sort_key(occupant: &Occupant) -> (Role, String, String) {
+    (
+        occupant.role,
+        occupant.nick.to_lowercase(),
+        occupant.nick.clone(),
+    )
+}
+
+/// The widgets of one row.
+pub struct OccupantWidgets {
+    header: gtk::Label,
+    dot: gtk::Box,
+    nick: gtk::Label,
+    status: gtk::Label,
+    menu: gtk::MenuButton,
+    shown: Rc<RefCell<Option<OccupantItem>>>,
+}
+
+impl RelmListItem for OccupantItem {
+    type Root = gtk::Box;
+    type Widgets = OccupantWidgets;
+
+    fn setup(_item: &gtk::ListItem) -> (gtk::Box, OccupantWidgets) {
+        relm4::view! {
+            root = gtk::Box {
+                set_orientation: gtk::Orientation::Vertical,
+
+                #[name = "header"]
+                gtk::Label {
+                    set_xalign: 0.0,
+                    add_css_class: "occupant-heading",
+                },
+                gtk::Box {
+                    set_spacing: 8,
+                    set_margin_top: 3,
+                    set_margin_bottom: 3,
+
+                    #[name = "dot"]
+                    gtk::Box {
+                        add_css_class: "presence-dot",
+                        set_valign: gtk::Align::Center,
+                    },
+                    gtk::Box {
+                        set_orientation: gtk::Orientation::Vertical,
+                        set_hexpand: true,
+
+                        #[name = "nick"]
+                        gtk::Label {
+                            set_xalign: 0.0,
+                            set_use_markup: false,
+                            set_ellipsize: gtk::pango::EllipsizeMode::End,
+                        },
+                        #[name = "status"]
+                        gtk::Label {
+                            set_xalign: 0.0,
+                            set_use_markup: false,
+                            set_ellipsize: gtk::pango::EllipsizeMode::End,
+                            add_css_class: "dim-label",
+                            add_css_class: "caption",
+                        },
+                    },
+                    #[name = "menu"]
+                    gtk::MenuButton {
+                        set_icon_name: "view-more-symbolic",
+                        set_valign: gtk::Align::Center,
+                        add_css_class: "flat",
+                        set_tooltip_text: Some(&gettext("Moderation")),
+                    },
+                },
+            }
+        }
+        let shown: Rc<RefCell<Option<OccupantItem>>> = Rc::default();
+        let for_menu = shown.clone();
+        menu.set_create_popup_func(move |button| {
+            if let Some(item) = for_menu.borrow().as_ref() {
+                button.set_menu_model(Some(&row_menu(item)));
+            }
+        });
+        let click = gtk::GestureClick::builder().button(3).build();
+        let menu_for_click = menu.clone();
+        click.connect_pressed(move |_, _, _, _| {
+            if menu_for_click.is_visible() {
+                menu_for_click.popup();
+            }
+        });
+        root.add_controller(click);
+        let widgets = OccupantWidgets {
+            header,
+            dot,
+            nick,
+            status,
+            menu,
+            shown,
+        };
+        (root, widgets)
+    }
+
+    fn bind(&mut self, widgets: &mut OccupantWidgets, root: &mut gtk::Box) {
+        let occupant = &self.occupant;
+        widgets.header.set_visible(self.header.is_some());
+        widgets
+            .header
+            .set_label(self.header.as_deref().unwrap_or_default());
+        widgets.nick.set_label(&occupant.nick);
+        let dark = relm4::adw::StyleManager::default().is_dark();
+        widgets
+            .nick
+            .set_attributes(Some(&nick_attributes(&occupant.nick, dark)));
+        let presence = presence_label(occupant.show);
+        let status = match occupant.status.as_deref().map(str::trim) {
+            Some(status) if !status.is_empty() => format!("{presence} · {status}"),
+            _ => presence.clone(),
+        };
+        widgets.status.set_label(&status);
+        for class in PRESENCE_CLASSES {
+            widgets.dot.remove_css_class(class);
+        }
+        widgets.dot.add_css_class(presence_css(occupant.show));
+        let has_menu = !row_actions(self).is_empty();
+        widgets.menu.set_visible(has_menu);
+        // A menu built for the row's previous occupant must not open.
+        widgets.menu.set_menu_model(None::<&gio::MenuModel>);
+        *widgets.shown.borrow_mut() = Some(self.clone());
+        set_accessible_label(
+            &widgets.menu,
+            &gettext_f("Moderate {nick}", &[("nick", &occupant.nick)]),
+        );
+        // Translators: an occupant row read by screen readers: "Bob, Moderator, Available".
+        let summary = gettext_f(
+            "{nick}, {role}, {status}",
+            &[
+                ("nick", &occupant.nick),
+                ("role", &role_name(occupant.role)),
+                ("status", &status),
+            ],
+        );
+        set_accessible_label(root, &summary);
+    }
+}
+
+/// The translated name of one role.
+fn role_name(role: Role) -> String {
+    match role {
+        Role::Moderator => gettext("Moderator"),
+        Role::Participant => gettext("Participant"),
+        Role::Visitor => gettext("Visitor"),
+        Role::None => gettext("No role"),
+    }
+}
+
+/// The moderation actions (label, action name) offered for a row.
+fn row_actions(item: &OccupantItem) -> Vec<(String, &'static str)> {
+    let mut actions = Vec::new();
+    let target = &item.occupant;
+    if item.powers.moderate && target.role != Role::Moderator {
+        match target.role {
+            Role::Visitor => actions.push((gettext("Grant _Voice"), "occupants.voice")),
+            _ => actions.push((gettext("Revoke _Voice"), "occupants.devoice")),
+        }
+        actions.push((gettext("_Kick…"), "occupants.kick"));
+    }
+    if item.powers.ban
+        && target.real_jid.is_some()
+        && !matches!(target.affiliation, Affiliation::Owner | Affiliation::Admin)
+    {
+        actions.push((gettext("_Ban…"), "occupants.ban"));
+    }
+    actions
+}
+
+fn row_menu(item: &OccupantItem) -> gio::Menu {
+    let menu = gio::Menu::new();
+    let target = item.occupant.nick.to_variant();
+    for (label, action) in row_actions(item) {
+        let entry = gio::MenuItem::new(Some(&label), None);
+        entry.set_action_and_target_value(Some(action), Some(&target));
+        menu.append_item(&entry);
+    }
+    menu
+}
+
+/// Messages of the occupant list.
+#[derive(Debug)]
+pub enum OccupantsInput {
+    /// Show a room's occupants (replacing the list).
+    Show {
+        /// The room.
+        key: ChatKey,
+        /// Everyone in it.
+        occupants: Vec<Occupant>,
+        /// What we may do.
+        powers: Powers,
+    },
+    /// One change in the shown room.
+    Change(OccupantChange),
+    /// A row menu's action (name, nickname).
+    Action(String, String),
+}
+
+/// The occupant list. Its output are moderation commands.
+pub struct Occupants {
+    key: Option<ChatKey>,
+    powers: Powers,
+    list: TypedListView<OccupantItem, gtk::NoSelection>,
+    count: u32,
+}
+
+#[relm4::component(pub)]
+impl SimpleComponent for Occupants {
+    type Init = ();
+    type Input = OccupantsInput;
+    type Output = Command;
+
+    view! {
+        gtk::Box {
+            set_orientation: gtk::Orientation::Vertical,
+            set_width_request: 240,
+            add_css_class: "occupants-panel",
+
+            gtk::Label {
+                set_xalign: 0.0,
+                add_css_class: "heading",
+                set_margin_all: 12,
+                #[watch]
+                set_label: &ngettext_f(
+                    "{count} occupant",
+                    "{count} occupants",
+                    model.count,
+                    &[("count", &model.count.to_string())],
+                ),
+            },
+            gtk::ScrolledWindow {
+                set_vexpand: true,
+                set_hscrollbar_policy: gtk::PolicyType::Never,
+                #[local_ref]
+                view -> gtk::ListView {
+                    add_css_class: "navigation-sidebar",
+                    set_accessible_name: &gettext("Occupant List"),
+                },
+            },
+        }
+    }
+
+    fn init(_: (), root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let actions = gio::SimpleActionGroup::new();
+        for name in ["kick", "voice", "devoice", "ban"] {
+            let action = gio::SimpleAction::new(name, Some(glib::VariantTy::STRING));
+            let sender = sender.clone();
+            action.connect_activate(move |action, target| {
+                if let Some(nick) = target.and_then(|t| t.get::<String>()) {
+                    sender.input(OccupantsInput::Action(action.name().to_string(), nick));
+                }
+            });
+            actions.add_action(&action);
+        }
+        root.insert_action_group("occupants", Some(&actions));
+        let model = Occupants {
+            key: None,
+            powers: Powers::default(),
+            list: TypedListView::new(),
+            count: 0,
+        };
+        let view = &model.list.view;
+        let widgets = view_output!();
+        ComponentParts { model, widgets }
+    }
+
+    fn update(&mut self, msg: OccupantsInput, sender: ComponentSender<Self>) {
+        match msg {
+            OccupantsInput::Show {
+                key,
+                mut occupants,
+                powers,
+            } => {
+                self.key = Some(key);
+                self.powers = powers;
+                occupants.sort_by_key(sort_key);
+                let mut previous: Option<Role> = None;
+                let items: Vec<OccupantItem> = occupants
+                    .into_iter()
+                    .map(|occupant| {
+                        let header =
+                            (previous != Some(occupant.role)).then(|| role_heading(occupant.role));
+                        previous = Some(occupant.role);
+                        OccupantItem {
+                            occupant,
+                            header,
+                            powers,
+                        }
+                    })
+                    .collect();
+                self.list.clear();
+                self.list.extend_from_iter(items);
+            }
+            OccupantsInput::Change(change) => match change {
+                OccupantChange::Updated { occupant } => {
+                    self.remove(&occupant.nick.clone());
+                    self.insert(occupant);
+                }
+                OccupantChange::Renamed { old_nick, occupant } => {
+                    self.remove(&old_nick);
+                    self.insert(occupant);
+                }
+                OccupantChange::Left { nick, .. } => self.remove(&nick),
+            },
+            OccupantsInput::Action(action, nick) => self.act(&action, nick, &sender),
+        }
+        self.count = self.list.len();
+    }
+}
+
+impl Occupants {
+    fn occupant_at(&self, pos: u32) -> Option<Occupant> {
+        self.list
+            .get(pos)
+            .map(|item| item.borrow().occupant.clone())
+    }
+
+    /// Give the row at `pos` its heading if it starts a role, else none.
+    fn fix_header(&mut self, pos: u32) {
+        let Some(item) = self.list.get(pos).map(|item| item.borrow().clone()) else {
+            return;
+        };
+        let starts_role = pos == 0
+            || self
+                .occupant_at(pos - 1)
+                .is_none_or(|previous| previous.role != item.occupant.role);
+        if starts_role != item.header.is_some() {
+            let mut updated = item;
+            updated.header = starts_role.then(|| role_heading(updated.occupant.role));
+            self.list.remove(pos);
+            self.list.insert(pos, updated);
+        }
+    }
+
+    fn remove(&mut self, nick: &str) {
+        if let Some(pos) = self.list.find(|item| item.occupant.nick == nick) {
+            self.list.remove(pos);
+            self.fix_header(pos);
+        }
+    }
+
+    /// Insert at its sorted place (binary search).
+    fn insert(&mut self, occupant: Occupant) {
+        let key = sort_key(&occupant);
+        let (mut low, mut high) = (0, self.list.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            match self.occupant_at(middle) {
+                Some(other) if sort_key(&other) < key => low = middle + 1,
+                _ => high = middle,
+            }
+        }
+        self.list.insert(
+            low,
+            OccupantItem {
+                occupant,
+                header: None,
+                powers: self.powers,
+            },
+        );
+        self.fix_header(low);
+        self.fix_header(low + 1);
+    }
+
+    fn act(&self, action: &str, nick: String, sender: &ComponentSender<Self>) {
+        let Some((account, room)) = self.key.clone() else {
+            return;
+        };
+        let Some(occupant) = self
+            .list
+            .find(|item| item.occupant.nick == nick)
+            .and_then(|pos| self.occupant_at(pos))
+        else {
+            return;
+        };
+        let role_command = {
+            let (account, room, nick) = (account.clone(), room.clone(), nick.clone());
+            move |role: Role, reason: Option<String>| Command::SetOccupantRole {
+                account: account.clone(),
+                room: room.clone(),
+                nick: nick.clone(),
+                role,
+                reason,
+            }
+        };
+        match action {
+            "voice" => {
+                let _ = sender.output(role_command(Role::Participant, None));
+            }
+            "devoice" => {
+                let _ = sender.output(role_command(Role::Visitor, None));
+            }
+            "kick" | "ban" => {
+                let ban = action == "ban";
+                let mut prompt = Prompt::new(
+                    if ban {
+                        gettext_f("Ban {nick}?", &[("nick", &nick)])
+                    } else {
+                        gettext_f("Kick {nick}?", &[("nick", &nick)])
+                    },
+                    if ban {
+                        gettext("They will be removed and cannot come back.")
+                    } else {
+                        gettext("They will be removed from the room but may join again.")
+                    },
+                    gettext("Reason (optional)"),
+                    if ban {
+                        gettext("_Ban")
+                    } else {
+                        gettext("_Kick")
+                    },
+                );
+                prompt.allow_empty = true;
+                prompt.destructive = true;
+                let sender = sender.clone();
+                let parent = self.list.view.root().and_downcast::<gtk::Window>();
+                let jid = occupant.real_jid.clone();
+                prompt.ask(parent.as_ref(), move |reason| {
+                    let reason = (!reason.is_empty()).then_some(reason);
+                    let command = match (&jid, ban) {
+                        (Some(jid), true) => Command::SetAffiliation {
+                            account: account.clone(),
+                            room: room.clone(),
+                            jid: jid.clone(),
+                            affiliation: Affiliation::Outcast,
+                            reason,
+                        },
+                        (None, true) => return,
+                        (_, false) => role_command(Role::None, reason),
+                    };
+                    let _ = sender.output(command);
+                });
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! A small question with one text field (a new nickname, a subject, a
+//! password, an address to invite, a reason), as an `adw::MessageDialog`.
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::adw;
+use relm4::gtk;
+
+use crate::ui::set_accessible_label;
+
+/// What to ask.
+pub struct Prompt {
+    /// The dialog's heading.
+    pub heading: String,
+    /// The sentence under it.
+    pub body: String,
+    /// The field's label (also its accessible name).
+    pub field: String,
+    /// The field's initial text.
+    pub initial: String,
+    /// The confirming button's label (with a mnemonic).
+    pub confirm: String,
+    /// Hide the text (passwords).
+    pub secret: bool,
+    /// Whether an empty answer is accepted (an optional reason, clearing a
+    /// subject).
+    pub allow_empty: bool,
+    /// Style the confirming button as destructive (kick, ban) rather than
+    /// suggested.
+    pub destructive: bool,
+    /// Whether a (non-empty) answer is acceptable, e.g. a valid address.
+    pub valid: fn(&str) -> bool,
+}
+
+impl Prompt {
+    /// A prompt with a suggested confirming button that needs an answer.
+    pub fn new(heading: String, body: String, field: String, confirm: String) -> Self {
+        Self {
+            heading,
+            body,
+            field,
+            initial: String::new(),
+            confirm,
+            secret: false,
+            allow_empty: false,
+            destructive: false,
+            valid: |_| true,
+        }
+    }
+
+    /// Show the dialog over `parent`; `on_answer` gets the trimmed text
+    /// (untrimmed for a secret) when the user confirms.
+    pub fn ask(self, parent: Option<&gtk::Window>, on_answer: impl Fn(String) + 'static) {
+        let dialog = adw::MessageDialog::new(parent, Some(&self.heading), Some(&self.body));
+        let entry: gtk::Widget = if self.secret {
+            gtk::PasswordEntry::builder()
+                .activates_default(true)
+                .show_peek_icon(true)
+                .build()
+                .upcast()
+        } else {
+            gtk::Entry::builder()
+                .text(&self.initial)
+                .placeholder_text(&self.field)
+                .activates_default(true)
+                .build()
+                .upcast()
+        };
+        let editable = entry
+            .clone()
+            .downcast::<gtk::Editable>()
+            .expect("entries are editable");
+        set_accessible_label(&entry, &self.field);
+        let frame = gtk::Frame::builder().child(&entry).build();
+        dialog.set_extra_child(Some(&frame));
+        dialog.add_response("cancel", &gettext("_Cancel"));
+        dialog.add_response("confirm", &self.confirm);
+        dialog.set_response_appearance(
+            "confirm",
+            if self.destructive {
+                adw::ResponseAppearance::Destructive
+            } else {
+                adw::ResponseAppearance::Suggested
+            },
+        );
+        dialog.set_default_response(Some("confirm"));
+        dialog.set_close_response("cancel");
+        let allow_empty = self.allow_empty;
+        let valid = self.valid;
+        let acceptable = move |text: &str| {
+            let text = text.trim();
+            if text.is_empty() {
+                allow_empty
+            } else {
+                valid(text)
+            }
+        };
+        let enable = move |dialog: &adw::MessageDialog, text: &str| {
+            dialog.set_response_enabled("confirm", acceptable(text));
+        };
+        enable(&dialog, &self.initial);
+        let changed_dialog = dialog.clone();
+        editable.connect_changed(move |editable| enable(&changed_dialog, &editable.text()));
+        let secret = self.secret;
+        dialog.connect_response(None, move |_, response| {
+            if response == "confirm" {
+                let text = editable.text();
+                let text = if secret {
+                    text.to_string()
+                } else {
+                    text.trim().to_owned()
+                };
+                if acceptable(&text) {
+                    on_answer(text);
+                }
+            }
+        });
+        dialog.present();
+    }
+}

@@ -1,0 +1,123 @@
+//! UI test of group chats: Alice joins a room from the "Join Room" dialog,
+//! sees its subject (as plain text) and who is in it, writes to it, sees
+//! someone join and a message that mentions her highlighted, and completes
+//! a nickname, while Bob, Carol, Dave and Erin (raw clients) are in the
+//! room.
+//!
+//! Runs like the other UI tests (see `ui_manage.rs`): a test Prosody with
+//! its conference component, the real `warbler` binary under Xvfb driven
+//! over AT-SPI by `tests/ui/rooms.py`. Screenshots: `tests/screenshots/4x-…`.
+
+mod support;
+
+use std::time::Duration;
+
+use support::ui::{TOOLS, prerequisites, run_driver, signed_in_driver, token};
+use support::{RawClient, TestServer};
+
+/// How long the room's traffic may take to arrive.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The room's subject.
+const SUBJECT: &str = "Release <b>1.0</b> this week & notes";
+
+#[test]
+fn joins_a_room_writes_and_sees_mentions() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .accounts(&[
+            ("alice", "pw-a"),
+            ("bob", "pw-b"),
+            ("carol", "pw-c"),
+            ("dave", "pw-d"),
+            ("erin", "pw-e"),
+        ])
+        .name("alice", "Alice")
+        .muc(true)
+        .start();
+    let room = format!("team@{}", server.muc_domain());
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    // Bob creates the room; Carol and Dave join it.
+    let mut others: Vec<(RawClient, &str)> = runtime.block_on(async {
+        let mut joined = Vec::new();
+        for (user, password, nick) in [
+            ("bob", "pw-b", "Bob"),
+            ("carol", "pw-c", "Carol"),
+            ("dave", "pw-d", "Dave"),
+        ] {
+            let mut client = RawClient::connect(&server, user, password).await;
+            client.send_initial_presence().await;
+            client.join_room(&room, nick).await;
+            joined.push((client, nick));
+        }
+        // Bob, who created the room, sets its subject (with characters
+        // that would be markup).
+        joined[0]
+            .0
+            .send(&format!(
+                "<message type='groupchat' to='{room}'><subject>{}</subject></message>",
+                support::xml::escape(SUBJECT)
+            ))
+            .await;
+        joined
+    });
+    let sent = token("to-the-room");
+    let mention = token("mention");
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(&python, "rooms.py", home.path(), &server, "alice", "pw-a");
+    command
+        .env("WARBLER_UI_ROOM", &room)
+        .env("WARBLER_UI_SENT", &sent)
+        .env("WARBLER_UI_MENTION", &mention)
+        .env("WARBLER_UI_SUBJECT", SUBJECT);
+    let passed = run_driver(command, |line| match line {
+        "joined" => {
+            let bob = &mut others[0].0;
+            let seen = runtime.block_on(bob.wait_for_occupant(&room, "alice", WAIT));
+            assert!(seen, "Bob did not see Alice enter the room");
+            Some("seen".to_owned())
+        }
+        "sent" => {
+            let bob = &mut others[0].0;
+            let from = runtime.block_on(bob.wait_for_groupchat(&room, &sent, WAIT));
+            assert_eq!(
+                from.as_deref(),
+                Some("alice"),
+                "Bob did not get Alice's message"
+            );
+            runtime.block_on(async {
+                // Erin comes in while Alice looks.
+                let mut erin = RawClient::connect(&server, "erin", "pw-e").await;
+                erin.send_initial_presence().await;
+                erin.join_room(&room, "Erin").await;
+                others.push((erin, "Erin"));
+                for (client, nick) in others.iter_mut() {
+                    let body = match *nick {
+                        "Bob" => format!("alice: could you look at the release notes? {mention}"),
+                        "Carol" => "The build is green again.".to_owned(),
+                        "Dave" => "I will deploy after lunch.".to_owned(),
+                        _ => "Hi all, I am new here!".to_owned(),
+                    };
+                    client.say_in_room(&room, &body).await;
+                    // One after the other, as people type.
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+            });
+            Some("mentioned".to_owned())
+        }
+        _ => None,
+    });
+    assert!(
+        passed,
+        "the rooms test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(async {
+        for (client, _) in others {
+            client.close().await;
+        }
+    });
+}

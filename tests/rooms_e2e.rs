@@ -446,17 +446,22 @@ async fn bookmarked_rooms_follow_the_user_across_devices() {
     let phone_dir = root.path().join("phone");
     let mut laptop = Client::sign_in(&server, &laptop_dir, "alice", "pw-a").await;
     let mut phone = Client::sign_in(&server, &phone_dir, "alice", "pw-a").await;
+    // The rooms exist already (two devices creating one room at the same
+    // moment is another story).
+    let live = room_jid(&server, "live");
+    let later = room_jid(&server, "later");
+    let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+    bob.join_room(live.as_str(), "Bob").await;
+    bob.join_room(later.as_str(), "Bob").await;
     // The server pushes bookmark changes to the phone once it has read the
     // phone's capabilities (a disco#info round trip after its presence).
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let live = room_jid(&server, "live");
     laptop.join_room(&live, "Alice").await;
     let joined = phone.room_state(&live, |s| *s == RoomState::Joined).await;
     assert!(joined.bookmarked && joined.autojoin);
 
     // Sign-in on a fresh device joins bookmarked rooms.
     phone.shutdown().await;
-    let later = room_jid(&server, "later");
     laptop.join_room(&later, "Alice").await;
     let mut tablet = Client::sign_in(&server, &root.path().join("tablet"), "alice", "pw-a").await;
     let mut seen = std::collections::HashSet::new();
@@ -479,6 +484,7 @@ async fn bookmarked_rooms_follow_the_user_across_devices() {
     tablet
         .wait(|e| matches!(e, Event::RoomRemoved { room, .. } if *room == live))
         .await;
+    bob.close().await;
     tablet.shutdown().await;
     laptop.shutdown().await;
 }

@@ -176,6 +176,7 @@ impl AccountActor {
         }
         room.wanted = true;
         room.instant = instant;
+        room.retried = false;
         let publish = bookmark && !(room.summary.bookmarked && room.summary.autojoin);
         if bookmark {
             room.summary.bookmarked = true;

@@ -39,8 +39,15 @@ pub(super) struct Room {
     pub occupants: HashMap<String, Occupant>,
     /// What the room says about itself.
     pub info: RoomInfo,
-    /// Accept the default configuration if our join creates the room.
+    /// Accept the default configuration if our join creates the room
+    /// (always, unless the user asked to configure a new room: a join from
+    /// a bookmark must not leave a new room locked).
     pub instant: bool,
+    /// Retry a refused join at this time (once: the room was being
+    /// created by another of our devices).
+    pub retry_at: Option<Instant>,
+    /// Whether that one retry was used since the user last asked to join.
+    pub retried: bool,
     /// A nickname change we asked for.
     pub pending_nick: Option<String>,
     /// Last time the room showed signs of life (a stanza from it).
@@ -78,7 +85,9 @@ impl Room {
             wanted: false,
             occupants: HashMap::new(),
             info: RoomInfo::default(),
-            instant: false,
+            instant: true,
+            retry_at: None,
+            retried: false,
             pending_nick: None,
             last_activity: Instant::now(),
             pinging: false,

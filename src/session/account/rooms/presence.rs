@@ -130,6 +130,18 @@ impl AccountActor {
             return;
         }
         tracing::info!(account = %self.jid, room = %jid, ?error, "The room refused us");
+        if error == RoomError::NotFound && room.wanted && room.join_sent.is_some() {
+            // A room just created (by another of our devices, from the same
+            // bookmark) is locked until configured: try once more shortly.
+            if let Some(sent) = room.join_sent.take()
+                && sent.elapsed() < std::time::Duration::from_secs(30)
+                && !room.retried
+            {
+                room.retried = true;
+                room.retry_at = Some(Instant::now() + std::time::Duration::from_secs(2));
+                return;
+            }
+        }
         self.room_failed(jid, error);
     }
 

@@ -185,9 +185,10 @@ impl StoreHandle {
         .await
     }
 
-    /// A page of a chat's history: the newest `limit` messages older than
+    /// A page of a chat's history: the newest `limit` messages sent before
     /// `before` (or the newest overall), ordered oldest first. Order is by
-    /// local id, i.e. the order in which messages were stored.
+    /// timestamp, then local id: archived pages fetched later still fall
+    /// into place.
     pub async fn history(
         &self,
         account: BareJid,
@@ -196,19 +197,22 @@ impl StoreHandle {
         limit: u32,
     ) -> Result<Vec<ChatMessage>, StoreError> {
         self.read(move |conn| {
+            let (stamp, id) = match before {
+                None => (i64::MAX, i64::MAX),
+                Some(id) => conn
+                    .prepare_cached("SELECT timestamp, id FROM messages WHERE id = ?1")?
+                    .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()?
+                    .unwrap_or((i64::MAX, id.0)),
+            };
             let sql = format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages m
-                 WHERE m.account = ?1 AND m.peer = ?2 AND m.id < ?3
-                 ORDER BY m.id DESC LIMIT ?4"
+                 WHERE m.account = ?1 AND m.peer = ?2 AND (m.timestamp, m.id) < (?3, ?4)
+                 ORDER BY m.timestamp DESC, m.id DESC LIMIT ?5"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(
-                params![
-                    account.as_str(),
-                    peer.as_str(),
-                    before.map_or(i64::MAX, |id| id.0),
-                    limit,
-                ],
+                params![account.as_str(), peer.as_str(), stamp, id, limit],
                 |row| message_from_row(row, Some(&account), Some(&peer)),
             )?;
             let mut page = collect_messages(rows)?;

@@ -327,6 +327,7 @@ allow_registration = false
 authentication = "internal_hashed"
 password_hash = "SHA-256"
 storage = "internal"
+storage_archive_item_limit = 200000
 smacks_hibernation_time = {hibernation}
 ssl = {ssl}
 modules_enabled = {{

@@ -10,6 +10,7 @@ mod v1_accounts_roster;
 mod v2_messages;
 mod v3_search;
 mod v4_rooms;
+mod v5_history_order;
 
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     v2_messages::migrate,
     v3_search::migrate,
     v4_rooms::migrate,
+    v5_history_order::migrate,
 ];
 
 /// The schema version this build writes.

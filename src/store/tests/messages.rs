@@ -414,3 +414,29 @@ async fn opening_a_chat_with_100k_messages_is_fast() {
         "two history pages took {elapsed:?}"
     );
 }
+
+/// Older messages stored later (a room archive's scroll-back page) take
+/// their place by time, on the first page and when paging back.
+#[tokio::test]
+async fn history_follows_send_time_not_storage_order() {
+    let store = store();
+    for (body, at) in [("third", 30), ("fourth", 40), ("first", 10), ("second", 20)] {
+        store
+            .insert_message(incoming("a@x", "room@x", body, at))
+            .await
+            .expect("insert");
+    }
+    let bodies = |page: &[crate::model::ChatMessage]| {
+        page.iter().map(|m| m.body.clone()).collect::<Vec<_>>()
+    };
+    let newest = store
+        .history(jid("a@x"), jid("room@x"), None, 2)
+        .await
+        .expect("page");
+    assert_eq!(bodies(&newest), ["third", "fourth"]);
+    let older = store
+        .history(jid("a@x"), jid("room@x"), Some(newest[0].id), 10)
+        .await
+        .expect("page");
+    assert_eq!(bodies(&older), ["first", "second"]);
+}

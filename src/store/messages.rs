@@ -187,8 +187,9 @@ impl StoreHandle {
 
     /// A page of a chat's history: the newest `limit` messages sent before
     /// `before` (or the newest overall), ordered oldest first. Order is by
-    /// timestamp, then local id: archived pages fetched later still fall
-    /// into place.
+    /// the second sent, then local id: archived pages fetched later still
+    /// fall into place, and within a second (archives stamp whole seconds)
+    /// messages keep the order they arrived in.
     pub async fn history(
         &self,
         account: BareJid,
@@ -200,15 +201,15 @@ impl StoreHandle {
             let (stamp, id) = match before {
                 None => (i64::MAX, i64::MAX),
                 Some(id) => conn
-                    .prepare_cached("SELECT timestamp, id FROM messages WHERE id = ?1")?
+                    .prepare_cached("SELECT timestamp / 1000, id FROM messages WHERE id = ?1")?
                     .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?)))
                     .optional()?
                     .unwrap_or((i64::MAX, id.0)),
             };
             let sql = format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages m
-                 WHERE m.account = ?1 AND m.peer = ?2 AND (m.timestamp, m.id) < (?3, ?4)
-                 ORDER BY m.timestamp DESC, m.id DESC LIMIT ?5"
+                 WHERE m.account = ?1 AND m.peer = ?2 AND (m.timestamp / 1000, m.id) < (?3, ?4)
+                 ORDER BY m.timestamp / 1000 DESC, m.id DESC LIMIT ?5"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(

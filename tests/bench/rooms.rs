@@ -7,6 +7,10 @@
 //!   stored and shown, the occupant count delivered, and memory growth;
 //! - autojoin: an account with 100 bookmarked autojoin rooms; reports the
 //!   time from being online to being in all of them.
+//!
+//! `ROOMS_BENCH_LOG=1` prints the core's wire log (to see how much of a
+//! join is the server answering); `ROOMS_BENCH_ONLY_AUTOJOIN=1` skips the
+//! big room.
 
 #[path = "process.rs"]
 mod process;
@@ -29,41 +33,60 @@ const AUTOJOIN_ROOMS: usize = 100;
 const RUNS: usize = 3;
 
 fn main() {
+    if std::env::var_os("ROOMS_BENCH_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter("warbler=debug,warbler::wire=trace")
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    runtime.block_on(big_room());
+    if std::env::var_os("ROOMS_BENCH_ONLY_AUTOJOIN").is_none() {
+        runtime.block_on(big_room());
+    }
     runtime.block_on(autojoin());
 }
 
 /// Fill `room` with fake occupants and archived messages inside the
-/// server (no network clients: 2,000 connections would measure Prosody).
+/// server (no network clients: 2,000 connections would measure Prosody),
+/// in chunks the admin shell answers within its time limit.
 fn populate(server: &TestServer, room: &str) {
-    let lua = format!(
-        "local st = require 'util.stanza'; \
-         local room = prosody.hosts['{muc}'].modules.muc.get_room_from_jid('{room}'); \
-         for i = 1, {OCCUPANTS} do \
-           local nick = '{room}/member' .. i; \
-           local real = 'member' .. i .. '@localhost/bench'; \
-           local occupant = room:new_occupant('member' .. i .. '@localhost', nick); \
-           occupant:set_session(real, st.presence({{from = real}})); \
-           occupant.role = 'participant'; \
-           room:save_occupant(occupant); \
-         end; \
-         local archive = require 'core.storagemanager'.open('{muc}', 'muc_log', 'archive'); \
-         local node = '{room}':match('^[^@]+'); \
-         local now = os.time() - {ARCHIVE}; \
-         for i = 1, {ARCHIVE} do \
-           local m = st.message({{type = 'groupchat', from = '{room}/member' .. (i % {OCCUPANTS} + 1), id = 'a' .. i}}) \
-             :tag('body'):text('archived message ' .. i):up(); \
-           archive:append(node, nil, m, now + i, '{room}/member' .. (i % {OCCUPANTS} + 1)); \
-         end; \
-         return 'filled'",
-        muc = server.muc_domain(),
-    );
-    let output = server.shell_lua(&lua);
-    assert!(
-        output.contains("Result: filled"),
-        "could not fill the room: {output}"
-    );
+    let muc = server.muc_domain();
+    let run = |lua: String| {
+        let output = server.shell_lua(&lua);
+        assert!(
+            output.contains("Result: done"),
+            "could not fill the room: {output}"
+        );
+    };
+    for first in (1..=OCCUPANTS).step_by(500) {
+        let last = (first + 499).min(OCCUPANTS);
+        run(format!(
+            "local st = require 'util.stanza'; \
+             local room = prosody.hosts['{muc}'].modules.muc.get_room_from_jid('{room}'); \
+             for i = {first}, {last} do \
+               local real = 'member' .. i .. '@localhost/bench'; \
+               local occupant = room:new_occupant('member' .. i .. '@localhost', '{room}/member' .. i); \
+               occupant:set_session(real, st.presence({{from = real}})); \
+               occupant.role = 'participant'; \
+               room:save_occupant(occupant); \
+             end; return 'done'"
+        ));
+    }
+    for first in (1..=ARCHIVE).step_by(5_000) {
+        let last = (first + 4_999).min(ARCHIVE);
+        run(format!(
+            "local st = require 'util.stanza'; \
+             local archive = prosody.hosts['{muc}'].modules.muc_mam.module:open_store('muc_log', 'archive'); \
+             local node = ('{room}'):match('^[^@]+'); \
+             local start = os.time() - {ARCHIVE}; \
+             for i = {first}, {last} do \
+               local from = '{room}/member' .. (i % {OCCUPANTS} + 1); \
+               local m = st.message({{type = 'groupchat', from = from, id = 'a' .. i}}) \
+                 :tag('body'):text('archived message ' .. i):up(); \
+               archive:append(node, nil, m, start + i, 'message<groupchat'); \
+             end; return 'done'"
+        ));
+    }
 }
 
 async fn big_room() {
@@ -109,7 +132,9 @@ async fn big_room() {
                 })
                 .await;
             match &event {
-                Event::RoomUpdated { .. } => joined_at = Some(Instant::now()),
+                Event::RoomUpdated { .. } => {
+                    joined_at.get_or_insert_with(Instant::now);
+                }
                 Event::RoomOccupants {
                     occupants: list, ..
                 } => occupants = list.len(),
@@ -155,7 +180,13 @@ async fn autojoin() {
                     "<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
                      <publish node='urn:xmpp:bookmarks:1'><item id='{room}'>\
                      <conference xmlns='urn:xmpp:bookmarks:1' autojoin='true'><nick>Alice</nick>\
-                     </conference></item></publish></pubsub>"
+                     </conference></item></publish><publish-options>\
+                     <x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'>\
+                     <value>http://jabber.org/protocol/pubsub#publish-options</value></field>\
+                     <field var='pubsub#persist_items'><value>true</value></field>\
+                     <field var='pubsub#max_items'><value>max</value></field>\
+                     <field var='pubsub#access_model'><value>whitelist</value></field>\
+                     </x></publish-options></pubsub>"
                 ),
             )
             .await;

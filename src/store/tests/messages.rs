@@ -420,7 +420,13 @@ async fn opening_a_chat_with_100k_messages_is_fast() {
 #[tokio::test]
 async fn history_follows_send_time_not_storage_order() {
     let store = store();
-    for (body, at) in [("third", 30), ("fourth", 40), ("first", 10), ("second", 20)] {
+    for (body, at) in [
+        ("third", 30_000),
+        ("fourth", 40_000),
+        ("first", 10_000),
+        ("second", 20_000),
+        ("fourth, same second, stored later", 40_000),
+    ] {
         store
             .insert_message(incoming("a@x", "room@x", body, at))
             .await
@@ -433,10 +439,13 @@ async fn history_follows_send_time_not_storage_order() {
         .history(jid("a@x"), jid("room@x"), None, 2)
         .await
         .expect("page");
-    assert_eq!(bodies(&newest), ["third", "fourth"]);
+    assert_eq!(
+        bodies(&newest),
+        ["fourth", "fourth, same second, stored later"]
+    );
     let older = store
         .history(jid("a@x"), jid("room@x"), Some(newest[0].id), 10)
         .await
         .expect("page");
-    assert_eq!(bodies(&older), ["first", "second"]);
+    assert_eq!(bodies(&older), ["first", "second", "third"]);
 }

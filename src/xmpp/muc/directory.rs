@@ -14,27 +14,34 @@ const NS_RSM: &str = "http://jabber.org/protocol/rsm";
 /// Rooms per page when browsing a service.
 pub(crate) const PAGE_SIZE: u32 = 100;
 
+/// An RSM `<set/>` (XEP-0059) for `max` items after or before a cursor;
+/// an empty `before` asks for the last page.
+fn rsm_set(max: u32, after: Option<&str>, before: Option<&str>) -> Element {
+    let child = |name: &str, text: &str| {
+        let mut element = Element::builder(name, NS_RSM);
+        if !text.is_empty() {
+            element = element.append(Node::Text(text.to_owned()));
+        }
+        element.build()
+    };
+    let mut set = Element::builder("set", NS_RSM).append(child("max", &max.to_string()));
+    if let Some(after) = after {
+        set = set.append(child("after", after));
+    }
+    if let Some(before) = before {
+        set = set.append(child("before", before));
+    }
+    set.build()
+}
+
 /// Ask `service` for a page of its rooms, after the RSM cursor `after`.
 pub(crate) fn rooms_request(id: &str, service: &BareJid, after: Option<&str>) -> Iq {
-    let mut set = Element::builder("set", NS_RSM).append(
-        Element::builder("max", NS_RSM)
-            .append(Node::Text(PAGE_SIZE.to_string()))
-            .build(),
-    );
-    if let Some(after) = after {
-        set = set.append(
-            Element::builder("after", NS_RSM)
-                .append(Node::Text(after.to_owned()))
-                .build(),
-        );
-    }
+    let set = rsm_set(PAGE_SIZE, after, None);
     Iq::Get {
         from: None,
         to: Some(Jid::from(service.clone())),
         id: id.to_owned(),
-        payload: Element::builder("query", NS_ITEMS)
-            .append(set.build())
-            .build(),
+        payload: Element::builder("query", NS_ITEMS).append(set).build(),
     }
 }
 
@@ -173,32 +180,14 @@ pub(crate) fn archive_query(
     before: Option<&str>,
     max: u32,
 ) -> Iq {
-    let mut set = Element::builder("set", NS_RSM).append(
-        Element::builder("max", NS_RSM)
-            .append(Node::Text(max.to_string()))
-            .build(),
-    );
-    if let Some(after) = after {
-        set = set.append(
-            Element::builder("after", NS_RSM)
-                .append(Node::Text(after.to_owned()))
-                .build(),
-        );
-    }
-    if let Some(before) = before {
-        let mut element = Element::builder("before", NS_RSM);
-        if !before.is_empty() {
-            element = element.append(Node::Text(before.to_owned()));
-        }
-        set = set.append(element.build());
-    }
+    let set = rsm_set(max, after, before);
     Iq::Set {
         from: None,
         to: Some(Jid::from(room.clone())),
         id: id.to_owned(),
         payload: Element::builder("query", "urn:xmpp:mam:2")
             .attr(xml_ncname!("queryid").into(), query_id)
-            .append(set.build())
+            .append(set)
             .build(),
     }
 }

@@ -5,7 +5,6 @@ use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::minidom::Element;
 
 use super::{Room, RoomIq, default_nick};
-use crate::session::Event;
 use crate::session::account::AccountActor;
 use crate::xmpp::bookmarks::{self, Bookmark, BookmarkChange};
 use crate::xmpp::message::new_id;
@@ -131,8 +130,6 @@ impl AccountActor {
         let Some(room) = self.rooms.map.get_mut(jid) else {
             return;
         };
-        room.summary.bookmarked = false;
-        room.summary.autojoin = false;
         let was_in = room.joined();
         if was_in
             && let Some(presence) =
@@ -140,14 +137,8 @@ impl AccountActor {
         {
             self.send(presence.into()).await;
         }
-        self.rooms.map.remove(jid);
-        if let Err(error) = self.store.remove_room(self.jid.clone(), jid.clone()).await {
-            tracing::error!(account = %self.jid, "Could not forget a room: {error}");
-        }
-        self.emit(Event::RoomRemoved {
-            account: self.jid.clone(),
-            room: jid.clone(),
-        });
+        // The bookmark is gone already.
+        self.forget_room(jid, true).await;
     }
 
     /// Publish a room's bookmark (after joining with "bookmark").

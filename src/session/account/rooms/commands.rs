@@ -207,7 +207,6 @@ impl AccountActor {
         room.summary.state = RoomState::NotJoined;
         room.occupants.clear();
         let nick = room.summary.nick.clone();
-        let bookmarked = room.summary.bookmarked;
         if was_in
             && self.online
             && let Some(presence) = muc_presence::leave(jid, &nick)
@@ -215,17 +214,7 @@ impl AccountActor {
             self.send(presence.into()).await;
         }
         if forget {
-            if bookmarked {
-                self.retract_bookmark(jid).await;
-            }
-            self.rooms.map.remove(jid);
-            if let Err(error) = self.store.remove_room(self.jid.clone(), jid.clone()).await {
-                tracing::error!(account = %self.jid, "Could not forget a room: {error}");
-            }
-            self.emit(Event::RoomRemoved {
-                account: self.jid.clone(),
-                room: jid.clone(),
-            });
+            self.forget_room(jid, false).await;
         } else {
             self.save_room(jid).await;
             self.emit_room(jid);

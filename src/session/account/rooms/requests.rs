@@ -86,7 +86,7 @@ impl AccountActor {
                     account,
                     room: room.clone(),
                 });
-                self.forget_room(&room).await;
+                self.forget_room(&room, false).await;
             }
             RoomIq::AffiliationList { room, affiliation } => {
                 self.emit(Event::AffiliationList {
@@ -238,10 +238,16 @@ impl AccountActor {
         }
     }
 
-    /// Forget a room entirely (after destroying it).
-    async fn forget_room(&mut self, jid: &BareJid) {
+    /// Forget a room entirely (left and destroyed, or forgotten by the
+    /// user here or on another device): its bookmark unless `keep_bookmark`,
+    /// its record, and the UI's entry. Its history stays.
+    pub(in crate::session::account) async fn forget_room(
+        &mut self,
+        jid: &BareJid,
+        keep_bookmark: bool,
+    ) {
         let bookmarked = self.room(jid).is_some_and(|r| r.summary.bookmarked);
-        if bookmarked {
+        if bookmarked && !keep_bookmark {
             self.retract_bookmark(jid).await;
         }
         self.rooms.map.remove(jid);

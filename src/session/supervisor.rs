@@ -555,14 +555,11 @@ impl Supervisor {
             return;
         }
         let origin_id = xmpp::message::new_id();
-        let room_nick = match self.store.rooms().await {
-            Ok(rooms) => rooms
-                .into_iter()
-                .find(|r| r.account == account && r.room == peer)
-                .map(|r| {
-                    r.nick
-                        .unwrap_or_else(|| super::account::default_room_nick(&account))
-                }),
+        let room_nick = match self.store.room(account.clone(), peer.clone()).await {
+            Ok(room) => room.map(|r| {
+                r.nick
+                    .unwrap_or_else(|| super::account::default_room_nick(&account))
+            }),
             Err(error) => {
                 self.fail(Some(account), storage(error));
                 return;

@@ -46,6 +46,26 @@ impl StoreHandle {
         self.read(load_rooms).await
     }
 
+    /// The account's room `room`, if it is one (one indexed row: asked on
+    /// every message the user sends).
+    pub async fn room(
+        &self,
+        account: BareJid,
+        room: BareJid,
+    ) -> Result<Option<RoomRecord>, StoreError> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT account, room, name, nick, autojoin, bookmarked, notify, joined
+                     FROM rooms WHERE account = ?1 AND room = ?2",
+                )?
+                .query_row([account.as_str(), room.as_str()], room_from_row)
+                .optional()?
+                .flatten())
+        })
+        .await
+    }
+
     /// Adds the room, or replaces what is stored about the account's room
     /// with the same address.
     pub async fn upsert_room(&self, rec: RoomRecord) -> Result<(), StoreError> {

@@ -377,6 +377,18 @@ async fn rooms_are_upserted_listed_and_removed() {
         store.rooms().await.expect("rooms"),
         vec![garden.clone(), kitchen.clone(), bobs.clone()]
     );
+    // One room of one account, as sending a message asks for it.
+    assert_eq!(
+        store.room(jid(ALICE), jid(ROOM)).await.expect("room"),
+        Some(garden.clone())
+    );
+    assert_eq!(
+        store
+            .room(jid(ALICE), jid("nobody@example.org"))
+            .await
+            .expect("room"),
+        None
+    );
 
     garden.notify = RoomNotify::Never;
     garden.autojoin = false;

@@ -150,88 +150,91 @@ impl AccountActor {
         let Some(room) = self.rooms.map.get_mut(&jid) else {
             return;
         };
-        let own_nick = room.summary.nick.clone();
+        // While joining, our own presence may lack status 110 on old
+        // services; our nickname identifies it then.
         let is_self = update.is_self
-            || (update.occupant.nick == own_nick && room.summary.state == RoomState::Joining);
-        let nick = update.occupant.nick.clone();
+            || (update.occupant.nick == room.summary.nick
+                && room.summary.state == RoomState::Joining);
         if update.unavailable {
-            let mut occupant = room
-                .occupants
-                .remove(&nick)
-                .unwrap_or(update.occupant.clone());
-            if let Some(new_nick) = update.new_nick.clone() {
-                occupant.nick = new_nick.clone();
-                room.occupants.insert(new_nick.clone(), occupant.clone());
-                if is_self {
-                    room.summary.nick = new_nick;
-                    room.pending_nick = None;
-                }
-                let joined = room.joined();
-                if is_self {
-                    self.save_room(&jid).await;
-                    self.emit_room(&jid);
-                }
-                if joined {
-                    self.emit(Event::OccupantChanged {
-                        account: self.jid.clone(),
-                        room: jid,
-                        change: OccupantChange::Renamed {
-                            old_nick: nick,
-                            occupant,
-                        },
-                    });
-                }
-                return;
-            }
-            if is_self {
-                self.on_removed_from_room(&jid, update.removal).await;
-                return;
-            }
-            if room.joined() {
-                self.emit(Event::OccupantChanged {
-                    account: self.jid.clone(),
-                    room: jid,
-                    change: OccupantChange::Left {
-                        nick,
-                        exit: update.removal.unwrap_or(RoomExit::Left),
-                    },
-                });
-            }
+            self.on_occupant_gone(update, is_self).await;
             return;
         }
-        room.occupants.insert(nick.clone(), update.occupant.clone());
-        if !is_self {
-            if room.joined() {
-                self.emit(Event::OccupantChanged {
-                    account: self.jid.clone(),
-                    room: jid,
-                    change: OccupantChange::Updated {
-                        occupant: update.occupant,
-                    },
-                });
-            }
-            return;
-        }
-        // Our own presence: the join is complete (or our role changed).
-        room.summary.role = update.occupant.role;
-        room.summary.affiliation = update.occupant.affiliation;
-        if update.nick_assigned || nick != own_nick {
-            room.summary.nick = nick;
-        }
-        let just_joined = room.summary.state != RoomState::Joined;
-        room.summary.state = RoomState::Joined;
-        room.join_sent = None;
-        if !just_joined {
-            self.emit_room(&jid);
-            self.emit(Event::OccupantChanged {
-                account: self.jid.clone(),
-                room: jid,
-                change: OccupantChange::Updated {
+        room.occupants
+            .insert(update.occupant.nick.clone(), update.occupant.clone());
+        if is_self {
+            self.on_own_presence(update).await;
+        } else {
+            self.occupant_changed(
+                &jid,
+                OccupantChange::Updated {
                     occupant: update.occupant,
                 },
+            );
+        }
+    }
+
+    /// Tell the UI about a change among a joined room's occupants (while
+    /// joining they are collected and sent at once as `RoomOccupants`).
+    fn occupant_changed(&self, jid: &BareJid, change: OccupantChange) {
+        if self.room(jid).is_some_and(|r| r.joined()) {
+            self.emit(Event::OccupantChanged {
+                account: self.jid.clone(),
+                room: jid.clone(),
+                change,
             });
+        }
+    }
+
+    /// Someone left, was removed or changed nickname (status 303).
+    async fn on_occupant_gone(&mut self, update: OccupantPresence, is_self: bool) {
+        let jid = update.room.clone();
+        let Some(room) = self.rooms.map.get_mut(&jid) else {
+            return;
+        };
+        let nick = update.occupant.nick.clone();
+        let mut occupant = room.occupants.remove(&nick).unwrap_or(update.occupant);
+        let Some(new_nick) = update.new_nick else {
+            if is_self {
+                self.on_removed_from_room(&jid, update.removal).await;
+            } else {
+                let exit = update.removal.unwrap_or(RoomExit::Left);
+                self.occupant_changed(&jid, OccupantChange::Left { nick, exit });
+            }
+            return;
+        };
+        occupant.nick = new_nick.clone();
+        room.occupants.insert(new_nick.clone(), occupant.clone());
+        if is_self {
+            room.summary.nick = new_nick;
+            room.pending_nick = None;
+            self.save_room(&jid).await;
+            self.emit_room(&jid);
+        }
+        let change = OccupantChange::Renamed {
+            old_nick: nick,
+            occupant,
+        };
+        self.occupant_changed(&jid, change);
+    }
+
+    /// Our own presence: the join is complete, or our role changed.
+    async fn on_own_presence(&mut self, update: OccupantPresence) {
+        let jid = update.room.clone();
+        let Some(room) = self.rooms.map.get_mut(&jid) else {
+            return;
+        };
+        room.summary.role = update.occupant.role;
+        room.summary.affiliation = update.occupant.affiliation;
+        // The room may have assigned or normalised our nickname.
+        room.summary.nick = update.occupant.nick.clone();
+        room.join_sent = None;
+        if room.joined() {
+            self.emit_room(&jid);
+            let occupant = update.occupant;
+            self.occupant_changed(&jid, OccupantChange::Updated { occupant });
             return;
         }
+        room.summary.state = RoomState::Joined;
         let occupants = room.occupants.values().cloned().collect();
         let create_instant = update.created && room.instant;
         tracing::info!(account = %self.jid, room = %jid, "Joined a room");

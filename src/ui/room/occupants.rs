@@ -6,12 +6,11 @@
 //! GTK 4.8's list view has no sections, so the list is kept sorted here
 //! and the heading is part of the first row of each role.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use gettextrs::gettext;
 use relm4::gtk::{self, gio, glib, prelude::*};
 use relm4::prelude::*;
+
+use crate::ui::widgets::row_menu::{self as lazy_menu, Bound};
 use relm4::typed_view::list::{RelmListItem, TypedListView};
 use warbler::model::{Affiliation, Occupant, OccupantChange, Role};
 use warbler::session::Command;
@@ -67,7 +66,7 @@ pub struct OccupantWidgets {
     nick: gtk::Label,
     status: gtk::Label,
     menu: gtk::MenuButton,
-    shown: Rc<RefCell<Option<OccupantItem>>>,
+    shown: Bound<OccupantItem>,
 }
 
 impl RelmListItem for OccupantItem {
@@ -123,21 +122,7 @@ impl RelmListItem for OccupantItem {
                 },
             }
         }
-        let shown: Rc<RefCell<Option<OccupantItem>>> = Rc::default();
-        let for_menu = shown.clone();
-        menu.set_create_popup_func(move |button| {
-            if let Some(item) = for_menu.borrow().as_ref() {
-                button.set_menu_model(Some(&row_menu(item)));
-            }
-        });
-        let click = gtk::GestureClick::builder().button(3).build();
-        let menu_for_click = menu.clone();
-        click.connect_pressed(move |_, _, _, _| {
-            if menu_for_click.is_visible() {
-                menu_for_click.popup();
-            }
-        });
-        root.add_controller(click);
+        let shown = lazy_menu::attach(&root, &menu, row_menu);
         let widgets = OccupantWidgets {
             header,
             dot,

@@ -12,6 +12,8 @@ use relm4::adw;
 use relm4::gtk::{self, gio, glib};
 use relm4::prelude::*;
 
+use crate::ui::widgets::row_menu::{self as lazy_menu, Bound};
+
 use crate::ui::AccessibleName;
 use relm4::typed_view::list::{RelmListItem, TypedListView};
 use warbler::model::{BareJid, Contact};
@@ -86,7 +88,7 @@ pub struct ContactWidgets {
     status: gtk::Label,
     menu: gtk::MenuButton,
     /// The contact the row shows, for its menu.
-    key: Rc<RefCell<Option<ChatKey>>>,
+    key: Bound<ChatKey>,
 }
 
 impl RelmListItem for ContactItem {
@@ -140,15 +142,7 @@ impl RelmListItem for ContactItem {
                 },
             }
         }
-        // The menu is built when it opens, not on every bind: a popover per
-        // bound row made scrolling and presence updates of large rosters slow.
-        let key: Rc<RefCell<Option<ChatKey>>> = Rc::default();
-        let key_for_menu = key.clone();
-        menu.set_create_popup_func(move |button| {
-            if let Some(key) = key_for_menu.borrow().as_ref() {
-                button.set_menu_model(Some(&row_menu(key)));
-            }
-        });
+        let key = lazy_menu::attach(&root, &menu, row_menu);
         // The address as tooltip, computed when asked for: setting tooltip
         // text on every bind costs an X server round trip per row.
         root.set_has_tooltip(true);
@@ -161,11 +155,6 @@ impl RelmListItem for ContactItem {
             tooltip.set_text(Some(jid.as_str()));
             true
         });
-        // Right click opens the same menu.
-        let click = gtk::GestureClick::builder().button(3).build();
-        let menu_for_click = menu.clone();
-        click.connect_pressed(move |_, _, _, _| menu_for_click.popup());
-        root.add_controller(click);
         let widgets = ContactWidgets {
             avatar,
             dot,

@@ -1,3 +1,4 @@
 //! Reusable widgets that are not components of their own.
 
 pub mod data_form;
+pub mod row_menu;

@@ -147,14 +147,7 @@ async fn members_only_room_with_password_and_invitation() {
     let root = tempfile::tempdir().expect("temp");
     let room = room_jid(&server, "private");
     let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
-    alice.send(Command::JoinRoom {
-        account: alice.jid.clone(),
-        room: room.clone(),
-        nick: Some("Alice".into()),
-        password: None,
-        bookmark: false,
-        instant: false,
-    });
+    alice.ask_to_join(&room, Some("Alice"), None);
     let form = match alice.wait(|e| matches!(e, Event::RoomForm { .. })).await {
         Event::RoomForm {
             form, registration, ..
@@ -193,14 +186,7 @@ async fn members_only_room_with_password_and_invitation() {
     assert_eq!(summary.name.as_deref(), Some("Private team"));
 
     let mut bob = Client::sign_in(&server, root.path(), "bob", "pw-b").await;
-    bob.send(Command::JoinRoom {
-        account: bob.jid.clone(),
-        room: room.clone(),
-        nick: Some("Bob".into()),
-        password: Some("s3cret".into()),
-        bookmark: false,
-        instant: false,
-    });
+    bob.ask_to_join(&room, Some("Bob"), Some("s3cret"));
     let refused = bob
         .room_state(&room, |s| matches!(s, RoomState::Failed { .. }))
         .await;
@@ -415,14 +401,7 @@ async fn nick_change_and_moderation() {
     assert_eq!(jids, vec![bob.jid.clone()]);
 
     // A banned user who tries again is told so.
-    bob.send(Command::JoinRoom {
-        account: bob.jid.clone(),
-        room: room.clone(),
-        nick: None,
-        password: None,
-        bookmark: false,
-        instant: false,
-    });
+    bob.ask_to_join(&room, None, None);
     let refused = bob
         .room_state(&room, |s| matches!(s, RoomState::Failed { .. }))
         .await;

@@ -98,6 +98,19 @@ impl Client {
         self.room_state(room, |s| *s == RoomState::Joined).await
     }
 
+    /// Ask to join `room` without bookmarking it; a room this creates waits
+    /// for its configuration (`Event::RoomForm`).
+    pub fn ask_to_join(&self, room: &BareJid, nick: Option<&str>, password: Option<&str>) {
+        self.send(Command::JoinRoom {
+            account: self.jid.clone(),
+            room: room.clone(),
+            nick: nick.map(Into::into),
+            password: password.map(Into::into),
+            bookmark: false,
+            instant: false,
+        });
+    }
+
     /// Wait for `room` to reach a state matching `want`; returns its summary.
     pub async fn room_state(
         &mut self,

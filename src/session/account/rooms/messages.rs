@@ -148,9 +148,9 @@ impl AccountActor {
         unread: bool,
     ) -> Option<ChatMessage> {
         let jid = message.room.clone();
-        let own_nick = self.room(&jid)?.summary.nick.clone();
-        let own_occupant_id = self
-            .room(&jid)?
+        let room = self.room(&jid)?;
+        let own_nick = room.summary.nick.clone();
+        let own_occupant_id = room
             .occupants
             .get(&own_nick)
             .and_then(|o| o.occupant_id.clone());

@@ -1,5 +1,6 @@
 //! UI tests of the flows around a chat: a message notification that opens
-//! its chat when clicked, renaming and removing contacts, adding,
+//! its chat when clicked, a room mention that notifies (and chatter that
+//! does not), renaming and removing contacts, adding,
 //! disabling and removing accounts, and the narrow (folded) layout.
 //!
 //! Each test starts a test Prosody on 127.0.0.1, runs the real `warbler`
@@ -54,6 +55,50 @@ fn notification_click_opens_the_chat() {
     assert!(
         passed,
         "the notification test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(bob.close());
+}
+
+/// In a room with the default setting (mentions only), Bob's ordinary
+/// message does not notify while his mention of Alice does, naming him;
+/// clicking that notification opens the room on the highlighted message.
+#[test]
+fn room_mention_notifies_and_chatter_does_not() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let (server, mut bob) = alice_and_bob_online(&runtime);
+    let room = format!("mentions@{}", server.muc_domain());
+    runtime.block_on(bob.join_room(&room, "Bob"));
+    let (chatter, mention) = (token("chatter"), token("mention"));
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command =
+        signed_in_driver(&python, "mention.py", home.path(), &server, "alice", "pw-a");
+    command
+        .env("WARBLER_UI_ROOM", &room)
+        .env("WARBLER_UI_CHATTER", &chatter)
+        .env("WARBLER_UI_MENTION", &mention);
+    let passed = run_driver(command, |line| {
+        if line == "elsewhere" {
+            runtime.block_on(async {
+                let joined = bob
+                    .wait_for_occupant(&room, "alice", Duration::from_secs(20))
+                    .await;
+                assert!(joined, "Bob did not see Alice enter the room");
+                bob.say_in_room(&room, &format!("Lunch at noon? {chatter}"))
+                    .await;
+                bob.say_in_room(&room, &format!("alice: can you review this? {mention}"))
+                    .await;
+            });
+        }
+        None
+    });
+    assert!(
+        passed,
+        "the mention test failed; server log:\n{}",
         server.log_tail(40)
     );
     runtime.block_on(bob.close());

@@ -17,17 +17,16 @@ the first token and a <b> tag), later "chat-open" (Bob sends the second
 token), and "ok" at the end.
 """
 
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
 from driver import (  # next to this script, so on the module path
-    Atspi, click, fail, find, launch, sign_in, stop, tell, wait_for, wait_until,
+    Atspi, click, fail, find, launch, sign_in, stop, tell, wait_for,
 )
 import driver
+from notifications import Notifications
 from driver import screenshot as _screenshot
 
 BINARY, SHOTS = sys.argv[1], sys.argv[2]
@@ -46,41 +45,6 @@ NO_NOTIFICATION_GRACE = 3.0
 
 def screenshot(name):
     return _screenshot(SHOTS, name)
-
-
-class Notifications:
-    """The fake notification server (notifyd.py) and what it recorded."""
-
-    def __init__(self, folder):
-        self.record = os.path.join(folder, "notifications.jsonl")
-        here = os.path.dirname(os.path.abspath(__file__))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-B", os.path.join(here, "notifyd.py"), self.record],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )
-        if self.proc.stdout.readline().strip() != "ready":
-            fail("the fake notification server did not start")
-
-    def shown(self):
-        """Every notification so far, oldest first."""
-        with open(self.record, encoding="utf-8") as lines:
-            return [json.loads(line) for line in lines if line.strip()]
-
-    def wait_for(self, token, what, app):
-        """The first notification whose body holds token."""
-        return wait_until(
-            lambda: next((n for n in self.shown() if token in n["body"]), None),
-            what, app=app,
-        )
-
-    def invoke(self, notification_id, action="default"):
-        """Act as if the user clicked the notification."""
-        self.proc.stdin.write(f"invoke {notification_id} {action}\n")
-        self.proc.stdin.flush()
-
-    def stop(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=10)
 
 
 def window_is_active(app):
@@ -128,17 +92,8 @@ def run(notifications):
     wait_for(lambda: app, None, INCOMING, "Bob's message in the chat list", sized=True)
     screenshot("20-notification-sent.png")
 
-    # 2. Click it: Bob's chat opens on the message. (The notification
-    #    library subscribes to the click signal just after the server
-    #    answers; a click in between would be lost, so click once more if
-    #    nothing happened. A person is never that quick.)
-    for attempt in range(3):
-        notifications.invoke(shown["id"])
-        deadline = time.time() + 10
-        while time.time() < deadline and find(app, None, bob_message(INCOMING)) is None:
-            time.sleep(0.3)
-        if find(app, None, bob_message(INCOMING)) is not None:
-            break
+    # 2. Click it: Bob's chat opens on the message.
+    notifications.click_until(shown, lambda: find(app, None, bob_message(INCOMING)) is not None)
     wait_for(lambda: app, None, bob_message(INCOMING), "Bob's chat, opened by the click",
              sized=True)
     screenshot("21-notification-clicked.png")

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""A mention in a room notifies; ordinary room chatter does not (the
+default setting, mentions only), and clicking the notification opens the
+room on the highlighted message.
+
+Run by tests/ui_manage.rs inside its own X server and D-Bus session, in
+which this script first starts the fake notification server notifyd.py:
+
+    mention.py WARBLER_BINARY SCREENSHOT_DIR
+
+Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD,
+WARBLER_UI_PORT (as for chat.py), WARBLER_UI_ROOM (the room's address),
+WARBLER_UI_CHATTER (a token in Bob's ordinary room message) and
+WARBLER_UI_MENTION (a token in Bob's message that mentions Alice).
+
+The driver joins the room, then opens Bob's one-to-one chat so the room
+is not in view and prints "elsewhere" (the test has Bob write the
+ordinary message, then the mention), and "ok" at the end.
+"""
+
+import os
+import sys
+import tempfile
+import time
+
+from driver import (  # next to this script, so on the module path
+    CONTROL, Atspi, click, fail, find, launch, named, press, sign_in, stop, tell, type_into,
+    wait_for,
+)
+import driver
+from driver import screenshot as _screenshot
+from notifications import Notifications
+
+BINARY, SHOTS = sys.argv[1], sys.argv[2]
+DATA_DIR = os.environ["WARBLER_UI_DATA_DIR"]
+ACCOUNT = os.environ["WARBLER_UI_ACCOUNT"]
+PASSWORD = os.environ["WARBLER_UI_PASSWORD"]
+PORT = os.environ["WARBLER_UI_PORT"]
+ROOM = os.environ["WARBLER_UI_ROOM"]
+CHATTER = os.environ["WARBLER_UI_CHATTER"]
+MENTION = os.environ["WARBLER_UI_MENTION"]
+
+# How long to watch for a notification that must not come once a later
+# one has come (both messages went the same way, in order).
+NO_NOTIFICATION_GRACE = 2.0
+
+
+def main():
+    Atspi.init()
+    driver.failure_screenshot = os.path.join(SHOTS, "mention-failure.png")
+    with tempfile.TemporaryDirectory(prefix="warbler-mention-") as folder:
+        run(Notifications(folder))
+
+
+def run(notifications):
+    proc, app = launch(BINARY, ["--data-dir", DATA_DIR])
+    sign_in(app, ACCOUNT, PASSWORD, PORT)
+
+    # 1. Join the room (Ctrl+J) and wait for Bob in it.
+    press(0x6A, CONTROL)  # Ctrl+J
+    address = wait_for(lambda: app, "text", named("Room Address"), "the Room Address field",
+                       sized=True)
+    type_into(address, ROOM)
+    click(wait_for(lambda: app, "push button", named("Join"), "the Join button", sized=True))
+    occupants = wait_for(lambda: app, "list", "Occupant List", "the occupant list", sized=True,
+                         timeout=driver.ONLINE_TIMEOUT)
+    wait_for(lambda: occupants, None, lambda label: label.startswith("Bob, "),
+             "Bob in the occupant list", sized=True, timeout=driver.ONLINE_TIMEOUT)
+
+    # 2. Open Bob's one-to-one chat, so the room is not the chat in view.
+    click(find(app, "page tab", "Contacts"))
+    click(wait_for(lambda: app, None, "Bob, Available", "Bob in the contact list", sized=True))
+    bob = ACCOUNT.replace("alice@", "bob@")
+    wait_for(lambda: app, "label", lambda name: name == bob, "Bob's chat in view", sized=True)
+    click(find(app, "page tab", "Chats"))
+    tell("elsewhere")
+
+    # 3. Bob's mention notifies, naming him; his ordinary message before it
+    #    did not.
+    shown = notifications.wait_for(MENTION, "a notification of Bob's mention", app)
+    if not shown["body"].startswith("Bob: "):
+        fail(f"the notification does not say Bob wrote it: {shown!r}", app)
+    time.sleep(NO_NOTIFICATION_GRACE)
+    if any(CHATTER in n["body"] for n in notifications.shown()):
+        fail("a notification for a room message that does not mention Alice", app)
+
+    # 4. Clicking the notification opens the room on the highlighted mention.
+    def mention_row(name):
+        return name.startswith("Bob at ") and "mentioning you" in name and MENTION in name
+
+    notifications.click_until(shown, lambda: find(app, None, mention_row) is not None)
+    wait_for(lambda: app, None, mention_row, "the room, opened on the mention", sized=True)
+    # The ordinary message did arrive, unhighlighted, just before it.
+    wait_for(lambda: app, None,
+             lambda name: name.startswith("Bob at ") and CHATTER in name
+             and "mentioning you" not in name,
+             "Bob's ordinary message in the room", sized=True)
+    Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
+    driver.screenshot(SHOTS, "50-room-mention-clicked.png")
+
+    stop(proc)
+    notifications.stop()
+    tell("ok")
+
+
+if __name__ == "__main__":
+    main()

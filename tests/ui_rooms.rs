@@ -4,9 +4,14 @@
 //! a nickname, while Bob, Carol, Dave and Erin (raw clients) are in the
 //! room.
 //!
+//! A second test browses the conference service's public rooms (30 of
+//! them, listed ten at a time), searches them, loads more and joins one
+//! from the directory.
+//!
 //! Runs like the other UI tests (see `ui_manage.rs`): a test Prosody with
 //! its conference component, the real `warbler` binary under Xvfb driven
-//! over AT-SPI by `tests/ui/rooms.py`. Screenshots: `tests/screenshots/4x-…`.
+//! over AT-SPI by `tests/ui/rooms.py` and `tests/ui/directory.py`.
+//! Screenshots: `tests/screenshots/4x-…`.
 
 mod support;
 
@@ -119,5 +124,82 @@ fn joins_a_room_writes_and_sees_mentions() {
         for (client, _) in others {
             client.close().await;
         }
+    });
+}
+
+/// How many public rooms the directory test creates, and how many the
+/// service lists a page.
+const DIRECTORY_ROOMS: usize = 30;
+const DIRECTORY_PAGE: u32 = 10;
+
+/// The name of directory room `i` (one has characters that would be
+/// markup).
+fn directory_room_name(i: usize) -> String {
+    if i == 7 {
+        "Gardening & <b>Plants</b>".to_owned()
+    } else {
+        format!("Room {i:02}")
+    }
+}
+
+#[test]
+fn browses_searches_pages_and_joins_public_rooms() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .accounts(&[("alice", "pw-a"), ("bob", "pw-b"), ("carol", "pw-c")])
+        .muc(true)
+        .room_directory_pages(DIRECTORY_PAGE)
+        .start();
+    let room = |i: usize| format!("room{i:02}@{}", server.muc_domain());
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    // Bob creates and names the rooms and stays in them (they are not
+    // persistent); Carol joins two, so their counts differ.
+    let (mut bob, carol) = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        for i in 1..=DIRECTORY_ROOMS {
+            bob.join_room(&room(i), "Bob").await;
+            bob.name_room(&room(i), &directory_room_name(i)).await;
+        }
+        let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
+        carol.send_initial_presence().await;
+        for i in [7, 25] {
+            carol.join_room(&room(i), "Carol").await;
+        }
+        (bob, carol)
+    });
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(
+        &python,
+        "directory.py",
+        home.path(),
+        &server,
+        "alice",
+        "pw-a",
+    );
+    command
+        .env("WARBLER_UI_SERVICE", server.muc_domain())
+        .env("WARBLER_UI_ROOMS", DIRECTORY_ROOMS.to_string())
+        .env("WARBLER_UI_PAGE", DIRECTORY_PAGE.to_string());
+    let joined_room = room(25);
+    let passed = run_driver(command, |line| match line {
+        "joined" => {
+            let seen = runtime.block_on(bob.wait_for_occupant(&joined_room, "alice", WAIT));
+            assert!(seen, "Bob did not see Alice enter {joined_room}");
+            Some("seen".to_owned())
+        }
+        _ => None,
+    });
+    assert!(
+        passed,
+        "the directory test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(async {
+        bob.close().await;
+        carol.close().await;
     });
 }

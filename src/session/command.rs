@@ -300,7 +300,7 @@ pub enum Command {
         reason: Option<String>,
     },
     /// List a conference service's public rooms, one page at a time
-    /// (emits `Event::PublicRooms`).
+    /// (emits `Event::PublicRooms`, or `Event::PublicRoomsFailed`).
     BrowseRooms {
         /// The account.
         account: BareJid,
@@ -308,6 +308,12 @@ pub enum Command {
         service: BareJid,
         /// `PublicRoomsPage::next` of the previous page; `None` for the first.
         after: Option<String>,
+    },
+    /// Find the conference services of the account's server (emits
+    /// `Event::RoomServices`).
+    FindRoomServices {
+        /// The account.
+        account: BareJid,
     },
     /// Invite someone to a room: directly (XEP-0249), and through the room
     /// as well when it is members-only (which also grants membership where
@@ -400,6 +406,7 @@ impl Command {
             | Self::SubmitRoomRegistration { account, .. }
             | Self::DestroyRoom { account, .. }
             | Self::BrowseRooms { account, .. }
+            | Self::FindRoomServices { account }
             | Self::InviteToRoom { account, .. }
             | Self::SetOccupantRole { account, .. }
             | Self::SetAffiliation { account, .. }

@@ -228,6 +228,24 @@ pub enum Event {
         /// The page.
         page: PublicRoomsPage,
     },
+    /// A service did not list its rooms (it refused, does not exist, or
+    /// the account is offline).
+    PublicRoomsFailed {
+        /// The account.
+        account: BareJid,
+        /// The service.
+        service: BareJid,
+        /// Why.
+        error: CoreError,
+    },
+    /// The conference services of the account's server, after
+    /// `FindRoomServices`; empty when it has none or could not tell.
+    RoomServices {
+        /// The account.
+        account: BareJid,
+        /// The services, in the server's order.
+        services: Vec<BareJid>,
+    },
     /// Someone invites the user to a room.
     InvitationReceived {
         /// The invitation.

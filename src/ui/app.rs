@@ -1,6 +1,7 @@
 //! The root component: owns the core's handle, routes its events to the
 //! pages, shows dialogs and toasts, and shuts the core down before quitting.
 
+mod directory;
 mod rooms;
 
 use std::collections::HashMap;
@@ -78,6 +79,18 @@ pub enum AppMsg {
     },
     /// The user asked to join a room.
     JoinRoom(super::room::join_dialog::JoinRequest),
+    /// Show the directory of public rooms ("Browse Rooms").
+    ShowDirectory {
+        /// The account to browse with, if one was picked.
+        account: Option<BareJid>,
+    },
+    /// A room was picked in the directory: ask how to join it.
+    JoinFromDirectory {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+    },
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Show the About window.
@@ -165,6 +178,8 @@ pub struct App {
     sign_in: Controller<SignIn>,
     main: Controller<MainWindow>,
     accounts_dialog: Option<Controller<AccountsDialog>>,
+    /// The room directory, while it is open.
+    directory: Option<Controller<super::room::directory::RoomDirectory>>,
     dialogs: Vec<DialogHolder>,
     toasts: adw::ToastOverlay,
 }
@@ -306,6 +321,7 @@ impl Component for App {
             sign_in,
             main,
             accounts_dialog: None,
+            directory: None,
             dialogs: Vec::new(),
             toasts: toasts.clone(),
         };
@@ -356,9 +372,16 @@ impl Component for App {
                 }
             }
             AppMsg::ShowJoinRoom { room, password } => {
-                self.show_join_room(room, password, root, &sender);
+                self.show_join_room(room, password, None, root.upcast_ref(), &sender);
             }
             AppMsg::JoinRoom(request) => self.join_room(request),
+            AppMsg::ShowDirectory { account } => self.show_directory(account, root, &sender),
+            AppMsg::JoinFromDirectory { account, room } => {
+                let parent = self
+                    .directory_window()
+                    .unwrap_or_else(|| root.clone().upcast());
+                self.show_join_room(Some(room), None, Some(account), &parent, &sender);
+            }
             AppMsg::ShowShortcuts => shortcuts::show(root.upcast_ref()),
             AppMsg::ShowAbout => about::show(root.upcast_ref()),
             AppMsg::FocusSearch => {
@@ -502,7 +525,7 @@ type SimpleAction = (&'static str, fn() -> AppMsg, &'static [&'static str]);
 /// Application actions and their keyboard shortcuts.
 fn install_actions(sender: &ComponentSender<App>) {
     let app = relm4::main_application();
-    let simple: [SimpleAction; 8] = [
+    let simple: [SimpleAction; 9] = [
         ("quit", || AppMsg::Quit, &["<Control>q"]),
         ("search", || AppMsg::FocusSearch, &["<Control>f"]),
         ("add-contact", || AppMsg::ShowAddContact, &["<Control>n"]),
@@ -513,6 +536,11 @@ fn install_actions(sender: &ComponentSender<App>) {
                 password: None,
             },
             &["<Control>j"],
+        ),
+        (
+            "browse-rooms",
+            || AppMsg::ShowDirectory { account: None },
+            &[],
         ),
         (
             "shortcuts",
@@ -756,6 +784,7 @@ impl App {
         {
             dialog.emit(AccountsInput::Event(Box::new(event.clone())));
         }
+        self.directory_event(&event);
         self.main.emit(MainInput::Event(event));
     }
 

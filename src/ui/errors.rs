@@ -1,7 +1,7 @@
 //! The one place where core errors become translated, actionable text.
 
 use gettextrs::gettext;
-use warbler::model::{RoomError, RoomExit};
+use warbler::model::{BareJid, RoomError, RoomExit};
 use warbler::session::{ConnectError, CoreError};
 
 use crate::i18n::gettext_f;
@@ -125,6 +125,35 @@ impl UserFacing for RoomError {
     }
 }
 
+/// Why a conference service did not list its rooms, for the room
+/// directory.
+pub fn directory_error(service: &BareJid, error: &CoreError) -> String {
+    let service = service.as_str();
+    let CoreError::ServerRefused { condition } = error else {
+        return error.to_user_facing();
+    };
+    match condition.as_str() {
+        "remote-server-not-found" | "remote-server-timeout" => gettext_f(
+            // Translators: {service} is an address such as conference.example.org.
+            "{service} could not be reached. Check the address, or try again later.",
+            &[("service", service)],
+        ),
+        "item-not-found" | "service-unavailable" | "feature-not-implemented" => gettext_f(
+            "{service} does not list public rooms. Check that it is a group chat service.",
+            &[("service", service)],
+        ),
+        "forbidden" | "not-allowed" | "not-authorized" | "registration-required" => gettext_f(
+            "You are not allowed to list the rooms of {service}.",
+            &[("service", service)],
+        ),
+        _ => gettext_f(
+            // Translators: {condition} is a technical XMPP error name such as "bad-request".
+            "{service} refused to list its rooms ({condition}).",
+            &[("service", service), ("condition", condition)],
+        ),
+    }
+}
+
 /// "{sentence}" or "{sentence} Reason: {reason}".
 fn with_reason(sentence: String, reason: Option<&String>) -> String {
     match reason.map(|r| r.trim()).filter(|r| !r.is_empty()) {
@@ -175,6 +204,34 @@ impl UserFacing for RoomExit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directory_errors_name_the_service() {
+        let service: BareJid = "conference.example.org".parse().expect("valid JID");
+        for condition in [
+            "remote-server-not-found",
+            "item-not-found",
+            "not-allowed",
+            "undefined-condition",
+        ] {
+            let error = CoreError::ServerRefused {
+                condition: condition.into(),
+            };
+            let text = directory_error(&service, &error);
+            assert!(text.contains("conference.example.org"), "{text}");
+        }
+        let text = directory_error(
+            &service,
+            &CoreError::ServerRefused {
+                condition: "undefined-condition".into(),
+            },
+        );
+        assert!(text.contains("undefined-condition"), "{text}");
+        assert_eq!(
+            directory_error(&service, &CoreError::Offline),
+            CoreError::Offline.to_user_facing()
+        );
+    }
 
     #[test]
     fn messages_carry_their_details() {

@@ -487,6 +487,7 @@ fn primary_menu() -> gio::Menu {
     let section = gio::Menu::new();
     section.append(Some(&gettext("_Add Contact…")), Some("app.add-contact"));
     section.append(Some(&gettext("_Join Room…")), Some("app.join-room"));
+    section.append(Some(&gettext("_Browse Rooms…")), Some("app.browse-rooms"));
     section.append(Some(&gettext("A_ccounts…")), Some("app.accounts"));
     menu.append_section(None, &section);
     let section = gio::Menu::new();

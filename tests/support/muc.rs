@@ -54,6 +54,30 @@ impl RawClient {
         own
     }
 
+    /// Give `room`, which we own, a name (its configuration's
+    /// `muc#roomconfig_roomname`).
+    pub async fn name_room(&mut self, room: &str, name: &str) {
+        let answer = self
+            .iq(
+                "set",
+                Some(room),
+                &format!(
+                    "<query xmlns='http://jabber.org/protocol/muc#owner'>\
+                     <x xmlns='jabber:x:data' type='submit'>\
+                     <field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value></field>\
+                     <field var='muc#roomconfig_roomname'><value>{}</value></field>\
+                     </x></query>",
+                    escape(name)
+                ),
+            )
+            .await;
+        assert_eq!(
+            answer.attr("type"),
+            Some("result"),
+            "{room} refused its name"
+        );
+    }
+
     /// Say `body` in `room`; returns the message id.
     pub async fn say_in_room(&mut self, room: &str, body: &str) -> String {
         let id = format!("raw-{}", rand_suffix());

@@ -38,6 +38,8 @@ pub struct TestServerBuilder {
     /// Extra roster entries per user: unregistered `contactNNNN` JIDs.
     filler_contacts: BTreeMap<String, usize>,
     muc: bool,
+    /// Page the conference service's room list this many rooms at a time.
+    room_pages: Option<u32>,
     smacks_hibernation_secs: u32,
 }
 
@@ -49,6 +51,7 @@ impl Default for TestServerBuilder {
             contacts: Vec::new(),
             filler_contacts: BTreeMap::new(),
             muc: true,
+            room_pages: None,
             smacks_hibernation_secs: 30,
         }
     }
@@ -103,6 +106,14 @@ impl TestServerBuilder {
     /// with `muc_mam`).
     pub fn muc(mut self, enabled: bool) -> Self {
         self.muc = enabled;
+        self
+    }
+
+    /// Make the conference service list its public rooms in pages of
+    /// `size` (XEP-0059) with their occupant counts, as larger services do
+    /// (Prosody 0.12 itself sends all rooms at once, by name alone).
+    pub fn room_directory_pages(mut self, size: u32) -> Self {
+        self.room_pages = Some(size);
         self
     }
 
@@ -289,6 +300,15 @@ impl TestServer {
         std::fs::write(cert_dir.join("localhost.crt"), &certs.cert_pem).expect("write the cert");
         std::fs::write(cert_dir.join("localhost.key"), &certs.key_pem).expect("write the key");
         std::fs::write(self.config_path(), self.config()).expect("write prosody.cfg.lua");
+        let plugins = dir.join("plugins");
+        std::fs::create_dir_all(&plugins).expect("create the plugin directory");
+        if self.options.room_pages.is_some() {
+            std::fs::write(
+                plugins.join("mod_test_room_pages.lua"),
+                include_str!("mod_test_room_pages.lua"),
+            )
+            .expect("write the room pages module");
+        }
     }
 
     fn config(&self) -> String {
@@ -308,6 +328,7 @@ impl TestServer {
         let _ = write!(
             c,
             r#"daemonize = false
+plugin_paths = {{ {plugins} }}
 pidfile = {pidfile}
 data_path = {data}
 certificates = {certs}
@@ -339,6 +360,7 @@ modules_enabled = {{
 VirtualHost "{DOMAIN}"
     ssl = {ssl}
 "#,
+            plugins = q(dir.join("plugins")),
             pidfile = q(dir.join("prosody.pid")),
             data = q(self.data_path()),
             certs = q(dir.join("certs")),
@@ -357,12 +379,19 @@ VirtualHost "{DOMAIN}"
                 c,
                 r#"
 Component "{MUC_DOMAIN}" "muc"
-    modules_enabled = {{ {muc_modules} }}
+    modules_enabled = {{ {muc_modules}{pages_module} }}
     muc_room_default_public = true
     muc_room_locking = true
+    test_room_page_size = {page_size}
     ssl = {ssl}
 "#,
                 muc_modules = muc_modules(),
+                pages_module = if self.options.room_pages.is_some() {
+                    r#"; "test_room_pages""#
+                } else {
+                    ""
+                },
+                page_size = self.options.room_pages.unwrap_or(0),
             );
         }
         c

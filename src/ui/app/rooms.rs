@@ -5,6 +5,7 @@
 use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::adw;
+use relm4::gtk;
 use relm4::prelude::*;
 use warbler::model::{
     Affiliation, BareJid, ChatMessage, DataForm, Role, RoomNotify, RoomState, RoomSummary, mentions,
@@ -15,7 +16,7 @@ use super::{App, AppMsg};
 use crate::i18n::gettext_f;
 use crate::ui::dialogs::form_dialog::{FormDialog, FormDialogInit, FormDialogOutput};
 use crate::ui::errors::UserFacing;
-use crate::ui::room::join_dialog::{JoinDialog, JoinInit, JoinRequest};
+use crate::ui::room::join_dialog::{JoinDialog, JoinInit, JoinOutput, JoinRequest};
 use crate::ui::room::{invitation, room_name};
 use crate::ui::window::MainInput;
 use crate::ui::{ChatKey, fallback_name};
@@ -49,11 +50,14 @@ fn joining_room(request: &JoinRequest) -> RoomSummary {
 }
 
 impl App {
+    /// Show the "Join Room" dialog over `parent`, maybe filled in with a
+    /// room, its password and the account to join with.
     pub(super) fn show_join_room(
         &mut self,
         room: Option<BareJid>,
         password: Option<String>,
-        root: &adw::ApplicationWindow,
+        account: Option<BareJid>,
+        parent: &gtk::Window,
         sender: &ComponentSender<Self>,
     ) {
         let accounts: Vec<BareJid> = self
@@ -69,17 +73,23 @@ impl App {
         let dialog = JoinDialog::builder()
             .launch(JoinInit {
                 accounts,
+                account,
                 room,
                 password,
             })
-            .forward(sender.input_sender(), AppMsg::JoinRoom);
-        dialog.widget().set_transient_for(Some(root));
+            .forward(sender.input_sender(), |out| match out {
+                JoinOutput::Join(request) => AppMsg::JoinRoom(request),
+                JoinOutput::Browse { account } => AppMsg::ShowDirectory { account },
+            });
+        dialog.widget().set_transient_for(Some(parent));
         dialog.widget().present();
         self.keep(dialog);
     }
 
     /// Join a room and show it (with "Joining…" until the core reports).
     pub(super) fn join_room(&mut self, request: JoinRequest) {
+        // Joining from the directory: the room opens in its place.
+        self.close_directory();
         let key: ChatKey = (request.account.clone(), request.room.clone());
         let room = match self.rooms.get(&key) {
             Some(known) => RoomSummary {

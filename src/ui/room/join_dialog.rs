@@ -1,6 +1,7 @@
 //! The "Join Room" dialog: the room's address, a nickname (the account's
 //! local part by default), an optional password, whether to bookmark the
-//! room and join it automatically, and, with several accounts, which one.
+//! room and join it automatically, and, with several accounts, which one;
+//! or a way to the directory of public rooms instead.
 
 use adw::prelude::*;
 use gettextrs::gettext;
@@ -16,6 +17,8 @@ use crate::ui::{fallback_name, set_accessible_label};
 pub struct JoinInit {
     /// The enabled accounts (the first is preselected).
     pub accounts: Vec<BareJid>,
+    /// The account to preselect instead of the first.
+    pub account: Option<BareJid>,
     /// A room address to fill in (from an `xmpp:…?join` link).
     pub room: Option<BareJid>,
     /// A password to fill in (from the link).
@@ -37,6 +40,18 @@ pub struct JoinRequest {
     pub bookmark: bool,
 }
 
+/// What the dialog asks of the application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOutput {
+    /// Join a room.
+    Join(JoinRequest),
+    /// Show the directory of public rooms, browsing with this account.
+    Browse {
+        /// The account picked in the dialog.
+        account: Option<BareJid>,
+    },
+}
+
 /// Messages of the dialog.
 #[derive(Debug)]
 pub enum JoinInput {
@@ -46,6 +61,8 @@ pub enum JoinInput {
     AccountChanged,
     /// The dialog was answered.
     Response(String),
+    /// Browse the public rooms instead.
+    Browse,
 }
 
 /// The dialog.
@@ -103,7 +120,7 @@ impl JoinDialog {
 impl SimpleComponent for JoinDialog {
     type Init = JoinInit;
     type Input = JoinInput;
-    type Output = JoinRequest;
+    type Output = JoinOutput;
     type Root = adw::MessageDialog;
     type Widgets = JoinWidgets;
 
@@ -132,7 +149,16 @@ impl SimpleComponent for JoinDialog {
                     .unwrap_or_default(),
             )
             .build();
-        let proposed_nick = init.accounts.first().map(fallback_name).unwrap_or_default();
+        let preselected = init
+            .account
+            .as_ref()
+            .and_then(|wanted| init.accounts.iter().position(|a| a == wanted))
+            .unwrap_or(0);
+        let proposed_nick = init
+            .accounts
+            .get(preselected)
+            .map(fallback_name)
+            .unwrap_or_default();
         let nick = adw::EntryRow::builder()
             .title(gettext("Nickname"))
             .text(&proposed_nick)
@@ -155,6 +181,7 @@ impl SimpleComponent for JoinDialog {
         let names: Vec<String> = init.accounts.iter().map(ToString::to_string).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let account = gtk::DropDown::from_strings(&names);
+        account.set_selected(preselected as u32);
         account.set_valign(gtk::Align::Center);
         set_accessible_label(&account, &gettext("Account"));
         let account_row = adw::ActionRow::builder()
@@ -176,7 +203,18 @@ impl SimpleComponent for JoinDialog {
         ] {
             list.append(row);
         }
-        root.set_extra_child(Some(&list));
+        let browse = gtk::Button::builder()
+            .label(gettext("_Browse Rooms…"))
+            .use_underline(true)
+            .halign(gtk::Align::Center)
+            .css_classes(["flat"])
+            .build();
+        let browse_sender = sender.clone();
+        browse.connect_clicked(move |_| browse_sender.input(JoinInput::Browse));
+        let content = gtk::Box::new(gtk::Orientation::Vertical, 12);
+        content.append(&list);
+        content.append(&browse);
+        root.set_extra_child(Some(&content));
 
         root.add_response("cancel", &gettext("_Cancel"));
         root.add_response("join", &gettext("_Join"));
@@ -239,11 +277,18 @@ impl SimpleComponent for JoinDialog {
                     let Some(request) = self.request() else {
                         return;
                     };
-                    let _ = sender.output(request);
+                    let _ = sender.output(JoinOutput::Join(request));
                 }
                 if let Some(dialog) = self.dialog() {
                     dialog.close();
                 }
+            }
+            JoinInput::Browse => {
+                let account = self.selected_account().cloned();
+                if let Some(dialog) = self.dialog() {
+                    dialog.close();
+                }
+                let _ = sender.output(JoinOutput::Browse { account });
             }
         }
     }

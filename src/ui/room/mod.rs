@@ -1,8 +1,10 @@
-//! Group chats (XEP-0045 rooms): the join dialog, the occupant list, the
-//! room's state bar and menu, invitations, and the helpers the chat list
+//! Group chats (XEP-0045 rooms): the join dialog, the directory of public
+//! rooms, the occupant list, the room's state bar and menu, invitations, and the helpers the chat list
 //! and the chat view use to show rooms and their messages.
 
 pub mod colors;
+pub mod directory;
+pub mod directory_list;
 pub mod invitation;
 pub mod join_dialog;
 pub mod menu;

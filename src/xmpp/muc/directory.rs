@@ -74,9 +74,19 @@ pub(crate) fn rooms_page(service: &BareJid, payload: Option<&Element>) -> Public
         page.total = set
             .get_child("count", NS_RSM)
             .and_then(|c| c.text().trim().parse().ok());
-        // A full page may have a next one; a short page is the last. Items
-        // we skipped still count: the service sent a full page.
-        if items >= PAGE_SIZE as usize {
+        // Where the service tells the page's position and the total, more
+        // follow while they do not add up (services may send fewer rooms a
+        // page than we ask for); otherwise a full page may have a next one
+        // and a short page is the last. Items we skipped still count.
+        let index = set
+            .get_child("first", NS_RSM)
+            .and_then(|f| f.attr("index"))
+            .and_then(|i| i.trim().parse::<u64>().ok());
+        let more = match (index, page.total) {
+            (Some(index), Some(total)) => items > 0 && index + (items as u64) < u64::from(total),
+            _ => items >= PAGE_SIZE as usize,
+        };
+        if more {
             page.next = set
                 .get_child("last", NS_RSM)
                 .map(Element::text)

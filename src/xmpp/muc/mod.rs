@@ -11,6 +11,7 @@ pub(crate) mod admin;
 pub(crate) mod directory;
 pub(crate) mod message;
 pub(crate) mod presence;
+pub(crate) mod services;
 
 #[cfg(test)]
 mod tests;

@@ -69,20 +69,8 @@ impl AccountActor {
                 let iq = admin::destroy(&id, &room, reason.as_deref());
                 self.room_request(id, RoomIq::Destroy { room }, iq).await;
             }
-            Command::BrowseRooms { service, after, .. } => {
-                if !self.require_online() {
-                    return;
-                }
-                let id = new_id();
-                self.expect_room_iq(
-                    id.clone(),
-                    RoomIq::Browse {
-                        service: service.clone(),
-                    },
-                );
-                self.send(directory::rooms_request(&id, &service, after.as_deref()).into())
-                    .await;
-            }
+            Command::BrowseRooms { service, after, .. } => self.browse_rooms(service, after).await,
+            Command::FindRoomServices { .. } => self.find_room_services().await,
             Command::InviteToRoom {
                 room,
                 invitee,

@@ -10,6 +10,7 @@ mod commands;
 mod messages;
 mod presence;
 mod requests;
+mod services;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -146,6 +147,10 @@ pub(super) struct Rooms {
     pub bookmarks_loaded: bool,
     /// The server keeps native bookmarks (XEP-0402); else legacy ones.
     pub native_bookmarks: bool,
+    /// The server's conference services, once found in this session.
+    pub services: Option<Vec<BareJid>>,
+    /// The search for them, while it runs.
+    pub service_search: Option<services::ServiceSearch>,
 }
 
 impl Rooms {
@@ -156,6 +161,8 @@ impl Rooms {
             check_after,
             bookmarks_loaded: false,
             native_bookmarks: true,
+            services: None,
+            service_search: None,
         }
     }
 }
@@ -244,6 +251,14 @@ impl AccountActor {
     pub(super) fn rooms_offline(&mut self) {
         for room in self.rooms.map.values_mut() {
             room.pinging = false;
+        }
+        // A search for conference services ends with the connection; its
+        // answers, if they still come, are ignored.
+        if self.rooms.service_search.take().is_some() {
+            self.emit(Event::RoomServices {
+                account: self.jid.clone(),
+                services: Vec::new(),
+            });
         }
     }
 

@@ -4,8 +4,8 @@ use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::minidom::Element;
 
 use crate::model::{Affiliation, RoomError};
+use crate::session::Event;
 use crate::session::account::{AccountActor, PendingIq};
-use crate::session::{CoreError, Event};
 use crate::xmpp::muc::{admin, directory, room_error};
 
 /// A room request waiting for its answer.
@@ -34,6 +34,10 @@ pub(in crate::session::account) enum RoomIq {
     SelfPing { room: BareJid },
     /// A page of a service's rooms.
     Browse { service: BareJid },
+    /// The server's items, when looking for its conference services.
+    ServiceItems { search: String },
+    /// What one of the server's items is.
+    ServiceInfo { search: String, service: BareJid },
     /// An archive query (see `archive.rs`).
     Archive {
         room: BareJid,
@@ -106,6 +110,12 @@ impl AccountActor {
                 let page = directory::rooms_page(&service, payload.as_ref());
                 self.emit(Event::PublicRooms { account, page });
             }
+            RoomIq::ServiceItems { search } => {
+                self.on_service_items(&search, payload.as_ref()).await;
+            }
+            RoomIq::ServiceInfo { search, service } => {
+                self.on_service_info(&search, &service, payload.as_ref());
+            }
             RoomIq::Archive {
                 room,
                 query_id,
@@ -151,12 +161,10 @@ impl AccountActor {
                 tracing::info!(account = %account, %room, condition, "A room refused a change");
             }
             RoomIq::SelfPing { room } => self.on_self_ping_error(&room, &condition).await,
-            RoomIq::Browse { service } => {
-                tracing::info!(account = %account, %service, condition, "Could not list rooms");
-                self.emit(Event::CommandFailed {
-                    account: Some(account),
-                    error: CoreError::ServerRefused { condition },
-                });
+            RoomIq::Browse { service } => self.on_browse_error(service, condition),
+            RoomIq::ServiceItems { search } => self.on_service_items_error(&search, &condition),
+            RoomIq::ServiceInfo { search, service } => {
+                self.on_service_info(&search, &service, None);
             }
             RoomIq::Archive { room, query_id, .. } => {
                 tracing::info!(account = %account, %room, condition, "The room's archive refused a query");

@@ -197,3 +197,31 @@ fn room_info_members_only_moderation_0() {
     );
     assert_eq!(room_info(None), RoomInfo::default());
 }
+
+// XEP-0059 §2.1: a service may send fewer items than asked for; its index
+// and count tell whether more follow.
+#[test]
+fn capped_pages_follow_index_and_count() {
+    let page_of = |index: u32, count: u32| {
+        let result = items_page(
+            10,
+            &format!(
+                "<set xmlns='http://jabber.org/protocol/rsm'>\
+                 <first index='{index}'>room0@chat.shakespeare.lit</first>\
+                 <last>room9@chat.shakespeare.lit</last><count>{count}</count></set>"
+            ),
+        );
+        rooms_page(&bare(SERVICE), Some(&result))
+    };
+    assert_eq!(
+        page_of(0, 30).next.as_deref(),
+        Some("room9@chat.shakespeare.lit")
+    );
+    assert_eq!(
+        page_of(10, 30).next.as_deref(),
+        Some("room9@chat.shakespeare.lit")
+    );
+    assert_eq!(page_of(20, 30).next, None, "the third page ends at 30");
+    // An index beyond the count, or a count the page overshoots, ends it.
+    assert_eq!(page_of(40, 30).next, None);
+}

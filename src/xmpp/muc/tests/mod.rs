@@ -10,6 +10,7 @@ mod invitation;
 mod join;
 mod message;
 mod presence;
+mod services;
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::BareJid;

@@ -1,0 +1,555 @@
+//! The "Browse Rooms" window: the public rooms of a conference service
+//! (XEP-0045 §6.3), a page at a time, in a virtualized list with a search.
+//! The service starts as the one the account's server offers and can be
+//! changed to any other; picking a room opens the "Join Room" dialog with
+//! it, so nickname and password are asked in one place.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+use std::time::Duration;
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::adw;
+use relm4::gtk::{self, gdk};
+use relm4::prelude::*;
+use relm4::typed_view::list::TypedListView;
+use warbler::model::BareJid;
+use warbler::session::{Command, Event};
+
+use super::directory_list::{RoomItem, new_rooms, next_cursor, normalise_query};
+use crate::i18n::ngettext_f;
+use crate::ui::errors::directory_error;
+use crate::ui::{AccessibleName, set_accessible_label};
+
+/// How long to wait for a service before saying it did not answer.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the window starts with.
+#[derive(Debug)]
+pub struct DirectoryInit {
+    /// The enabled accounts.
+    pub accounts: Vec<BareJid>,
+    /// The account to browse with first (else the first one).
+    pub account: Option<BareJid>,
+}
+
+/// What the window asks of the application.
+#[derive(Debug)]
+pub enum DirectoryOutput {
+    /// Send a command to the core.
+    Command(Command),
+    /// Open the "Join Room" dialog for a room.
+    Join {
+        /// The account to join with.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+    },
+}
+
+/// Messages of the window.
+#[derive(Debug)]
+pub enum DirectoryInput {
+    /// Another account was picked.
+    AccountChanged,
+    /// List the rooms of the service typed in.
+    Browse,
+    /// Ask for the next page.
+    LoadMore,
+    /// The search text changed.
+    Search(String),
+    /// The selected room changed.
+    SelectionChanged,
+    /// A room was activated (double click or Enter).
+    Activated(u32),
+    /// Join the selected room.
+    JoinSelected,
+    /// An event from the core (rooms, services, failures).
+    Event(Box<Event>),
+}
+
+/// Results of background work.
+#[derive(Debug)]
+pub enum DirectoryCmd {
+    /// The request of this generation got no answer in time.
+    TimedOut(u32),
+}
+
+/// What the list area shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum View {
+    /// Nothing to browse yet: ask for a service.
+    Start,
+    /// Waiting for the services or the first page.
+    Loading,
+    /// The rooms (or that there are none).
+    Rooms,
+    /// The service could not be browsed.
+    Failed(String),
+}
+
+/// The window.
+pub struct RoomDirectory {
+    accounts: Vec<BareJid>,
+    account: gtk::DropDown,
+    service: adw::EntryRow,
+    /// The service text we filled in; replaced by later discoveries unless
+    /// the user typed another.
+    proposed: String,
+    /// The service listed (or being listed).
+    browsing: Option<BareJid>,
+    /// The cursor of the page we wait for (`Some(None)`: the first one).
+    awaiting: Option<Option<String>>,
+    /// Counts requests, so an old timeout does not end a newer one.
+    generation: u32,
+    /// Where the next page starts.
+    next: Option<String>,
+    /// How many rooms the service has, when it tells.
+    total: Option<u32>,
+    listed: HashSet<BareJid>,
+    list: TypedListView<RoomItem, gtk::SingleSelection>,
+    query: Rc<RefCell<String>>,
+    view: View,
+    toasts: adw::ToastOverlay,
+    /// Rooms left after the search.
+    visible: u32,
+    selected: bool,
+}
+
+#[relm4::component(pub)]
+impl Component for RoomDirectory {
+    type Init = DirectoryInit;
+    type Input = DirectoryInput;
+    type Output = DirectoryOutput;
+    type CommandOutput = DirectoryCmd;
+
+    view! {
+        adw::Window {
+            set_title: Some(&gettext("Browse Rooms")),
+            set_modal: true,
+            set_default_width: 480,
+            set_default_height: 640,
+
+            gtk::Box {
+                set_orientation: gtk::Orientation::Vertical,
+
+                adw::HeaderBar {},
+
+                gtk::Box {
+                    set_orientation: gtk::Orientation::Vertical,
+                    set_spacing: 12,
+                    set_margin_all: 12,
+
+                    gtk::ListBox {
+                        add_css_class: "boxed-list",
+                        set_selection_mode: gtk::SelectionMode::None,
+
+                        adw::ActionRow {
+                            set_title: &gettext("Account"),
+                            set_visible: model.accounts.len() > 1,
+                            add_suffix: &model.account,
+                        },
+                        append: &model.service,
+                    },
+                    #[name = "search"]
+                    gtk::SearchEntry {
+                        set_placeholder_text: Some(&gettext("Search rooms")),
+                        set_accessible_name: &gettext("Search Rooms"),
+                        connect_search_changed[sender] => move |entry| {
+                            sender.input(DirectoryInput::Search(entry.text().to_string()));
+                        },
+                    },
+                },
+
+                #[local_ref]
+                toasts -> adw::ToastOverlay {
+                set_vexpand: true,
+                gtk::Stack {
+                    set_transition_type: gtk::StackTransitionType::Crossfade,
+
+                    add_named[Some("start")] = &adw::StatusPage {
+                        set_icon_name: Some("system-search-symbolic"),
+                        set_title: &gettext("Browse Public Rooms"),
+                        set_description: Some(&gettext(
+                            "Enter the address of a group chat service, such as conference.example.org.",
+                        )),
+                        add_css_class: "compact",
+                    },
+                    add_named[Some("loading")] = &gtk::Spinner {
+                        set_spinning: true,
+                        set_halign: gtk::Align::Center,
+                        set_valign: gtk::Align::Center,
+                        set_width_request: 32,
+                        set_height_request: 32,
+                        set_accessible_name: &gettext("Loading rooms"),
+                    },
+                    add_named[Some("list")] = &gtk::ScrolledWindow {
+                        set_hscrollbar_policy: gtk::PolicyType::Never,
+                        #[local_ref]
+                        list_view -> gtk::ListView {
+                            add_css_class: "navigation-sidebar",
+                            set_accessible_name: &gettext("Public Rooms"),
+                            connect_activate[sender] => move |_, position| {
+                                sender.input(DirectoryInput::Activated(position));
+                            },
+                        },
+                    },
+                    add_named[Some("empty")] = &adw::StatusPage {
+                        set_icon_name: Some("system-users-symbolic"),
+                        set_title: &gettext("No Public Rooms"),
+                        set_description: Some(&gettext("This service lists no public rooms.")),
+                        add_css_class: "compact",
+                    },
+                    add_named[Some("no-match")] = &adw::StatusPage {
+                        set_icon_name: Some("system-search-symbolic"),
+                        set_title: &gettext("No Matching Rooms"),
+                        #[watch]
+                        set_description: Some(&if model.next.is_some() {
+                            gettext("No loaded room matches. Load more rooms or try another search.")
+                        } else {
+                            gettext("Try another search.")
+                        }),
+                        add_css_class: "compact",
+                    },
+                    add_named[Some("error")] = &adw::StatusPage {
+                        set_icon_name: Some("dialog-error-symbolic"),
+                        set_title: &gettext("Could Not Reach the Service"),
+                        #[watch]
+                        set_description: Some(match &model.view {
+                            View::Failed(text) => text.as_str(),
+                            _ => "",
+                        }),
+                        add_css_class: "compact",
+                    },
+
+                    #[watch]
+                    set_visible_child_name: model.page_name(),
+                },
+                },
+
+                gtk::ActionBar {
+                    #[wrap(Some)]
+                    set_center_widget = &gtk::Label {
+                        add_css_class: "dim-label",
+                        #[watch]
+                        set_label: &model.count_text(),
+                    },
+                    pack_start = &gtk::Button {
+                        set_label: &gettext("_Load More"),
+                        set_use_underline: true,
+                        #[watch]
+                        set_visible: model.next.is_some() && model.view == View::Rooms,
+                        #[watch]
+                        set_sensitive: model.awaiting.is_none(),
+                        connect_clicked => DirectoryInput::LoadMore,
+                    },
+                    pack_end = &gtk::Button {
+                        set_label: &gettext("_Join…"),
+                        set_use_underline: true,
+                        add_css_class: "suggested-action",
+                        #[watch]
+                        set_sensitive: model.selected && model.view == View::Rooms,
+                        connect_clicked => DirectoryInput::JoinSelected,
+                    },
+                },
+            },
+        }
+    }
+
+    fn init(
+        init: DirectoryInit,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let names: Vec<String> = init.accounts.iter().map(ToString::to_string).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let account = gtk::DropDown::from_strings(&names);
+        account.set_valign(gtk::Align::Center);
+        set_accessible_label(&account, &gettext("Account"));
+        if let Some(index) = init
+            .account
+            .and_then(|wanted| init.accounts.iter().position(|a| *a == wanted))
+        {
+            account.set_selected(index as u32);
+        }
+        let changed = sender.clone();
+        account.connect_selected_notify(move |_| changed.input(DirectoryInput::AccountChanged));
+
+        let service = adw::EntryRow::builder()
+            .title(gettext("Service"))
+            .input_purpose(gtk::InputPurpose::Url)
+            .show_apply_button(true)
+            .build();
+        let browse = sender.clone();
+        service.connect_apply(move |_| browse.input(DirectoryInput::Browse));
+        let browse = sender.clone();
+        service.connect_entry_activated(move |_| browse.input(DirectoryInput::Browse));
+
+        let list: TypedListView<RoomItem, gtk::SingleSelection> = TypedListView::new();
+        list.selection_model.set_autoselect(false);
+        list.selection_model.set_can_unselect(true);
+        let selection = sender.clone();
+        list.selection_model
+            .connect_selected_notify(move |_| selection.input(DirectoryInput::SelectionChanged));
+        let mut model = RoomDirectory {
+            accounts: init.accounts,
+            account,
+            service,
+            proposed: String::new(),
+            browsing: None,
+            awaiting: None,
+            generation: 0,
+            next: None,
+            total: None,
+            listed: HashSet::new(),
+            list,
+            query: Rc::new(RefCell::new(String::new())),
+            view: View::Start,
+            toasts: adw::ToastOverlay::new(),
+            visible: 0,
+            selected: false,
+        };
+        let query = model.query.clone();
+        model
+            .list
+            .add_filter(move |item: &RoomItem| item.matches(&query.borrow()));
+
+        let list_view = &model.list.view;
+        let toasts = &model.toasts;
+        let widgets = view_output!();
+        close_on_escape(&root);
+        model.find_services(&sender);
+        ComponentParts { model, widgets }
+    }
+
+    fn update(&mut self, msg: DirectoryInput, sender: ComponentSender<Self>, _: &Self::Root) {
+        match msg {
+            DirectoryInput::AccountChanged => self.find_services(&sender),
+            DirectoryInput::Browse => match self.service.text().trim().parse::<BareJid>() {
+                Ok(service) if service.node().is_none() => self.browse(service, &sender),
+                _ => {
+                    self.reset(None);
+                    self.view = View::Failed(gettext(
+                        "This is not the address of a service. Service addresses look like conference.example.org.",
+                    ));
+                }
+            },
+            DirectoryInput::LoadMore => {
+                if let (Some(service), Some(next), None) =
+                    (self.browsing.clone(), self.next.clone(), &self.awaiting)
+                {
+                    self.request(service, Some(next), &sender);
+                }
+            }
+            DirectoryInput::Search(text) => {
+                *self.query.borrow_mut() = normalise_query(&text);
+                self.list.notify_filter_changed(0);
+                self.refresh_counts();
+            }
+            DirectoryInput::SelectionChanged => self.refresh_counts(),
+            DirectoryInput::Activated(position) => self.join(position, &sender),
+            DirectoryInput::JoinSelected => {
+                let position = self.list.selection_model.selected();
+                self.join(position, &sender);
+            }
+            DirectoryInput::Event(event) => self.on_event(*event, &sender),
+        }
+    }
+
+    fn update_cmd(&mut self, msg: DirectoryCmd, _: ComponentSender<Self>, _: &Self::Root) {
+        let DirectoryCmd::TimedOut(generation) = msg;
+        if generation == self.generation && self.awaiting.is_some() {
+            self.awaiting = None;
+            if self.view == View::Loading {
+                self.view = View::Failed(gettext(
+                    "The service did not answer. Check its address, or try again later.",
+                ));
+            }
+        }
+    }
+}
+
+impl RoomDirectory {
+    fn selected_account(&self) -> Option<BareJid> {
+        self.accounts
+            .get(self.account.selected() as usize)
+            .or(self.accounts.first())
+            .cloned()
+    }
+
+    fn page_name(&self) -> &'static str {
+        match &self.view {
+            View::Start => "start",
+            View::Loading => "loading",
+            View::Failed(_) => "error",
+            View::Rooms if self.list.is_empty() => "empty",
+            View::Rooms if self.visible == 0 => "no-match",
+            View::Rooms => "list",
+        }
+    }
+
+    /// "12 rooms", or "12 of 40 rooms" when the service has more.
+    fn count_text(&self) -> String {
+        if self.view != View::Rooms || self.list.is_empty() {
+            return String::new();
+        }
+        let shown = self.list.len();
+        match self.total.filter(|total| *total > shown) {
+            Some(total) => ngettext_f(
+                // Translators: how many rooms of a service are loaded.
+                "{shown} of {total} room",
+                "{shown} of {total} rooms",
+                total,
+                &[("shown", &shown.to_string()), ("total", &total.to_string())],
+            ),
+            None => ngettext_f(
+                "{count} room",
+                "{count} rooms",
+                shown,
+                &[("count", &shown.to_string())],
+            ),
+        }
+    }
+
+    fn refresh_counts(&mut self) {
+        self.visible = self.list.selection_model.n_items();
+        self.selected = self.list.selection_model.selected() != gtk::INVALID_LIST_POSITION;
+    }
+
+    /// Forget the listed rooms (and which service they came from).
+    fn reset(&mut self, service: Option<BareJid>) {
+        self.list.clear();
+        self.listed.clear();
+        self.browsing = service;
+        self.awaiting = None;
+        self.next = None;
+        self.total = None;
+        self.refresh_counts();
+    }
+
+    /// Ask for the conference services of the picked account's server.
+    fn find_services(&mut self, sender: &ComponentSender<Self>) {
+        let Some(account) = self.selected_account() else {
+            return;
+        };
+        self.reset(None);
+        self.view = View::Loading;
+        self.generation += 1;
+        let _ = sender.output(DirectoryOutput::Command(Command::FindRoomServices {
+            account,
+        }));
+    }
+
+    /// List a service's rooms from the first page.
+    fn browse(&mut self, service: BareJid, sender: &ComponentSender<Self>) {
+        self.reset(Some(service.clone()));
+        self.view = View::Loading;
+        self.request(service, None, sender);
+    }
+
+    fn request(&mut self, service: BareJid, after: Option<String>, sender: &ComponentSender<Self>) {
+        let Some(account) = self.selected_account() else {
+            return;
+        };
+        self.awaiting = Some(after.clone());
+        self.generation += 1;
+        let generation = self.generation;
+        sender.oneshot_command(async move {
+            tokio::time::sleep(ANSWER_TIMEOUT).await;
+            DirectoryCmd::TimedOut(generation)
+        });
+        let _ = sender.output(DirectoryOutput::Command(Command::BrowseRooms {
+            account,
+            service,
+            after,
+        }));
+    }
+
+    fn on_event(&mut self, event: Event, sender: &ComponentSender<Self>) {
+        let current = self.selected_account();
+        match event {
+            Event::RoomServices { account, services } if Some(&account) == current.as_ref() => {
+                let typed = self.service.text().trim().to_owned();
+                if !typed.is_empty() && typed != self.proposed {
+                    // The user typed a service meanwhile: theirs counts.
+                    if self.view == View::Loading && self.browsing.is_none() {
+                        self.view = View::Start;
+                    }
+                    return;
+                }
+                match services.into_iter().next() {
+                    Some(service) => {
+                        self.proposed = service.to_string();
+                        self.service.set_text(&self.proposed);
+                        self.browse(service, sender);
+                    }
+                    None => {
+                        self.proposed.clear();
+                        self.service.set_text("");
+                        self.view = View::Start;
+                    }
+                }
+            }
+            Event::PublicRooms { account, page }
+                if Some(&account) == current.as_ref()
+                    && self.browsing.as_ref() == Some(&page.service) =>
+            {
+                let Some(after) = self.awaiting.take() else {
+                    return;
+                };
+                let added = new_rooms(&mut self.listed, &page);
+                self.next = next_cursor(after.as_deref(), &page, added.len());
+                self.total = page.total;
+                self.list
+                    .extend_from_iter(added.into_iter().map(RoomItem::new));
+                self.view = View::Rooms;
+                self.refresh_counts();
+            }
+            Event::PublicRoomsFailed {
+                account,
+                service,
+                error,
+            } if Some(&account) == current.as_ref() && self.browsing.as_ref() == Some(&service) => {
+                if self.awaiting.take().is_none() {
+                    return;
+                }
+                let text = directory_error(&service, &error);
+                if self.list.is_empty() {
+                    self.view = View::Failed(text);
+                } else {
+                    // The rooms listed so far stay; "Load More" may retry.
+                    tracing::info!(%service, "Could not load more rooms: {error}");
+                    self.toasts.add_toast(adw::Toast::new(&text));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Ask to join the room at a visible position (the "Join Room" dialog
+    /// opens over the window).
+    fn join(&self, position: u32, sender: &ComponentSender<Self>) {
+        let (Some(item), Some(account)) =
+            (self.list.get_visible(position), self.selected_account())
+        else {
+            return;
+        };
+        let room = item.borrow().room.jid.clone();
+        let _ = sender.output(DirectoryOutput::Join { account, room });
+    }
+}
+
+/// Close the window with Escape, as dialogs do.
+fn close_on_escape(window: &adw::Window) {
+    let controller = gtk::ShortcutController::new();
+    controller.add_shortcut(gtk::Shortcut::new(
+        Some(gtk::KeyvalTrigger::new(
+            gdk::Key::Escape,
+            gdk::ModifierType::empty(),
+        )),
+        Some(gtk::NamedAction::new("window.close")),
+    ));
+    window.add_controller(controller);
+}

@@ -3,7 +3,8 @@
 //!
 //! A room message is a message whose peer is the room, with the room's
 //! details ([`RoomMessageInfo`]) in columns of its own; a row is a room
-//! message iff its `nick` column is not NULL.
+//! message iff its `nick` column is not NULL, and a private message to or
+//! from one occupant iff its `private_with` column is not NULL too.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -43,7 +44,7 @@ pub struct NewMessage {
 /// The columns [`message_from_row`] reads, from a table aliased `m`.
 pub(super) const MESSAGE_COLUMNS: &str = "m.id, m.account, m.peer, m.direction, m.body, \
     m.timestamp, m.state, m.stanza_id, m.origin_id, m.nick, m.occupant_id, m.server_id, \
-    m.moderated, m.moderated_by, m.moderated_reason";
+    m.moderated, m.moderated_by, m.moderated_reason, m.private_with";
 
 impl StoreHandle {
     /// Stores a message; returns `None` when it is a duplicate. A room
@@ -340,8 +341,9 @@ fn insert(conn: &Connection, mut msg: NewMessage) -> Result<ChatMessage, StoreEr
         .prepare_cached(
             "INSERT INTO messages
                 (account, peer, direction, body, timestamp, state, stanza_id, origin_id, unread,
-                 nick, occupant_id, server_id, moderated, moderated_by, moderated_reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 nick, occupant_id, server_id, moderated, moderated_by, moderated_reason,
+                 private_with)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
         .insert(params![
             msg.account.as_str(),
@@ -359,6 +361,7 @@ fn insert(conn: &Connection, mut msg: NewMessage) -> Result<ChatMessage, StoreEr
             moderation.is_some(),
             moderation.and_then(|m| m.by.as_deref()),
             moderation.and_then(|m| m.reason.as_deref()),
+            room.and_then(|room| room.private_with.as_deref()),
         ])?;
     // The chat's last message is the newest by timestamp, so that old
     // messages fetched from the archive do not replace the preview.
@@ -441,6 +444,7 @@ pub(super) fn message_from_row(
             } else {
                 None
             },
+            private_with: row.get(15)?,
         }),
     };
     Ok(Some(ChatMessage {

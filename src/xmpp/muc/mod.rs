@@ -11,6 +11,7 @@ pub(crate) mod admin;
 pub(crate) mod directory;
 pub(crate) mod message;
 pub(crate) mod presence;
+pub(crate) mod private;
 
 #[cfg(test)]
 mod tests;

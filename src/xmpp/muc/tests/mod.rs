@@ -10,6 +10,7 @@ mod invitation;
 mod join;
 mod message;
 mod presence;
+mod private;
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::BareJid;

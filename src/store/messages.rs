@@ -96,11 +96,12 @@ impl StoreHandle {
         self.write(move |conn| queue_outgoing(conn, msg)).await
     }
 
-    /// Sets a message's delivery state. `Sent`, `Delivered` and `Failed`
-    /// take it out of the outbox. A `Delivered` message never goes back to
-    /// `Sent` or `Pending` (a late server ack may follow the receipt). An
-    /// unknown id is ignored.
-    pub async fn set_state(&self, id: MessageId, state: DeliveryState) -> Result<(), StoreError> {
+    /// Sets a message's delivery state; returns whether it changed.
+    /// `Sent`, `Delivered` and `Failed` take it out of the outbox. A
+    /// `Delivered` message never goes back to `Sent` or `Pending`, nor a
+    /// `Failed` one to `Sent` (a late server ack may follow the receipt or
+    /// the bounce). An unknown id is ignored.
+    pub async fn set_state(&self, id: MessageId, state: DeliveryState) -> Result<bool, StoreError> {
         self.write(move |conn| {
             if !matches!(state, DeliveryState::Pending) {
                 conn.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
@@ -109,7 +110,8 @@ impl StoreHandle {
             let updated = conn
                 .prepare_cached(
                     "UPDATE messages SET state = ?2
-                     WHERE id = ?1 AND NOT (state = ?3 AND ?2 IN (?4, ?5))",
+                     WHERE id = ?1 AND NOT (state = ?3 AND ?2 IN (?4, ?5))
+                     AND NOT (state = ?6 AND ?2 = ?4)",
                 )?
                 .execute(params![
                     id.0,
@@ -117,11 +119,12 @@ impl StoreHandle {
                     state_to_sql(DeliveryState::Delivered),
                     state_to_sql(DeliveryState::Sent),
                     state_to_sql(DeliveryState::Pending),
+                    state_to_sql(DeliveryState::Failed),
                 ])?;
             if updated == 0 {
                 tracing::debug!(id = id.0, ?state, "Message state left unchanged");
             }
-            Ok(())
+            Ok(updated > 0)
         })
         .await
     }

@@ -364,9 +364,14 @@ impl AccountActor {
             self.sent.retain(|_, (id, _)| *id != ack.id);
             return;
         }
-        if let Err(error) = self.store.set_state(ack.id, DeliveryState::Sent).await {
-            tracing::error!(account = %self.jid, "Could not mark a message sent: {error}");
-            return;
+        match self.store.set_state(ack.id, DeliveryState::Sent).await {
+            Ok(true) => {}
+            // Already delivered or bounced: the ack came late.
+            Ok(false) => return,
+            Err(error) => {
+                tracing::error!(account = %self.jid, "Could not mark a message sent: {error}");
+                return;
+            }
         }
         self.emit(Event::MessageStateChanged {
             account: self.jid.clone(),

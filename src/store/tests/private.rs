@@ -102,3 +102,35 @@ async fn an_outgoing_private_message_waits_in_the_outbox_until_delivered() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_bounce_before_the_servers_ack_stays_failed() {
+    let store = store();
+    let sent = store
+        .insert_outgoing_private(
+            jid(ALICE),
+            jid(ROOM),
+            ("alice".into(), "gone".into()),
+            "anyone there?".into(),
+            "pm-bounced".into(),
+            Timestamp(4),
+        )
+        .await
+        .expect("outgoing");
+    // The room's bounce can overtake the server's XEP-0198 ack.
+    assert!(
+        store
+            .set_state(sent.id, DeliveryState::Failed)
+            .await
+            .expect("failed")
+    );
+    assert!(
+        !store
+            .set_state(sent.id, DeliveryState::Sent)
+            .await
+            .expect("late ack")
+    );
+    let stored = store.message(sent.id).await.expect("read").expect("kept");
+    assert_eq!(stored.state, DeliveryState::Failed);
+    assert!(store.outbox(jid(ALICE)).await.expect("outbox").is_empty());
+}

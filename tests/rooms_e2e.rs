@@ -1,12 +1,16 @@
 //! Group chats against a real Prosody on 127.0.0.1 with a MUC component
 //! (`conference.localhost`, with room archives): creating and configuring
 //! rooms, talking, nick changes, moderation, invitations, bookmarks across
-//! devices, archive history after a reconnect and self-ping recovery.
+//! devices, archive history after a reconnect, self-ping recovery and
+//! private messages between occupants (`rooms_e2e/private.rs`).
 //!
 //! Warbler's core plays the users under test; raw clients play the others.
 //! Needs a Secret Service on the session bus (the test command runs one).
 
 mod support;
+
+#[path = "rooms_e2e/private.rs"]
+mod private;
 
 use std::time::Duration;
 

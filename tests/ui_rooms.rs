@@ -70,6 +70,7 @@ fn joins_a_room_writes_and_sees_mentions() {
     });
     let sent = token("to-the-room");
     let mention = token("mention");
+    let private = token("private");
 
     let home = tempfile::tempdir().expect("temp dir");
     let mut command = signed_in_driver(&python, "rooms.py", home.path(), &server, "alice", "pw-a");
@@ -77,7 +78,8 @@ fn joins_a_room_writes_and_sees_mentions() {
         .env("WARBLER_UI_ROOM", &room)
         .env("WARBLER_UI_SENT", &sent)
         .env("WARBLER_UI_MENTION", &mention)
-        .env("WARBLER_UI_SUBJECT", SUBJECT);
+        .env("WARBLER_UI_SUBJECT", SUBJECT)
+        .env("WARBLER_UI_PRIVATE", &private);
     let passed = run_driver(command, |line| match line {
         "joined" => {
             let bob = &mut others[0].0;
@@ -112,6 +114,10 @@ fn joins_a_room_writes_and_sees_mentions() {
                 }
             });
             Some("mentioned".to_owned())
+        }
+        "whispered" => {
+            runtime.block_on(whispered(&mut others, &room, &private));
+            Some("answered".to_owned())
         }
         _ => None,
     });
@@ -202,4 +208,30 @@ fn browses_searches_pages_and_joins_public_rooms() {
         bob.close().await;
         carol.close().await;
     });
+}
+
+/// Alice wrote `token` privately to Bob: only Bob has it, as a chat
+/// message from her occupant address; Bob answers privately.
+async fn whispered(others: &mut [(RawClient, &str)], room: &str, token: &str) {
+    let alice = format!("{room}/alice");
+    let bob = &mut others[0].0;
+    let got = bob
+        .wait_for(WAIT, |e| {
+            e.name() == "message" && support::xml::body(e).is_some_and(|b| b.contains(token))
+        })
+        .await
+        .expect("Bob did not get Alice's private message");
+    assert_eq!(got.attr("type"), Some("chat"));
+    assert_eq!(got.attr("from"), Some(alice.as_str()));
+    bob.send(&format!(
+        "<message type='chat' to='{alice}'><body>I will tell only you.</body></message>"
+    ))
+    .await;
+    let carol = &mut others[1].0;
+    let leaked = carol
+        .wait_for(Duration::from_secs(2), |e| {
+            support::xml::body(e).is_some_and(|b| b.contains(token))
+        })
+        .await;
+    assert!(leaked.is_none(), "Carol saw Alice's private message");
 }

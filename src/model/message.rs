@@ -84,6 +84,11 @@ pub struct RoomMessageInfo {
     /// Set when a moderator removed the message (XEP-0425); the body is
     /// then gone.
     pub moderated: Option<Moderation>,
+    /// Set for a private message (XEP-0045 §7.5) between us and one
+    /// occupant rather than a message to the whole room: that occupant's
+    /// nickname, the sender (then also `nick`) of an incoming one and the
+    /// addressee of an outgoing one (whose `nick` is ours).
+    pub private_with: Option<String>,
 }
 
 /// A moderator's removal of a room message.

@@ -89,6 +89,14 @@ pub enum RoomError {
     NotAllowed,
     /// The room or its service did not answer.
     Unreachable,
+    /// The room did not deliver a private message (XEP-0045 §7.5).
+    PrivateMessageFailed {
+        /// The occupant it was for.
+        nick: String,
+        /// Whether they were no longer in the room (else the room refused
+        /// the message).
+        gone: bool,
+    },
     /// Any other refusal, by its defined condition name.
     Other {
         /// The XMPP error condition (e.g. `bad-request`).

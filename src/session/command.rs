@@ -124,6 +124,20 @@ pub enum Command {
         /// Plain-text body.
         body: String,
     },
+    /// Send a private message to one occupant of a room (XEP-0045 §7.5).
+    /// Like [`Command::SendMessage`] it is stored in the outbox first; it
+    /// stays in the room's conversation, marked private, and goes to the
+    /// occupant only, once we are in the room.
+    SendPrivateMessage {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The occupant's nickname.
+        nick: String,
+        /// Plain-text body.
+        body: String,
+    },
     /// Tell the peer whether we are typing (XEP-0085).
     SetChatState {
         /// The account.

@@ -388,7 +388,13 @@ impl Supervisor {
                 account,
                 peer,
                 body,
-            } => self.send_message(account, peer, body).await,
+            } => self.send_message(account, peer, body, None).await,
+            Command::SendPrivateMessage {
+                account,
+                room,
+                nick,
+                body,
+            } => self.send_message(account, room, body, Some(nick)).await,
             Command::SetChatState {
                 account,
                 peer,
@@ -546,7 +552,14 @@ impl Supervisor {
     }
 
     /// Store first (the outbox is a table), show, then let the actor send.
-    async fn send_message(&mut self, account: BareJid, peer: BareJid, body: String) {
+    /// `private` names the room occupant of a private message.
+    async fn send_message(
+        &mut self,
+        account: BareJid,
+        peer: BareJid,
+        body: String,
+        private: Option<String>,
+    ) {
         if !self.accounts.contains_key(&account) {
             self.fail(Some(account), CoreError::NoSuchAccount);
             return;
@@ -565,8 +578,30 @@ impl Supervisor {
                 return;
             }
         };
-        let stored = match room_nick {
-            Some(nick) => {
+        let stored = match (room_nick, private) {
+            (Some(nick), Some(to)) => {
+                self.store
+                    .insert_outgoing_private(
+                        account.clone(),
+                        peer.clone(),
+                        (nick, to),
+                        body,
+                        origin_id,
+                        Timestamp::now(),
+                    )
+                    .await
+            }
+            // Never to the contact or the room instead.
+            (None, Some(_)) => {
+                self.fail(
+                    Some(account),
+                    CoreError::InvalidAddress {
+                        input: peer.to_string(),
+                    },
+                );
+                return;
+            }
+            (Some(nick), None) => {
                 self.store
                     .insert_outgoing_room(
                         account.clone(),
@@ -578,7 +613,7 @@ impl Supervisor {
                     )
                     .await
             }
-            None => {
+            (None, None) => {
                 self.store
                     .insert_outgoing(
                         account.clone(),

@@ -3,7 +3,8 @@
 //!
 //! A room message is a message whose peer is the room, with the room's
 //! details ([`RoomMessageInfo`]) in columns of its own; a row is a room
-//! message iff its `nick` column is not NULL.
+//! message iff its `nick` column is not NULL, and a private message to or
+//! from one occupant iff its `private_with` column is not NULL too.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -43,7 +44,7 @@ pub struct NewMessage {
 /// The columns [`message_from_row`] reads, from a table aliased `m`.
 pub(super) const MESSAGE_COLUMNS: &str = "m.id, m.account, m.peer, m.direction, m.body, \
     m.timestamp, m.state, m.stanza_id, m.origin_id, m.nick, m.occupant_id, m.server_id, \
-    m.moderated, m.moderated_by, m.moderated_reason";
+    m.moderated, m.moderated_by, m.moderated_reason, m.private_with";
 
 impl StoreHandle {
     /// Stores a message; returns `None` when it is a duplicate. A room
@@ -95,11 +96,12 @@ impl StoreHandle {
         self.write(move |conn| queue_outgoing(conn, msg)).await
     }
 
-    /// Sets a message's delivery state. `Sent`, `Delivered` and `Failed`
-    /// take it out of the outbox. A `Delivered` message never goes back to
-    /// `Sent` or `Pending` (a late server ack may follow the receipt). An
-    /// unknown id is ignored.
-    pub async fn set_state(&self, id: MessageId, state: DeliveryState) -> Result<(), StoreError> {
+    /// Sets a message's delivery state; returns whether it changed.
+    /// `Sent`, `Delivered` and `Failed` take it out of the outbox. A
+    /// `Delivered` message never goes back to `Sent` or `Pending`, nor a
+    /// `Failed` one to `Sent` (a late server ack may follow the receipt or
+    /// the bounce). An unknown id is ignored.
+    pub async fn set_state(&self, id: MessageId, state: DeliveryState) -> Result<bool, StoreError> {
         self.write(move |conn| {
             if !matches!(state, DeliveryState::Pending) {
                 conn.prepare_cached("DELETE FROM outbox WHERE message_id = ?1")?
@@ -108,7 +110,8 @@ impl StoreHandle {
             let updated = conn
                 .prepare_cached(
                     "UPDATE messages SET state = ?2
-                     WHERE id = ?1 AND NOT (state = ?3 AND ?2 IN (?4, ?5))",
+                     WHERE id = ?1 AND NOT (state = ?3 AND ?2 IN (?4, ?5))
+                     AND NOT (state = ?6 AND ?2 = ?4)",
                 )?
                 .execute(params![
                     id.0,
@@ -116,11 +119,12 @@ impl StoreHandle {
                     state_to_sql(DeliveryState::Delivered),
                     state_to_sql(DeliveryState::Sent),
                     state_to_sql(DeliveryState::Pending),
+                    state_to_sql(DeliveryState::Failed),
                 ])?;
             if updated == 0 {
                 tracing::debug!(id = id.0, ?state, "Message state left unchanged");
             }
-            Ok(())
+            Ok(updated > 0)
         })
         .await
     }
@@ -340,8 +344,9 @@ fn insert(conn: &Connection, mut msg: NewMessage) -> Result<ChatMessage, StoreEr
         .prepare_cached(
             "INSERT INTO messages
                 (account, peer, direction, body, timestamp, state, stanza_id, origin_id, unread,
-                 nick, occupant_id, server_id, moderated, moderated_by, moderated_reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 nick, occupant_id, server_id, moderated, moderated_by, moderated_reason,
+                 private_with)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
         .insert(params![
             msg.account.as_str(),
@@ -359,6 +364,7 @@ fn insert(conn: &Connection, mut msg: NewMessage) -> Result<ChatMessage, StoreEr
             moderation.is_some(),
             moderation.and_then(|m| m.by.as_deref()),
             moderation.and_then(|m| m.reason.as_deref()),
+            room.and_then(|room| room.private_with.as_deref()),
         ])?;
     // The chat's last message is the newest by timestamp, so that old
     // messages fetched from the archive do not replace the preview.
@@ -441,6 +447,7 @@ pub(super) fn message_from_row(
             } else {
                 None
             },
+            private_with: row.get(15)?,
         }),
     };
     Ok(Some(ChatMessage {

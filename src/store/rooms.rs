@@ -103,6 +103,29 @@ impl StoreHandle {
         self.write(move |conn| queue_outgoing(conn, msg)).await
     }
 
+    /// Stores a private message (XEP-0045 §7.5) the user wrote in a room
+    /// under the nickname `own_nick` to the occupant `to`, with state
+    /// `Pending`, and puts it in the outbox. No echo comes back: the
+    /// server's acknowledgement or a receipt takes it out
+    /// ([`Self::set_state`], [`Self::mark_delivered`]).
+    pub async fn insert_outgoing_private(
+        &self,
+        account: BareJid,
+        room: BareJid,
+        (own_nick, to): (String, String),
+        body: String,
+        origin_id: String,
+        timestamp: Timestamp,
+    ) -> Result<ChatMessage, StoreError> {
+        let info = RoomMessageInfo {
+            nick: own_nick,
+            private_with: Some(to),
+            ..RoomMessageInfo::default()
+        };
+        let msg = outgoing(account, room, body, origin_id, timestamp, Some(info));
+        self.write(move |conn| queue_outgoing(conn, msg)).await
+    }
+
     /// The server id of the room's newest stored message (by timestamp,
     /// then local id) that has one: where to catch up from the room's
     /// archive after a reconnect.

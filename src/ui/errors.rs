@@ -116,6 +116,16 @@ impl UserFacing for RoomError {
             Self::Unreachable => {
                 gettext("The room’s service did not answer. Check the address, or try again later.")
             }
+            Self::PrivateMessageFailed { nick, gone: true } => gettext_f(
+                // Translators: {nick} is a room occupant's nickname.
+                "{nick} is not in the room any more, so your private message was not delivered.",
+                &[("nick", nick)],
+            ),
+            Self::PrivateMessageFailed { nick, gone: false } => gettext_f(
+                // Translators: {nick} is a room occupant's nickname.
+                "The room did not deliver your private message to {nick}.",
+                &[("nick", nick)],
+            ),
             Self::Other { condition } => gettext_f(
                 // Translators: {condition} is a technical XMPP error name such as "bad-request".
                 "The room refused the request ({condition}).",

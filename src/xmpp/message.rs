@@ -19,6 +19,12 @@ use crate::model::{ChatState, Direction, Timestamp};
 pub(crate) struct Incoming {
     /// The other party of the chat.
     pub peer: BareJid,
+    /// The other party's resource, if the message names one: in a room,
+    /// the occupant's nickname (XEP-0045 §7.5).
+    pub peer_resource: Option<String>,
+    /// It carries `<x xmlns='http://jabber.org/protocol/muc#user'/>`, the
+    /// hint that it is a private message through a room.
+    pub muc_user: bool,
     /// Whether the user wrote it (a carbon of a message sent elsewhere).
     pub direction: Direction,
     /// Plain-text body, if any.
@@ -101,10 +107,14 @@ fn classify_plain(mut message: Message, direction: Direction) -> Result<Incoming
         Direction::Incoming => message.from.clone(),
         Direction::Outgoing => message.to.clone(),
     };
-    let peer = match peer_jid {
-        Some(jid) => jid.to_bare(),
+    let (peer, peer_resource) = match peer_jid {
+        Some(jid) => (jid.to_bare(), jid.resource().map(|r| r.as_str().to_owned())),
         None => return Err(Dropped::NoPeer),
     };
+    let muc_user = message
+        .payloads
+        .iter()
+        .any(|p| p.is("x", crate::xmpp::muc::NS_USER));
     let error = if message.type_ == MessageType::Error {
         let condition = message
             .extract_payload::<StanzaError>()
@@ -147,6 +157,8 @@ fn classify_plain(mut message: Message, direction: Direction) -> Result<Incoming
         .map(from_xchat_state);
     Ok(Incoming {
         peer,
+        peer_resource,
+        muc_user,
         direction,
         // Receipts are only sent for messages with a body (XEP-0184 §5.4).
         wants_receipt: wants_receipt && body.is_some() && error.is_none(),

@@ -17,15 +17,18 @@ Carol and Dave are in the room; Erin joins later.
 The driver prints "joined" once Bob is in the occupant list (the test
 checks that Bob saw Alice enter and answers "seen"), then "sent" once
 Alice's message is shown (the test checks Bob got it, has Erin join, Bob
-mention Alice and the others write, and answers "mentioned").
+mention Alice and the others write, and answers "mentioned"). With
+WARBLER_UI_PRIVATE (a token), Alice then writes privately to Bob from his
+occupant menu and prints "whispered" (the test checks only Bob got it, has
+him answer privately, and answers "answered").
 """
 
 import os
 import sys
 
 from driver import (  # next to this script, so on the module path
-    CONTROL, Atspi, click, fail, find, launch, named, press, sign_in, stop, tell, text_of,
-    type_into, wait_for, wait_for_line,
+    CONTROL, Atspi, activate, click, fail, find, launch, named, press, replace_text, sign_in,
+    stop, tell, text_of, type_into, wait_for, wait_for_line,
 )
 import driver
 from driver import screenshot as _screenshot
@@ -39,6 +42,7 @@ ROOM = os.environ["WARBLER_UI_ROOM"]
 SENT = os.environ["WARBLER_UI_SENT"]
 MENTION = os.environ["WARBLER_UI_MENTION"]
 SUBJECT = os.environ["WARBLER_UI_SUBJECT"]
+PRIVATE = os.environ.get("WARBLER_UI_PRIVATE")
 
 
 def screenshot(name):
@@ -119,8 +123,38 @@ def main():
     if text_of(message) != "Carol: ":
         fail(f"completing gave {text_of(message)!r}, not 'Carol: '", app)
 
+    if PRIVATE:
+        private_message(app, occupants, message)
+
     stop(proc)
     tell("ok")
+
+
+def private_message(app, occupants, message):
+    """6. Bob's occupant menu: "Send Private Message" puts the composer in
+    private mode (a chip names Bob); Enter sends to Bob alone; his private
+    answer shows, marked private."""
+    menu = wait_for(lambda: occupants, "push button", "Actions for Bob", "Bob's menu button",
+                    sized=True)
+    click(menu)
+    activate(wait_for(lambda: menu, "menu item", "Send Private Message",
+                      "the Send Private Message item", sized=True))
+    wait_for(lambda: app, "label", "Private message to Bob", "the private message chip",
+             sized=True)
+    wait_for(lambda: app, "push button", "Stop Private Message", "the chip's close button",
+             sized=True)
+    replace_text(message, f"Just between us {PRIVATE}")
+    press(0xFF0D)  # Enter
+    wait_for(lambda: app, None,
+             lambda name: name.startswith("Private message to Bob at ") and PRIVATE in name,
+             "the private message, marked private", sized=True)
+    tell("whispered")
+    wait_for_line("answered")
+    wait_for(lambda: app, None,
+             lambda name: name.startswith("Private message from Bob at ") and "only you" in name,
+             "Bob's private answer, marked private", sized=True)
+    Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
+    screenshot("49-private-message.png")
 
 
 if __name__ == "__main__":

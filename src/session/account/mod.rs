@@ -315,11 +315,28 @@ impl AccountActor {
         if self.sent.contains_key(&origin_id) {
             return;
         }
-        let stanza = match self.rooms.map.get(&message.peer) {
+        let room_joined = self.rooms.map.get(&message.peer).map(|r| r.joined());
+        let stanza = match rooms::outbound(&message, &origin_id, room_joined) {
+            rooms::Outbound::Send(stanza) => *stanza,
             // Sent once we are in the room (`flush_room_outbox`).
-            Some(room) if !room.joined() => return,
-            Some(_) => xmpp::muc::message::outgoing(&message.peer, &message.body, &origin_id),
-            None => xmpp::message::outgoing_chat(&message.peer, &message.body, &origin_id, "en"),
+            rooms::Outbound::Wait => return,
+            rooms::Outbound::Fail => {
+                tracing::info!(account = %self.jid, "A message can no longer be sent");
+                if let Err(error) = self
+                    .store
+                    .set_state(message.id, DeliveryState::Failed)
+                    .await
+                {
+                    tracing::error!(account = %self.jid, "Could not mark a message failed: {error}");
+                }
+                self.emit(Event::MessageStateChanged {
+                    account: self.jid.clone(),
+                    peer: message.peer,
+                    id: message.id,
+                    state: DeliveryState::Failed,
+                });
+                return;
+            }
         };
         self.sent
             .insert(origin_id, (message.id, message.peer.clone()));
@@ -347,9 +364,14 @@ impl AccountActor {
             self.sent.retain(|_, (id, _)| *id != ack.id);
             return;
         }
-        if let Err(error) = self.store.set_state(ack.id, DeliveryState::Sent).await {
-            tracing::error!(account = %self.jid, "Could not mark a message sent: {error}");
-            return;
+        match self.store.set_state(ack.id, DeliveryState::Sent).await {
+            Ok(true) => {}
+            // Already delivered or bounced: the ack came late.
+            Ok(false) => return,
+            Err(error) => {
+                tracing::error!(account = %self.jid, "Could not mark a message sent: {error}");
+                return;
+            }
         }
         self.emit(Event::MessageStateChanged {
             account: self.jid.clone(),

@@ -11,6 +11,7 @@ use crate::model::{DeliveryState, Direction, Subscription, Timestamp};
 use crate::session::{CoreError, Event};
 use crate::store::NewMessage;
 use crate::xmpp;
+use crate::xmpp::muc::private::Route;
 use crate::xmpp::presence::PresenceEvent;
 use crate::xmpp::roster::RosterChange;
 
@@ -39,6 +40,17 @@ impl AccountActor {
                 return;
             }
         };
+        match xmpp::muc::private::route(&incoming, |jid| self.is_room(jid)) {
+            Route::Private { nick } => {
+                self.on_private_message(incoming, nick).await;
+                return;
+            }
+            Route::Drop => {
+                tracing::debug!(account = %self.jid, "Dropped a private message from a room we are not in");
+                return;
+            }
+            Route::Chat => {}
+        }
         if let Some(condition) = &incoming.error {
             self.on_bounce(&incoming, condition).await;
             return;
@@ -114,7 +126,7 @@ impl AccountActor {
         }
     }
 
-    async fn on_bounce(&mut self, incoming: &xmpp::message::Incoming, condition: &str) {
+    pub(super) async fn on_bounce(&mut self, incoming: &xmpp::message::Incoming, condition: &str) {
         let key = incoming.origin_id.as_ref().or(incoming.id.as_ref());
         let Some((id, peer)) = key.and_then(|k| self.sent.get(k)).cloned() else {
             tracing::info!(account = %self.jid, condition, "A message bounced");

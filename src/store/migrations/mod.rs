@@ -11,6 +11,7 @@ mod v2_messages;
 mod v3_search;
 mod v4_rooms;
 mod v5_history_order;
+mod v6_private_messages;
 
 #[cfg(test)]
 mod tests;
@@ -29,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     v3_search::migrate,
     v4_rooms::migrate,
     v5_history_order::migrate,
+    v6_private_messages::migrate,
 ];
 
 /// The schema version this build writes.

@@ -236,3 +236,55 @@ fn v4_keeps_version_3_data_and_adds_rooms() {
     );
     assert_eq!(password_columns, 0);
 }
+
+#[test]
+fn v6_keeps_version_5_data_and_marks_no_message_private() {
+    let mut conn = at_version(5);
+    conn.execute_batch(
+        "INSERT INTO accounts (jid, enabled, resource) VALUES ('a@x', 1, 'res');
+         INSERT INTO messages (account, peer, direction, body, timestamp, state, origin_id,
+                               unread, nick, server_id)
+            VALUES ('a@x', 'b@x', 0, 'a direct message', 1, 4, 'o1', 1, NULL, NULL),
+                   ('a@x', 'r@muc.x', 0, 'to the whole room', 2, 4, 'o2', 1, 'bob', 's2'),
+                   ('a@x', 'r@muc.x', 1, 'a pending reply', 3, 0, 'o3', 0, 'me', NULL);
+         INSERT INTO chats VALUES ('a@x', 'r@muc.x', 3, 3, 1);
+         INSERT INTO outbox VALUES (3, 'a@x');",
+    )
+    .expect("version 5 data");
+    migrate_to(&mut conn, 6).expect("migrate");
+
+    assert_eq!(count(&conn, "SELECT count(*) FROM messages"), 3);
+    assert_eq!(count(&conn, "SELECT count(*) FROM outbox"), 1);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM messages WHERE nick = 'bob'"),
+        1
+    );
+    // Nothing stored before private messages existed is private.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM messages WHERE private_with IS NULL"
+        ),
+        3
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM messages_search WHERE messages_search MATCH 'room'"
+        ),
+        1
+    );
+    conn.execute_batch(
+        "INSERT INTO messages (account, peer, direction, body, timestamp, state, nick,
+                               private_with)
+            VALUES ('a@x', 'r@muc.x', 0, 'psst', 4, 4, 'bob', 'bob');",
+    )
+    .expect("a private message");
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM messages WHERE private_with = 'bob'"
+        ),
+        1
+    );
+}

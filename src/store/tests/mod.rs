@@ -4,6 +4,7 @@
 mod accounts;
 mod chats;
 mod messages;
+mod private;
 mod rooms;
 mod roster;
 mod worker;

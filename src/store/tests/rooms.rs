@@ -24,6 +24,7 @@ fn from_room(room: &str, nick: &str, body: &str, timestamp: i64, server_id: &str
         occupant_id: Some(format!("occ-{nick}")),
         server_id: Some(server_id.into()),
         moderated: None,
+        private_with: None,
     });
     msg
 }

@@ -143,15 +143,29 @@ impl App {
         if info.nick == room.nick || info.moderated.is_some() {
             return;
         }
-        let mention = mentions(&message.body, &room.nick);
+        // A private message is for the user alone, like a mention: it
+        // notifies under "All" and "Mentions Only". "Off" still silences
+        // it: anyone who joins a public room can write privately, and a
+        // user who muted the room wants nothing from it (it still counts
+        // as unread).
+        let private = info.private_with.is_some();
+        let mention = private || mentions(&message.body, &room.nick);
         if room_should_notify(room.notify, mention)
             && self.settings.boolean("notifications-enabled")
         {
-            let body = gettext_f(
-                // Translators: a room message in a notification: "Bob: hello".
-                "{nick}: {body}",
-                &[("nick", &info.nick), ("body", &message.body)],
-            );
+            let body = if private {
+                gettext_f(
+                    // Translators: a private room message in a notification.
+                    "{nick} (privately): {body}",
+                    &[("nick", &info.nick), ("body", &message.body)],
+                )
+            } else {
+                gettext_f(
+                    // Translators: a room message in a notification: "Bob: hello".
+                    "{nick}: {body}",
+                    &[("nick", &info.nick), ("body", &message.body)],
+                )
+            };
             self.notify(key, body, sender);
         }
     }

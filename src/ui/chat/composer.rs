@@ -3,6 +3,7 @@
 //! chat states: composing while typing, paused after a few idle seconds.
 //! In a room, `@` and the start of a nickname offer the matching occupants
 //! (see `completion`): Tab or Enter picks, Up and Down move, Escape closes.
+//! In a room it may write privately to one occupant (see `private_chip`).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -13,6 +14,7 @@ use relm4::gtk::{self, gdk, gio, glib, prelude::*};
 use relm4::prelude::*;
 
 use super::completion::{completion, mention_prefix, starts_line};
+use super::private_chip::{PrivateChip, StopPrivate, Whereabouts, chip_text};
 use crate::ui::{AccessibleName, set_accessible_label};
 use warbler::model::ChatState;
 
@@ -51,6 +53,11 @@ pub enum ComposerInput {
     CompletionKey(CompletionKey),
     /// A nickname of the completion list was clicked.
     Pick(usize),
+    /// Write privately to this occupant (present in the room or not), or
+    /// to everyone again.
+    SetPrivate(Option<(String, bool)>),
+    /// Who is in the room, for the occupant written to privately.
+    Whereabouts(Whereabouts),
 }
 
 /// What the composer reports.
@@ -58,6 +65,13 @@ pub enum ComposerInput {
 pub enum ComposerOutput {
     /// Send this body.
     Send(String),
+    /// Send this body privately to the occupant `nick`.
+    SendPrivate {
+        /// The occupant.
+        nick: String,
+        /// The text.
+        body: String,
+    },
     /// Tell the peer our chat state.
     ChatState(ChatState),
     /// Find the occupants whose nickname starts with this.
@@ -84,6 +98,9 @@ pub struct Composer {
     completing: Rc<Cell<bool>>,
     popover: gtk::Popover,
     choices: gtk::ListBox,
+    /// The occupant written to privately, and whether they are in the room.
+    private: Option<(String, bool)>,
+    chip: Controller<PrivateChip>,
 }
 
 #[relm4::component(pub)]
@@ -94,6 +111,10 @@ impl Component for Composer {
     type CommandOutput = u64;
 
     view! {
+      gtk::Box {
+        set_orientation: gtk::Orientation::Vertical,
+
+        append: model.chip.widget(),
         gtk::Box {
             set_spacing: 6,
             set_margin_all: 6,
@@ -120,7 +141,8 @@ impl Component for Composer {
                     },
                 },
                 add_overlay = &gtk::Label {
-                    set_label: &gettext("Message"),
+                    #[watch]
+                    set_label: &model.placeholder(),
                     set_can_target: false,
                     set_xalign: 0.0,
                     set_margin_start: 14,
@@ -138,10 +160,11 @@ impl Component for Composer {
                 set_tooltip_text: Some(&gettext("Send")),
                 set_accessible_name: &gettext("Send"),
                 #[watch]
-                set_sensitive: !model.empty,
+                set_sensitive: !model.empty && model.private.as_ref().is_none_or(|(_, here)| *here),
                 connect_clicked => ComposerInput::Send,
             },
         }
+      }
     }
 
     fn init(
@@ -206,7 +229,14 @@ impl Component for Composer {
             .build();
         popover.set_parent(&root);
 
+        let chip = PrivateChip::builder()
+            .launch(())
+            .forward(sender.input_sender(), |StopPrivate| {
+                ComposerInput::SetPrivate(None)
+            });
         let model = Composer {
+            private: None,
+            chip,
             settings,
             buffer,
             view,
@@ -241,6 +271,8 @@ impl Component for Composer {
                 self.room = room;
                 self.close_completions();
             }
+            ComposerInput::SetPrivate(private) => self.set_private(private),
+            ComposerInput::Whereabouts(change) => self.follow(change),
             ComposerInput::Completions(nicks) => self.offer(nicks),
             ComposerInput::CompletionKey(key) => self.completion_key(key),
             ComposerInput::Pick(index) => self.accept(index),
@@ -283,7 +315,16 @@ impl Component for Composer {
                     return;
                 }
                 self.close_completions();
-                let _ = sender.output(ComposerOutput::Send(body.to_owned()));
+                let output = match &self.private {
+                    // Never to the whole room instead: keep the text.
+                    Some((_, false)) => return,
+                    Some((nick, true)) => ComposerOutput::SendPrivate {
+                        nick: nick.clone(),
+                        body: body.to_owned(),
+                    },
+                    None => ComposerOutput::Send(body.to_owned()),
+                };
+                let _ = sender.output(output);
                 self.quiet = true;
                 self.buffer.set_text("");
                 self.quiet = false;
@@ -304,6 +345,44 @@ impl Component for Composer {
 }
 
 impl Composer {
+    /// The hint in the empty entry.
+    fn placeholder(&self) -> String {
+        match &self.private {
+            Some((nick, here)) => chip_text(nick, *here),
+            None => gettext("Message"),
+        }
+    }
+
+    fn set_private(&mut self, private: Option<(String, bool)>) {
+        self.private = private;
+        self.chip.emit(self.private.clone());
+        let name = match &self.private {
+            Some((nick, _)) => chip_text(nick, true),
+            None => gettext("Message"),
+        };
+        self.view.set_accessible_name(&name);
+    }
+
+    /// Keep up with the occupant written to privately.
+    fn follow(&mut self, change: Whereabouts) {
+        let Some((nick, here)) = self.private.clone() else {
+            return;
+        };
+        let updated = match change {
+            Whereabouts::Here(who) if who == nick => (nick, true),
+            Whereabouts::Left(who) if who == nick => (nick, false),
+            Whereabouts::Renamed { old, new } if old == nick => (new, true),
+            Whereabouts::All(everyone) => {
+                let here = everyone.contains(&nick);
+                (nick, here)
+            }
+            _ => (nick, here),
+        };
+        if self.private.as_ref() != Some(&updated) {
+            self.set_private(Some(updated));
+        }
+    }
+
     fn text(&self) -> String {
         let (start, end) = self.buffer.bounds();
         self.buffer.text(&start, &end, false).to_string()

@@ -5,11 +5,13 @@
 //! mentions us; a row may instead be a short notice ("Bob joined").
 
 use gettextrs::gettext;
+use relm4::RelmWidgetExt;
 use relm4::gtk::{self, glib, prelude::*};
 use relm4::typed_view::list::RelmListItem;
 use warbler::model::{ChatMessage, DeliveryState, Direction, Timestamp};
 
 use super::linkify::linkify;
+use super::private::{private_label, private_summary};
 use crate::i18n::gettext_f;
 use crate::ui::room::colors::nick_attributes;
 use crate::ui::set_accessible_label;
@@ -137,6 +139,7 @@ pub struct MessageWidgets {
     notice: gtk::Label,
     bubble: gtk::Box,
     nick: gtk::Label,
+    private: gtk::Label,
     body: gtk::Label,
     time: gtk::Label,
     state: gtk::Image,
@@ -174,6 +177,13 @@ impl RelmListItem for MessageItem {
                         set_use_markup: false,
                         set_ellipsize: gtk::pango::EllipsizeMode::End,
                         add_css_class: "nick",
+                    },
+                    #[name = "private"]
+                    gtk::Label {
+                        set_xalign: 0.0,
+                        set_use_markup: false,
+                        set_ellipsize: gtk::pango::EllipsizeMode::End,
+                        add_css_class: "private-label",
                     },
 
                     #[name = "body"]
@@ -217,6 +227,7 @@ impl RelmListItem for MessageItem {
             notice,
             bubble,
             nick,
+            private,
             body,
             time,
             state,
@@ -268,6 +279,18 @@ impl RelmListItem for MessageItem {
                 .nick
                 .set_attributes(Some(&nick_attributes(&sender.nick, dark)));
         }
+        // A private message names its other occupant instead of the sender.
+        let private = private_label(message);
+        widgets.private.set_visible(private.is_some());
+        widgets
+            .private
+            .set_label(private.as_deref().unwrap_or_default());
+        widgets
+            .bubble
+            .set_class_active("private", private.is_some());
+        if private.is_some() {
+            widgets.nick.set_visible(false);
+        }
         let mention = sender.is_some_and(|s| s.mention);
         if mention {
             widgets.bubble.add_css_class("mention");
@@ -295,7 +318,9 @@ impl RelmListItem for MessageItem {
             }
             None => String::new(),
         };
-        let summary = if outgoing {
+        let summary = if let Some(label) = &private {
+            private_summary(label, &time, &body, outgoing.then_some(state_text.as_str()))
+        } else if outgoing {
             // Translators: a sent message read by screen readers: time, text, delivery state.
             gettext_f(
                 "You at {time}: {body}. {state}",

@@ -7,6 +7,8 @@ mod completion;
 mod composer;
 mod linkify;
 pub mod message_row;
+mod private;
+mod private_chip;
 mod room;
 
 use std::cell::Cell;
@@ -67,6 +69,8 @@ pub enum ChatInput {
     Status(StatusAction),
     /// The composer asks for the nicknames starting with this.
     Complete(String),
+    /// Private messages to one occupant.
+    Private(private::PrivateInput),
 }
 
 /// What the chat view asks of the main page.
@@ -249,6 +253,9 @@ impl Component for ChatView {
                 ComposerOutput::Send(body) => ChatInput::Send(body),
                 ComposerOutput::ChatState(state) => ChatInput::OwnChatState(state),
                 ComposerOutput::Complete(prefix) => ChatInput::Complete(prefix),
+                ComposerOutput::SendPrivate { nick, body } => {
+                    ChatInput::Private(private::PrivateInput::Send { nick, body })
+                }
             });
 
         let scrolled = gtk::ScrolledWindow::new();
@@ -287,6 +294,7 @@ impl Component for ChatView {
         let status = RoomStatus::builder()
             .launch(())
             .forward(sender.input_sender(), ChatInput::Status);
+        private::install(&root, sender.clone());
         let menu_sender = sender.clone();
         let notify_action = room_menu::install(&root, move |action| {
             menu_sender.input(ChatInput::Room(action));
@@ -343,6 +351,7 @@ impl Component for ChatView {
                         },
                     );
                     self.composer.emit(ComposerInput::SetText(String::new()));
+                    self.composer.emit(ComposerInput::SetPrivate(None));
                     self.key = Some(key);
                 }
                 self.name = name;
@@ -393,19 +402,9 @@ impl Component for ChatView {
                 }
             }
             ChatInput::ToggleOccupants(shown) => self.show_occupants = shown,
-            ChatInput::Complete(prefix) => {
-                let nicks = match (&self.key, &self.room) {
-                    (Some(key), Some(room)) => {
-                        let mut nicks = self.occupant_store.complete(key, &prefix, 9);
-                        nicks.retain(|nick| *nick != room.nick);
-                        nicks.truncate(8);
-                        nicks
-                    }
-                    _ => Vec::new(),
-                };
-                self.composer.emit(ComposerInput::Completions(nicks));
-            }
+            ChatInput::Complete(prefix) => self.complete(&prefix),
             ChatInput::Room(action) => self.room_action(action, &sender),
+            ChatInput::Private(input) => self.private_input(input, &sender),
             ChatInput::Status(action) => self.status_action(action, &sender),
             ChatInput::LoadOlder => {
                 let first = self.ids.iter().flatten().next().copied();

@@ -51,7 +51,9 @@ impl ChatView {
                 key: key.clone(),
                 occupants: self.occupant_store.occupants(key),
                 powers: Powers::of(room.role, room.affiliation),
+                own_nick: room.nick.clone(),
             });
+            self.private_refresh();
         }
     }
 
@@ -81,6 +83,21 @@ impl ChatView {
             own,
             mention: !own && info.moderated.is_none() && mentions(&message.body, &room.nick),
         })
+    }
+
+    /// Offer the composer the other occupants whose nickname starts with
+    /// `prefix`.
+    pub(super) fn complete(&self, prefix: &str) {
+        let nicks = match (&self.key, &self.room) {
+            (Some(key), Some(room)) => {
+                let mut nicks = self.occupant_store.complete(key, prefix, 9);
+                nicks.retain(|nick| *nick != room.nick);
+                nicks.truncate(8);
+                nicks
+            }
+            _ => Vec::new(),
+        };
+        self.composer.emit(super::ComposerInput::Completions(nicks));
     }
 
     /// Append a short line about the open room.
@@ -176,6 +193,7 @@ impl ChatView {
                     if let Some(notice) = occupant_notice(&change, known).filter(|_| !about_us) {
                         self.push_notice(notice);
                     }
+                    self.private_follow(&change);
                     self.occupants.emit(OccupantsInput::Change(change));
                 }
             }
@@ -189,7 +207,8 @@ impl ChatView {
             Powers::of(old.role, old.affiliation) != Powers::of(room.role, room.affiliation)
         });
         let nick_changed = self.room.as_ref().is_some_and(|old| old.nick != room.nick);
-        if powers_changed {
+        // The occupant list offers private messages to everyone but us.
+        if powers_changed || nick_changed {
             self.show_room(Some(room));
         } else {
             self.room = Some(room);

@@ -50,7 +50,6 @@ impl OccupantStore {
     }
 
     /// A room's occupant by nickname.
-    #[cfg(test)]
     pub fn get(&self, key: &ChatKey, nick: &str) -> Option<&Occupant> {
         self.rooms.get(key).and_then(|room| room.get(nick))
     }

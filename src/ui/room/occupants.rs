@@ -1,7 +1,7 @@
 //! The occupant list of the open room: a virtualized list (rooms can have
 //! thousands of occupants) sorted by role then nickname, with a heading
-//! above the first occupant of each role, and a menu for moderators (kick,
-//! voice, ban).
+//! above the first occupant of each role, and a menu on each other
+//! occupant: a private message, and for moderators kick, voice and ban.
 //!
 //! GTK 4.8's list view has no sections, so the list is kept sorted here
 //! and the heading is part of the first row of each role.
@@ -48,6 +48,8 @@ pub struct OccupantItem {
     occupant: Occupant,
     header: Option<String>,
     powers: Powers,
+    /// Whether this is us.
+    own: bool,
 }
 
 /// Sort order: role, then nickname regardless of case.
@@ -117,7 +119,8 @@ impl RelmListItem for OccupantItem {
                         set_icon_name: "view-more-symbolic",
                         set_valign: gtk::Align::Center,
                         add_css_class: "flat",
-                        set_tooltip_text: Some(&gettext("Moderation")),
+                        // Translators: the tooltip of an occupant row's menu button.
+                        set_tooltip_text: Some(&gettext("More Actions")),
                     },
                 },
             }
@@ -162,7 +165,7 @@ impl RelmListItem for OccupantItem {
         *widgets.shown.borrow_mut() = Some(self.clone());
         set_accessible_label(
             &widgets.menu,
-            &gettext_f("Moderate {nick}", &[("nick", &occupant.nick)]),
+            &gettext_f("Actions for {nick}", &[("nick", &occupant.nick)]),
         );
         // Translators: an occupant row read by screen readers: "Bob, Moderator, Available".
         let summary = gettext_f(
@@ -187,9 +190,14 @@ fn role_name(role: Role) -> String {
     }
 }
 
-/// The moderation actions (label, action name) offered for a row.
+/// The actions (label, action name) offered for a row: a private message
+/// (the chat view's `pm.start`) to anyone but us, and moderation.
 fn row_actions(item: &OccupantItem) -> Vec<(String, &'static str)> {
     let mut actions = Vec::new();
+    if item.own {
+        return actions;
+    }
+    actions.push((gettext("Send _Private Message"), "pm.start"));
     let target = &item.occupant;
     if item.powers.moderate && target.role != Role::Moderator {
         match target.role {
@@ -210,10 +218,19 @@ fn row_actions(item: &OccupantItem) -> Vec<(String, &'static str)> {
 fn row_menu(item: &OccupantItem) -> gio::Menu {
     let menu = gio::Menu::new();
     let target = item.occupant.nick.to_variant();
+    // Writing to them, then moderation, in sections of their own.
+    let mut section = gio::Menu::new();
     for (label, action) in row_actions(item) {
         let entry = gio::MenuItem::new(Some(&label), None);
         entry.set_action_and_target_value(Some(action), Some(&target));
-        menu.append_item(&entry);
+        section.append_item(&entry);
+        if action == "pm.start" {
+            menu.append_section(None, &section);
+            section = gio::Menu::new();
+        }
+    }
+    if section.n_items() > 0 {
+        menu.append_section(None, &section);
     }
     menu
 }
@@ -229,6 +246,8 @@ pub enum OccupantsInput {
         occupants: Vec<Occupant>,
         /// What we may do.
         powers: Powers,
+        /// Our nickname in the room.
+        own_nick: String,
     },
     /// One change in the shown room.
     Change(OccupantChange),
@@ -240,6 +259,7 @@ pub enum OccupantsInput {
 pub struct Occupants {
     key: Option<ChatKey>,
     powers: Powers,
+    own_nick: String,
     list: TypedListView<OccupantItem, gtk::NoSelection>,
     count: u32,
 }
@@ -296,6 +316,7 @@ impl SimpleComponent for Occupants {
         let model = Occupants {
             key: None,
             powers: Powers::default(),
+            own_nick: String::new(),
             list: TypedListView::new(),
             count: 0,
         };
@@ -310,9 +331,11 @@ impl SimpleComponent for Occupants {
                 key,
                 mut occupants,
                 powers,
+                own_nick,
             } => {
                 self.key = Some(key);
                 self.powers = powers;
+                self.own_nick = own_nick;
                 occupants.sort_by_key(sort_key);
                 let mut previous: Option<Role> = None;
                 let items: Vec<OccupantItem> = occupants
@@ -322,6 +345,7 @@ impl SimpleComponent for Occupants {
                             (previous != Some(occupant.role)).then(|| role_heading(occupant.role));
                         previous = Some(occupant.role);
                         OccupantItem {
+                            own: occupant.nick == self.own_nick,
                             occupant,
                             header,
                             powers,
@@ -393,6 +417,7 @@ impl Occupants {
         self.list.insert(
             low,
             OccupantItem {
+                own: occupant.nick == self.own_nick,
                 occupant,
                 header: None,
                 powers: self.powers,

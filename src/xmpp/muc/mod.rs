@@ -12,6 +12,7 @@ pub(crate) mod directory;
 pub(crate) mod message;
 pub(crate) mod presence;
 pub(crate) mod services;
+pub(crate) mod private;
 
 #[cfg(test)]
 mod tests;

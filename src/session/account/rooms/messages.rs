@@ -212,6 +212,7 @@ impl AccountActor {
                     occupant_id: message.occupant_id,
                     server_id: message.server_id,
                     moderated: message.tombstone,
+                    private_with: None,
                 }),
             })
             .await;

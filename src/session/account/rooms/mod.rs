@@ -9,6 +9,7 @@ mod bookmarks;
 mod commands;
 mod messages;
 mod presence;
+mod private;
 mod requests;
 mod services;
 
@@ -24,6 +25,7 @@ use crate::session::Event;
 use crate::store::RoomRecord;
 use crate::xmpp::muc::directory::RoomInfo;
 
+pub(super) use private::{Outbound, outbound};
 pub(super) use requests::RoomIq;
 
 /// One room as the actor tracks it.

@@ -11,6 +11,7 @@ mod join;
 mod message;
 mod presence;
 mod services;
+mod private;
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::BareJid;

@@ -2,7 +2,9 @@
 //! room's state bar and menu, invitations, and the helpers the chat list
 //! and the chat view use to show rooms and their messages.
 
+pub mod affiliations;
 pub mod colors;
+pub mod destroy;
 pub mod invitation;
 pub mod join_dialog;
 pub mod menu;

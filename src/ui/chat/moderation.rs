@@ -46,7 +46,14 @@ impl ChatView {
             Event::AffiliationList { .. }
             | Event::RoomActionDone { .. }
             | Event::RoomActionFailed { .. } => {
-                if let Some(dialog) = &self.admin.affiliations {
+                // A closed dialog asks for nothing more (its room may be
+                // gone).
+                if let Some(dialog) = self
+                    .admin
+                    .affiliations
+                    .as_ref()
+                    .filter(|dialog| dialog.widget().is_visible())
+                {
                     dialog.emit(AffiliationsInput::Event(event));
                 }
             }

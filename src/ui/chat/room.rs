@@ -142,6 +142,7 @@ impl ChatView {
                 if self.open_room(&account, &room) {
                     self.key = None;
                     self.room = None;
+                    self.name.clear();
                     self.list.clear();
                     self.ids.clear();
                     self.sync_room();

@@ -242,6 +242,13 @@ impl SimpleComponent for Affiliations {
         content.append(&toasts);
         content.append(&switcher_bar);
         root.set_content(Some(&content));
+        // Escape closes the dialog, as it does message dialogs.
+        let shortcuts = gtk::ShortcutController::new();
+        shortcuts.add_shortcut(gtk::Shortcut::new(
+            gtk::ShortcutTrigger::parse_string("Escape"),
+            Some(gtk::NamedAction::new("window.close")),
+        ));
+        root.add_controller(shortcuts);
         let model = Affiliations {
             account: init.account,
             room: init.room,

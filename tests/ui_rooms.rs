@@ -138,7 +138,9 @@ fn is_removal_notice(stanza: &xmpp_parsers::minidom::Element, room: &str, reason
 /// Alice removes Bob's message from its menu with a reason, and Bob gets
 /// the room's notice; in "Members & Bans" she sees Carol among the members
 /// and the ban list, is told an address is not one, and adds Dave, which
-/// the room's member list then holds. Screenshots: `4x-` and `5x-…`.
+/// the room's member list then holds. Last she destroys the room, which
+/// leaves her chat list, and Bob is told where the talk goes on.
+/// Screenshots: `45-` to `53-…`.
 #[test]
 fn moderates_a_message_and_edits_the_members() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -157,6 +159,7 @@ fn moderates_a_message_and_edits_the_members() {
     let room = format!("tidy@{}", server.muc_domain());
     let banned = server.jid("mallory");
     let new_member = server.jid("dave");
+    let venue = format!("elsewhere@{}", server.muc_domain());
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     // Bob creates the room and makes Alice an owner and Carol a member,
     // and bans Mallory.
@@ -200,7 +203,8 @@ fn moderates_a_message_and_edits_the_members() {
         .env("WARBLER_UI_SPAM", &spam)
         .env("WARBLER_UI_REASON", reason)
         .env("WARBLER_UI_BANNED", &banned)
-        .env("WARBLER_UI_NEW_MEMBER", &new_member);
+        .env("WARBLER_UI_NEW_MEMBER", &new_member)
+        .env("WARBLER_UI_VENUE", &venue);
     let passed = run_driver(command, |line| match line {
         "joined" => {
             runtime.block_on(async {
@@ -232,6 +236,22 @@ fn moderates_a_message_and_edits_the_members() {
                 "the room's members lack {new_member}: {list}"
             );
             Some("members-checked".to_owned())
+        }
+        "destroyed" => {
+            let gone = runtime.block_on(bob.wait_for(WAIT, |e| {
+                let destroy = e
+                    .children()
+                    .flat_map(|x| x.children())
+                    .find(|c| c.name() == "destroy");
+                e.name() == "presence"
+                    && e.attr("type") == Some("unavailable")
+                    && destroy.is_some_and(|d| {
+                        d.attr("jid") == Some(venue.as_str())
+                            && String::from(d).contains("Moving to a new room")
+                    })
+            }));
+            assert!(gone.is_some(), "Bob was not told the room moved to {venue}");
+            Some("destroy-seen".to_owned())
         }
         _ => None,
     });

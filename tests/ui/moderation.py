@@ -2,7 +2,7 @@
 """Moderate a room as its owner: remove Bob's message through its menu
 (a right click on the message) with a reason, then open "Members & Bans",
 see the member and ban lists, get a clear error for an address that is
-not one, and add a member; taking screenshots.
+not one, and add a member; then destroy the room; taking screenshots.
 
 Run by tests/ui_rooms.rs inside its own X server and D-Bus session:
 
@@ -13,13 +13,16 @@ and WARBLER_UI_PORT (as for chat.py); WARBLER_UI_ROOM (the room's
 address, where Alice is an owner, Carol a member and Bob an occupant),
 WARBLER_UI_SPAM (a token in Bob's message), WARBLER_UI_REASON (the reason
 for removing it), WARBLER_UI_BANNED (an address on the ban list) and
-WARBLER_UI_NEW_MEMBER (the address Alice adds to the members).
+WARBLER_UI_NEW_MEMBER (the address Alice adds to the members) and
+WARBLER_UI_VENUE (the room Alice names when she destroys the room).
 
 The driver prints "joined" once the room is open (the test has Bob write
 and answers "written"), "removed" once Bob's message shows as removed (the
 test checks Bob got the room's notice and answers "notice-seen"), and
 "member-added" once the new member is listed (the test checks the room's
-member list and answers "members-checked").
+member list and answers "members-checked"), and "destroyed" once the
+destroyed room left the chat list (the test checks Bob was told where the
+talk goes on and answers "destroy-seen").
 """
 
 import os
@@ -42,6 +45,8 @@ SPAM = os.environ["WARBLER_UI_SPAM"]
 REASON = os.environ["WARBLER_UI_REASON"]
 BANNED = os.environ["WARBLER_UI_BANNED"]
 NEW_MEMBER = os.environ["WARBLER_UI_NEW_MEMBER"]
+VENUE = os.environ["WARBLER_UI_VENUE"]
+DESTROY_REASON = "Moving to a new room"
 
 
 def screenshot(name):
@@ -140,6 +145,30 @@ def main():
                    sized=True))
     wait_for(dialog_root, None, named(BANNED), "the banned address", sized=True)
     screenshot("51-ban-list.png")
+
+    # 7. Escape closes the dialog; the owner destroys the room, naming
+    # where the talk goes on, and it leaves the chat list.
+    driver.press(0xFF1B)  # Escape
+    wait_gone(lambda: app, "page tab", named("Banned"), "the Members & Bans dialog")
+    click(wait_for(lambda: app, "push button", "Room Menu", "the room menu button", sized=True))
+    activate(wait_for(lambda: app, "menu item", "Destroy Room", "the Destroy Room… item",
+                      sized=True))
+    room_name = ROOM.split("@")[0]
+    question = wait_for(lambda: app, "dialog", f"Destroy {room_name}?", "the destroy question")
+    type_into(wait_for(lambda: question, "text", named("Reason (optional)"),
+                       "the destroy reason field", sized=True), DESTROY_REASON)
+    type_into(wait_for(lambda: question, "text",
+                       named("Address of a room to continue in (optional)"),
+                       "the alternative room field", sized=True), VENUE)
+    screenshot("52-destroy-room-dialog.png")
+    click(wait_for(lambda: question, "push button", named("Destroy Room"),
+                   "the Destroy Room button", sized=True))
+    wait_gone(lambda: app, None, lambda n: n.startswith(f"{room_name} (group chat)"),
+              "the destroyed room in the chat list")
+    Atspi.generate_mouse_event(600, 790, "abs")
+    screenshot("53-room-destroyed.png")
+    tell("destroyed")
+    wait_for_line("destroy-seen")
 
     stop(proc)
     tell("ok")

@@ -266,6 +266,8 @@ impl RelmListItem for MessageItem {
         let body = match moderation {
             Some(moderation) => {
                 let text = moderated_text(moderation.reason.as_deref());
+                // Nothing to select (the row's menu copies the notice).
+                widgets.body.set_selectable(false);
                 widgets.body.set_use_markup(false);
                 widgets.body.set_label(&text);
                 widgets.body.add_css_class("moderated");
@@ -274,6 +276,7 @@ impl RelmListItem for MessageItem {
             None => {
                 // The body is plain text; linkify escapes it and adds only links.
                 widgets.body.remove_css_class("moderated");
+                widgets.body.set_selectable(true);
                 widgets.body.set_markup(&linkify(&message.body));
                 message.body.clone()
             }

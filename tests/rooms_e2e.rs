@@ -1,6 +1,7 @@
 //! Group chats against a real Prosody on 127.0.0.1 with a MUC component
 //! (`conference.localhost`, with room archives): creating and configuring
-//! rooms, talking, nick changes, moderation, invitations, bookmarks across
+//! rooms, talking, nick changes, moderation (of occupants and of
+//! messages), member lists, destroying rooms, invitations, bookmarks across
 //! devices, archive history after a reconnect, self-ping recovery and
 //! private messages between occupants (`rooms_e2e/private.rs`).
 //!
@@ -399,9 +400,10 @@ async fn nick_change_and_moderation() {
     let list = alice
         .wait(|e| matches!(e, Event::AffiliationList { .. }))
         .await;
-    let Event::AffiliationList { jids, .. } = list else {
+    let Event::AffiliationList { users, .. } = list else {
         unreachable!()
     };
+    let jids: Vec<_> = users.into_iter().map(|u| u.jid).collect();
     assert_eq!(jids, vec![bob.jid.clone()]);
 
     // A banned user who tries again is told so.
@@ -535,5 +537,274 @@ async fn archive_fills_history_without_duplicates() {
         ]
     );
     bob.close().await;
+    alice.shutdown().await;
+}
+
+/// Whether an event is a room action's outcome in `room`.
+fn room_outcome(event: &Event, room: &warbler::model::BareJid) -> bool {
+    matches!(event, Event::RoomActionDone { room: r, .. } | Event::RoomActionFailed { room: r, .. }
+        if r == room)
+}
+
+/// Alice, owner and so moderator, removes Bob's message with a reason: her
+/// core reports the message changed and blanks its stored text, Bob sees
+/// the room's moderation notice, and Carol, who joins later, gets only the
+/// archive's tombstone. Carol, a participant, may not remove messages.
+#[tokio::test(flavor = "multi_thread")]
+async fn moderators_remove_messages_for_everyone() {
+    let server = server();
+    let root = tempfile::tempdir().expect("temp");
+    let room = room_jid(&server, "tidy");
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    let joined = alice.join_room(&room, "Alice").await;
+    assert_eq!(joined.role, Role::Moderator);
+    alice
+        .wait(|e| matches!(e, Event::RoomUpdated { room: r } if r.room == room && r.archived))
+        .await;
+    let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+    bob.join_room(room.as_str(), "Bob").await;
+    bob.say_in_room(room.as_str(), "buy cheap watches").await;
+    let Event::MessageAdded { message } = alice
+        .wait(|e| body_of(e) == Some("buy cheap watches"))
+        .await
+    else {
+        unreachable!()
+    };
+    let server_id = message
+        .room
+        .as_ref()
+        .and_then(|r| r.server_id.clone())
+        .expect("the room's archive id");
+
+    alice.send(Command::ModerateMessage {
+        account: alice.jid.clone(),
+        room: room.clone(),
+        message: message.id,
+        reason: Some("Spam".into()),
+    });
+    // The room announces the removal before it answers the request.
+    let (mut done, mut changed) = (false, None);
+    while !done || changed.is_none() {
+        match alice
+            .wait(|e| room_outcome(e, &room) || matches!(e, Event::MessageChanged { .. }))
+            .await
+        {
+            Event::MessageChanged { message } => changed = Some(message),
+            Event::RoomActionDone { .. } => done = true,
+            refused => panic!("the room refused: {refused:?}"),
+        }
+    }
+    let changed = changed.expect("the message changed");
+    assert_eq!(changed.id, message.id);
+    assert!(changed.body.is_empty(), "the text is gone");
+    let moderation = changed
+        .room
+        .as_ref()
+        .and_then(|r| r.moderated.clone())
+        .expect("marked as moderated");
+    assert_eq!(moderation.reason.as_deref(), Some("Spam"));
+    assert_eq!(moderation.by.as_deref(), Some("Alice"));
+    let stored = alice.history(room.clone()).await;
+    let stored = stored
+        .iter()
+        .find(|m| m.id == message.id)
+        .expect("still in the history");
+    assert!(stored.body.is_empty(), "the store keeps no text");
+    assert!(stored.room.as_ref().is_some_and(|r| r.moderated.is_some()));
+
+    // Bob gets the room's notice naming the message and the reason.
+    let notice = bob
+        .wait_for(Duration::from_secs(10), |e| {
+            e.name() == "message"
+                && e.attr("from") == Some(room.as_str())
+                && e.children().any(|c| {
+                    c.attr("id") == Some(server_id.as_str())
+                        && c.children().any(|m| m.name() == "moderated")
+                })
+        })
+        .await
+        .expect("Bob gets the moderation notice");
+    let text = String::from(&notice);
+    assert!(
+        text.contains("Spam"),
+        "the notice carries the reason: {text}"
+    );
+
+    // Carol joins afterwards: the archive gives her the tombstone only.
+    let mut carol = Client::sign_in(&server, root.path(), "carol", "pw-c").await;
+    carol.join_room(&room, "Carol").await;
+    let Event::MessageAdded { message: archived } = carol
+        .wait(|e| {
+            matches!(e, Event::MessageAdded { message }
+                if message.room.as_ref().is_some_and(|r| r.server_id.as_deref() == Some(server_id.as_str())))
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert!(
+        !archived.body.contains("watches"),
+        "the archive must not give the removed text"
+    );
+    assert_eq!(
+        archived
+            .room
+            .as_ref()
+            .and_then(|r| r.moderated.as_ref())
+            .and_then(|m| m.reason.as_deref()),
+        Some("Spam")
+    );
+
+    // Carol is no moderator: the room refuses her.
+    bob.say_in_room(room.as_str(), "second thoughts").await;
+    let Event::MessageAdded { message: second } =
+        carol.wait(|e| body_of(e) == Some("second thoughts")).await
+    else {
+        unreachable!()
+    };
+    carol.send(Command::ModerateMessage {
+        account: carol.jid.clone(),
+        room: room.clone(),
+        message: second.id,
+        reason: None,
+    });
+    let outcome = carol.wait(|e| room_outcome(e, &room)).await;
+    assert!(
+        matches!(
+            outcome,
+            Event::RoomActionFailed {
+                error: RoomError::Forbidden,
+                ..
+            }
+        ),
+        "a participant's removal is refused as forbidden: {outcome:?}"
+    );
+    bob.close().await;
+    carol.shutdown().await;
+    alice.shutdown().await;
+}
+
+/// Alice, the owner, adds Carol to the member list, sees her in it,
+/// removes her again and no longer sees her; a ban keeps its reason where
+/// the room tells it.
+#[tokio::test(flavor = "multi_thread")]
+async fn owners_edit_the_member_list() {
+    let server = server();
+    let root = tempfile::tempdir().expect("temp");
+    let room = room_jid(&server, "club");
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    alice.join_room(&room, "Alice").await;
+    let carol = support::core::jid("carol@localhost");
+    let members = async |alice: &mut Client| {
+        alice.send(Command::RequestAffiliationList {
+            account: alice.jid.clone(),
+            room: room.clone(),
+            affiliation: Affiliation::Member,
+        });
+        let list = alice
+            .wait(|e| {
+                matches!(
+                    e,
+                    Event::AffiliationList {
+                        affiliation: Affiliation::Member,
+                        ..
+                    }
+                )
+            })
+            .await;
+        let Event::AffiliationList { users, .. } = list else {
+            unreachable!()
+        };
+        users.into_iter().map(|u| u.jid).collect::<Vec<_>>()
+    };
+    assert!(members(&mut alice).await.is_empty());
+
+    for affiliation in [Affiliation::Member, Affiliation::None] {
+        alice.send(Command::SetAffiliation {
+            account: alice.jid.clone(),
+            room: room.clone(),
+            jid: carol.clone(),
+            affiliation,
+            reason: Some("Welcome".into()),
+        });
+        let outcome = alice.wait(|e| room_outcome(e, &room)).await;
+        assert!(
+            matches!(outcome, Event::RoomActionDone { .. }),
+            "the room refused: {outcome:?}"
+        );
+        let listed = members(&mut alice).await;
+        if affiliation == Affiliation::Member {
+            assert_eq!(listed, vec![carol.clone()]);
+        } else {
+            assert!(listed.is_empty(), "Carol is still listed: {listed:?}");
+        }
+    }
+    alice.shutdown().await;
+}
+
+/// Alice destroys her room with a reason and the room where the talk goes
+/// on: Bob is told both, and Alice's room and bookmark are gone.
+#[tokio::test(flavor = "multi_thread")]
+async fn owners_destroy_rooms() {
+    let server = server();
+    let root = tempfile::tempdir().expect("temp");
+    let room = room_jid(&server, "old-place");
+    let venue = room_jid(&server, "new-place");
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    alice.join_room(&room, "Alice").await;
+    let mut bob = Client::sign_in(&server, root.path(), "bob", "pw-b").await;
+    bob.join_room(&room, "Bob").await;
+    let mut own = RawClient::connect(&server, "alice", "pw-a").await;
+    let bookmarked = async |own: &mut RawClient| {
+        let answer = own
+            .iq(
+                "get",
+                None,
+                "<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+                 <items node='urn:xmpp:bookmarks:1'/></pubsub>",
+            )
+            .await;
+        String::from(&answer).contains(&format!("id='{room}'"))
+            || String::from(&answer).contains(&format!("id=\"{room}\""))
+    };
+    assert!(bookmarked(&mut own).await, "joining bookmarked the room");
+
+    alice.send(Command::DestroyRoom {
+        account: alice.jid.clone(),
+        room: room.clone(),
+        reason: Some("We moved".into()),
+        alternative: Some(venue.clone()),
+    });
+    let gone = bob
+        .room_state(&room, |s| matches!(s, RoomState::Exited { .. }))
+        .await;
+    assert_eq!(
+        gone.state,
+        RoomState::Exited {
+            exit: RoomExit::Destroyed {
+                reason: Some("We moved".into()),
+                alternative: Some(venue.clone()),
+            }
+        }
+    );
+    let outcome = alice.wait(|e| room_outcome(e, &room)).await;
+    assert!(
+        matches!(outcome, Event::RoomActionDone { .. }),
+        "the room refused: {outcome:?}"
+    );
+    alice
+        .wait(|e| matches!(e, Event::RoomRemoved { room: r, .. } if *r == room))
+        .await;
+    let mut still = true;
+    for _ in 0..20 {
+        still = bookmarked(&mut own).await;
+        if !still {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(!still, "the bookmark of the destroyed room is still there");
+    own.close().await;
+    bob.shutdown().await;
     alice.shutdown().await;
 }

@@ -6,11 +6,13 @@
 //!
 //! A second test browses the conference service's public rooms (30 of
 //! them, listed ten at a time), searches them, loads more and joins one
-//! from the directory.
+//! from the directory. A third has Alice moderate a room she owns
+//! (`tests/ui/moderation.py`).
 //!
 //! Runs like the other UI tests (see `ui_manage.rs`): a test Prosody with
 //! its conference component, the real `warbler` binary under Xvfb driven
-//! over AT-SPI by `tests/ui/rooms.py` and `tests/ui/directory.py`.
+//! over AT-SPI by `tests/ui/rooms.py`, `tests/ui/directory.py` and
+//! `tests/ui/moderation.py`.
 //! Screenshots: `tests/screenshots/4x-…`.
 
 mod support;
@@ -234,4 +236,143 @@ async fn whispered(others: &mut [(RawClient, &str)], room: &str, token: &str) {
         })
         .await;
     assert!(leaked.is_none(), "Carol saw Alice's private message");
+}
+
+/// Whether a stanza is `room`'s notice that a message was removed with
+/// `reason`.
+fn is_removal_notice(stanza: &xmpp_parsers::minidom::Element, room: &str, reason: &str) -> bool {
+    stanza.name() == "message"
+        && stanza.attr("from") == Some(room)
+        && stanza.children().any(|c| {
+            c.children().any(|m| m.name() == "moderated") && String::from(c).contains(reason)
+        })
+}
+
+/// UI test of moderating a room as its owner (`tests/ui/moderation.py`):
+/// Alice removes Bob's message from its menu with a reason, and Bob gets
+/// the room's notice; in "Members & Bans" she sees Carol among the members
+/// and the ban list, is told an address is not one, and adds Dave, which
+/// the room's member list then holds. Last she destroys the room, which
+/// leaves her chat list, and Bob is told where the talk goes on.
+/// Screenshots: `60-` to `68-…`.
+#[test]
+fn moderates_a_message_and_edits_the_members() {
+    let Some(python) = prerequisites(TOOLS) else {
+        return;
+    };
+    let server = TestServer::builder()
+        .accounts(&[
+            ("alice", "pw-a"),
+            ("bob", "pw-b"),
+            ("carol", "pw-c"),
+            ("dave", "pw-d"),
+        ])
+        .name("alice", "Alice")
+        .muc(true)
+        .start();
+    let room = format!("tidy@{}", server.muc_domain());
+    let banned = server.jid("mallory");
+    let new_member = server.jid("dave");
+    let venue = format!("elsewhere@{}", server.muc_domain());
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    // Bob creates the room and makes Alice an owner and Carol a member,
+    // and bans Mallory.
+    let mut bob = runtime.block_on(async {
+        let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+        bob.send_initial_presence().await;
+        bob.join_room(&room, "Bob").await;
+        for (jid, affiliation) in [
+            (server.jid("alice"), "owner"),
+            (server.jid("carol"), "member"),
+            (banned.clone(), "outcast"),
+        ] {
+            let answer = bob
+                .iq(
+                    "set",
+                    Some(&room),
+                    &format!(
+                        "<query xmlns='http://jabber.org/protocol/muc#admin'>\
+                         <item affiliation='{affiliation}' jid='{jid}'/></query>"
+                    ),
+                )
+                .await;
+            assert_eq!(answer.attr("type"), Some("result"), "{affiliation} refused");
+        }
+        bob
+    });
+    let spam = token("spam");
+    let reason = "Off topic here";
+
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = signed_in_driver(
+        &python,
+        "moderation.py",
+        home.path(),
+        &server,
+        "alice",
+        "pw-a",
+    );
+    command
+        .env("WARBLER_UI_ROOM", &room)
+        .env("WARBLER_UI_SPAM", &spam)
+        .env("WARBLER_UI_REASON", reason)
+        .env("WARBLER_UI_BANNED", &banned)
+        .env("WARBLER_UI_NEW_MEMBER", &new_member)
+        .env("WARBLER_UI_VENUE", &venue);
+    let passed = run_driver(command, |line| match line {
+        "joined" => {
+            runtime.block_on(async {
+                assert!(
+                    bob.wait_for_occupant(&room, "alice", WAIT).await,
+                    "Bob did not see Alice enter the room"
+                );
+                bob.say_in_room(&room, &format!("buy cheap watches {spam}"))
+                    .await;
+            });
+            Some("written".to_owned())
+        }
+        "removed" => {
+            let notice =
+                runtime.block_on(bob.wait_for(WAIT, |e| is_removal_notice(e, &room, reason)));
+            assert!(notice.is_some(), "Bob did not get the room's notice");
+            Some("notice-seen".to_owned())
+        }
+        "member-added" => {
+            let list = runtime.block_on(bob.iq(
+                "get",
+                Some(&room),
+                "<query xmlns='http://jabber.org/protocol/muc#admin'>\
+                 <item affiliation='member'/></query>",
+            ));
+            let list = String::from(&list);
+            assert!(
+                list.contains(&new_member),
+                "the room's members lack {new_member}: {list}"
+            );
+            Some("members-checked".to_owned())
+        }
+        "destroyed" => {
+            let gone = runtime.block_on(bob.wait_for(WAIT, |e| {
+                let destroy = e
+                    .children()
+                    .flat_map(|x| x.children())
+                    .find(|c| c.name() == "destroy");
+                e.name() == "presence"
+                    && e.attr("type") == Some("unavailable")
+                    && destroy.is_some_and(|d| {
+                        d.attr("jid") == Some(venue.as_str())
+                            && String::from(d).contains("Moving to a new room")
+                    })
+            }));
+            assert!(gone.is_some(), "Bob was not told the room moved to {venue}");
+            Some("destroy-seen".to_owned())
+        }
+        _ => None,
+    });
+    assert!(
+        passed,
+        "the moderation test failed; server log:\n{}",
+        server.log_tail(40)
+    );
+    runtime.block_on(bob.close());
 }

@@ -21,8 +21,8 @@ pub use message::{
 };
 pub use presence::{PresenceShow, PresenceStatus};
 pub use room::{
-    Affiliation, Occupant, OccupantChange, PublicRoom, PublicRoomsPage, Role, RoomError, RoomExit,
-    RoomInvitation, RoomNotify, RoomState, RoomSummary, mentions,
+    AffiliatedUser, Affiliation, Occupant, OccupantChange, PublicRoom, PublicRoomsPage, Role,
+    RoomError, RoomExit, RoomInvitation, RoomNotify, RoomState, RoomSummary, mentions,
 };
 pub use roster::{Contact, RosterItem, Subscription};
 pub use xmpp_parsers::jid::{BareJid, FullJid, Jid};

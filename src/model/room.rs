@@ -33,6 +33,19 @@ pub enum Affiliation {
     None,
 }
 
+/// A user in one of a room's affiliation lists (members, admins, owners,
+/// banned).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffiliatedUser {
+    /// Their real address.
+    pub jid: BareJid,
+    /// The nickname they registered with the room, if any.
+    pub nick: Option<String>,
+    /// Why they have this affiliation (a ban's reason), when the room keeps
+    /// it.
+    pub reason: Option<String>,
+}
+
 /// One person (or client) present in a room.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occupant {
@@ -87,6 +100,8 @@ pub enum RoomError {
     Forbidden,
     /// The action is not allowed in this room.
     NotAllowed,
+    /// The room does not support removing messages (XEP-0425).
+    ModerationUnsupported,
     /// The room or its service did not answer.
     Unreachable,
     /// The room did not deliver a private message (XEP-0045 §7.5).

@@ -304,7 +304,8 @@ pub enum Command {
         /// The filled-in form.
         form: DataForm,
     },
-    /// Destroy a room we own.
+    /// Destroy a room we own; once the room confirms, it is forgotten
+    /// (bookmark included) and `Event::RoomRemoved` follows.
     DestroyRoom {
         /// The account.
         account: BareJid,
@@ -312,6 +313,8 @@ pub enum Command {
         room: BareJid,
         /// Reason told to the occupants.
         reason: Option<String>,
+        /// The room where the conversation continues, told to the occupants.
+        alternative: Option<BareJid>,
     },
     /// List a conference service's public rooms, one page at a time
     /// (emits `Event::PublicRooms`, or `Event::PublicRoomsFailed`).

@@ -1,10 +1,10 @@
 //! Notifications from the core to the UI.
 
 use crate::model::{
-    AccountSummary, Affiliation, BareJid, CallEndReason, CallId, CallSummary, ChatMessage,
-    ChatState, ChatSummary, ConnectionState, Contact, DataForm, DeliveryState, MediaKind,
-    MessageId, Occupant, OccupantChange, PresenceStatus, PublicRoomsPage, RoomInvitation,
-    RoomSummary,
+    AccountSummary, AffiliatedUser, Affiliation, BareJid, CallEndReason, CallId, CallSummary,
+    ChatMessage, ChatState, ChatSummary, ConnectionState, Contact, DataForm, DeliveryState,
+    MediaKind, MessageId, Occupant, OccupantChange, PresenceStatus, PublicRoomsPage,
+    RoomInvitation, RoomSummary,
 };
 
 use super::CoreError;
@@ -271,7 +271,7 @@ pub enum Event {
         /// Which list.
         affiliation: Affiliation,
         /// Its users.
-        jids: Vec<BareJid>,
+        users: Vec<AffiliatedUser>,
     },
     /// A room request succeeded (configuration saved, subject set,
     /// moderation applied …) so the UI can close its dialog.

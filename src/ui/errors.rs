@@ -113,6 +113,9 @@ impl UserFacing for RoomError {
             }
             Self::Forbidden => gettext("The room does not allow you to do this."),
             Self::NotAllowed => gettext("This is not allowed in this room."),
+            Self::ModerationUnsupported => gettext(
+                "This room does not support removing messages. Ask its service’s administrator to enable message moderation.",
+            ),
             Self::Unreachable => {
                 gettext("The room’s service did not answer. Check the address, or try again later.")
             }

@@ -449,7 +449,11 @@ impl MainWindow {
             | Event::MessageStateChanged { .. }
             | Event::ChatStateChanged { .. }
             | Event::RoomOccupants { .. }
-            | Event::OccupantChanged { .. } => {
+            | Event::OccupantChanged { .. }
+            | Event::MessageChanged { .. }
+            | Event::AffiliationList { .. }
+            | Event::RoomActionDone { .. }
+            | Event::RoomActionFailed { .. } => {
                 self.chat.emit(ChatInput::Event(event));
             }
             Event::ContactUpdated { .. }

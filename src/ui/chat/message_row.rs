@@ -2,19 +2,22 @@
 //! a bubble with the body (plain text with clickable links), the time and,
 //! for outgoing messages, the delivery state. In a room the bubble also
 //! names the sender (in their XEP-0392 colour) and stands out when it
-//! mentions us; a row may instead be a short notice ("Bob joined").
+//! mentions us; a row may instead be a short notice ("Bob joined"). The
+//! bubble's menu is in `message_menu`.
 
 use gettextrs::gettext;
 use relm4::RelmWidgetExt;
-use relm4::gtk::{self, glib, prelude::*};
+use relm4::gtk::{self, gio, glib, prelude::*};
 use relm4::typed_view::list::RelmListItem;
 use warbler::model::{ChatMessage, DeliveryState, Direction, Timestamp};
 
 use super::linkify::linkify;
+use super::message_menu;
 use super::private::{private_label, private_summary};
 use crate::i18n::gettext_f;
 use crate::ui::room::colors::nick_attributes;
 use crate::ui::set_accessible_label;
+use crate::ui::widgets::row_menu::{self, Bound};
 
 /// The local date and time of a timestamp.
 fn local(ts: Timestamp) -> Option<glib::DateTime> {
@@ -119,6 +122,8 @@ pub struct RoomSender {
     pub own: bool,
     /// Whether it mentions us.
     pub mention: bool,
+    /// Whether we moderate the room (and so may remove the message).
+    pub we_moderate: bool,
 }
 
 /// The text shown for a message a moderator removed.
@@ -143,6 +148,8 @@ pub struct MessageWidgets {
     body: gtk::Label,
     time: gtk::Label,
     state: gtk::Image,
+    menu: gtk::MenuButton,
+    shown: Bound<MessageItem>,
 }
 
 impl RelmListItem for MessageItem {
@@ -198,6 +205,14 @@ impl RelmListItem for MessageItem {
                     gtk::Box {
                         set_halign: gtk::Align::End,
                         set_spacing: 4,
+                        #[name = "menu"]
+                        gtk::MenuButton {
+                            set_icon_name: "view-more-symbolic",
+                            set_valign: gtk::Align::Center,
+                            add_css_class: "flat",
+                            add_css_class: "message-menu",
+                            set_tooltip_text: Some(&gettext("Message Menu")),
+                        },
                         #[name = "time"]
                         gtk::Label {
                             add_css_class: "timestamp",
@@ -222,6 +237,8 @@ impl RelmListItem for MessageItem {
                 glib::Propagation::Proceed
             }
         });
+        set_accessible_label(&menu, &gettext("Message Menu"));
+        let shown = row_menu::attach_over_children(&bubble, &menu, message_menu::build);
         let widgets = MessageWidgets {
             day,
             notice,
@@ -231,6 +248,8 @@ impl RelmListItem for MessageItem {
             body,
             time,
             state,
+            menu,
+            shown,
         };
         (root, widgets)
     }
@@ -243,6 +262,12 @@ impl RelmListItem for MessageItem {
             .set_label(self.day.as_deref().unwrap_or_default());
         widgets.notice.set_visible(self.notice.is_some());
         widgets.bubble.set_visible(self.notice.is_none());
+        // A menu built for the row's previous message must not open.
+        widgets.menu.set_menu_model(None::<&gio::MenuModel>);
+        widgets
+            .menu
+            .set_visible(!message_menu::actions(self).is_empty());
+        *widgets.shown.borrow_mut() = Some(self.clone());
         if let Some(notice) = &self.notice {
             widgets.notice.set_label(notice);
             set_accessible_label(root, notice);
@@ -252,6 +277,8 @@ impl RelmListItem for MessageItem {
         let body = match moderation {
             Some(moderation) => {
                 let text = moderated_text(moderation.reason.as_deref());
+                // Nothing to select (the row's menu copies the notice).
+                widgets.body.set_selectable(false);
                 widgets.body.set_use_markup(false);
                 widgets.body.set_label(&text);
                 widgets.body.add_css_class("moderated");
@@ -260,6 +287,7 @@ impl RelmListItem for MessageItem {
             None => {
                 // The body is plain text; linkify escapes it and adds only links.
                 widgets.body.remove_css_class("moderated");
+                widgets.body.set_selectable(true);
                 widgets.body.set_markup(&linkify(&message.body));
                 message.body.clone()
             }

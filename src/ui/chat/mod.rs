@@ -6,7 +6,9 @@
 mod completion;
 mod composer;
 mod linkify;
+mod message_menu;
 pub mod message_row;
+mod moderation;
 mod private;
 mod private_chip;
 mod room;
@@ -109,8 +111,8 @@ pub struct ChatView {
     occupants: Controller<Occupants>,
     show_occupants: bool,
     status: Controller<RoomStatus>,
-    /// The room menu's notification setting.
-    notify_action: gio::SimpleAction,
+    /// The room menu's and the message menu's actions, the members dialog.
+    admin: moderation::RoomAdmin,
 }
 
 #[relm4::component(pub)]
@@ -295,10 +297,7 @@ impl Component for ChatView {
             .launch(())
             .forward(sender.input_sender(), ChatInput::Status);
         private::install(&root, sender.clone());
-        let menu_sender = sender.clone();
-        let notify_action = room_menu::install(&root, move |action| {
-            menu_sender.input(ChatInput::Room(action));
-        });
+        let admin = moderation::RoomAdmin::install(&root, &sender);
 
         let model = ChatView {
             key: None,
@@ -319,7 +318,7 @@ impl Component for ChatView {
             occupants,
             show_occupants: true,
             status,
-            notify_action,
+            admin,
         };
         let scrolled = &model.scrolled;
         let view = &model.list.view;

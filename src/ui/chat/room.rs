@@ -7,7 +7,7 @@ use gettextrs::gettext;
 use relm4::gtk::{self, prelude::*};
 use relm4::prelude::*;
 use warbler::model::{
-    BareJid, ChatMessage, DeliveryState, Direction, MessageId, OccupantChange, RoomState,
+    BareJid, ChatMessage, DeliveryState, Direction, MessageId, OccupantChange, Role, RoomState,
     RoomSummary, Timestamp, mentions,
 };
 use warbler::session::{Command, Event};
@@ -15,7 +15,7 @@ use warbler::session::{Command, Event};
 use super::message_row::{MessageItem, RoomSender};
 use super::{ChatOutput, ChatView};
 use crate::i18n::gettext_f;
-use crate::ui::room::menu::{RoomAction, notify_target};
+use crate::ui::room::menu::RoomAction;
 use crate::ui::room::occupants::{OccupantsInput, Powers};
 use crate::ui::room::prompt::Prompt;
 use crate::ui::room::status::{RoomStatusInput, StatusAction};
@@ -64,8 +64,7 @@ impl ChatView {
         self.composer.widget().set_sensitive(joined);
         self.status.emit(RoomStatusInput::State(state));
         if let Some(room) = &self.room {
-            self.notify_action
-                .set_state(&notify_target(room.notify).to_variant());
+            self.admin.sync(room);
         }
     }
 
@@ -82,6 +81,7 @@ impl ChatView {
             nick: info.nick.clone(),
             own,
             mention: !own && info.moderated.is_none() && mentions(&message.body, &room.nick),
+            we_moderate: room.role == Role::Moderator,
         })
     }
 
@@ -159,6 +159,7 @@ impl ChatView {
                 if self.open_room(&account, &room) {
                     self.key = None;
                     self.room = None;
+                    self.name.clear();
                     self.list.clear();
                     self.ids.clear();
                     self.sync_room();
@@ -197,6 +198,10 @@ impl ChatView {
                     self.occupants.emit(OccupantsInput::Change(change));
                 }
             }
+            event @ (Event::MessageChanged { .. }
+            | Event::AffiliationList { .. }
+            | Event::RoomActionDone { .. }
+            | Event::RoomActionFailed { .. }) => self.moderation_event(event),
             other => return Some(other),
         }
         None
@@ -214,13 +219,14 @@ impl ChatView {
             self.room = Some(room);
             self.sync_room();
         }
-        if nick_changed {
-            // Mentions and own messages depend on our nickname.
+        if nick_changed || powers_changed {
+            // Mentions and own messages depend on our nickname; message
+            // menus on our role.
             self.rebuild_rows();
         }
     }
 
-    /// Rebuild every message row (after our nickname changed).
+    /// Rebuild every message row (after our nickname or role changed).
     fn rebuild_rows(&mut self) {
         for pos in 0..self.list.len() {
             if let Some(item) = self.list.get(pos).map(|item| item.borrow().clone())
@@ -319,6 +325,8 @@ impl ChatView {
             RoomAction::Settings => {
                 self.command(sender, Command::RequestRoomConfig { account, room: jid })
             }
+            RoomAction::Members => self.open_members(sender),
+            RoomAction::Destroy => self.ask_destroy(sender),
             RoomAction::Leave => self.command(
                 sender,
                 Command::LeaveRoom {

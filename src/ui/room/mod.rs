@@ -2,7 +2,9 @@
 //! rooms, the occupant list, the room's state bar and menu, invitations, and the helpers the chat list
 //! and the chat view use to show rooms and their messages.
 
+pub mod affiliations;
 pub mod colors;
+pub mod destroy;
 pub mod directory;
 pub mod directory_list;
 pub mod invitation;

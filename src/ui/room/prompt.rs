@@ -6,15 +6,13 @@ use gettextrs::gettext;
 use relm4::adw;
 use relm4::gtk;
 
-use crate::ui::set_accessible_label;
-
 /// What to ask.
 pub struct Prompt {
     /// The dialog's heading.
     pub heading: String,
     /// The sentence under it.
     pub body: String,
-    /// The field's label (also its accessible name).
+    /// The field's title (also its accessible name).
     pub field: String,
     /// The field's initial text.
     pub initial: String,
@@ -52,27 +50,28 @@ impl Prompt {
     /// (untrimmed for a secret) when the user confirms.
     pub fn ask(self, parent: Option<&gtk::Window>, on_answer: impl Fn(String) + 'static) {
         let dialog = adw::MessageDialog::new(parent, Some(&self.heading), Some(&self.body));
-        let entry: gtk::Widget = if self.secret {
-            gtk::PasswordEntry::builder()
+        // Entry rows: their title names them for screen readers too (a
+        // plain entry's name does not reach them on GTK 4.8).
+        let entry: adw::EntryRow = if self.secret {
+            adw::PasswordEntryRow::builder()
+                .title(&self.field)
                 .activates_default(true)
-                .show_peek_icon(true)
                 .build()
                 .upcast()
         } else {
-            gtk::Entry::builder()
+            adw::EntryRow::builder()
+                .title(&self.field)
                 .text(&self.initial)
-                .placeholder_text(&self.field)
                 .activates_default(true)
                 .build()
-                .upcast()
         };
-        let editable = entry
-            .clone()
-            .downcast::<gtk::Editable>()
-            .expect("entries are editable");
-        set_accessible_label(&entry, &self.field);
-        let frame = gtk::Frame::builder().child(&entry).build();
-        dialog.set_extra_child(Some(&frame));
+        let editable = entry.clone().upcast::<gtk::Editable>();
+        let list = gtk::ListBox::builder()
+            .selection_mode(gtk::SelectionMode::None)
+            .css_classes(["boxed-list"])
+            .build();
+        list.append(&entry);
+        dialog.set_extra_child(Some(&list));
         dialog.add_response("cancel", &gettext("_Cancel"));
         dialog.add_response("confirm", &self.confirm);
         dialog.set_response_appearance(

@@ -16,7 +16,7 @@ use relm4::typed_view::list::{RelmListItem, TypedListView};
 use warbler::model::{BareJid, ChatSummary, RoomSummary};
 
 use crate::i18n::{gettext_f, ngettext_f};
-use crate::ui::chat::message_row::format_list_time;
+use crate::ui::chat::message_row::{format_list_time, moderated_text};
 use crate::ui::room::{room_name, state_label};
 use crate::ui::{ChatKey, fallback_name, set_accessible_label};
 
@@ -202,11 +202,20 @@ impl ChatItem {
             (Some(room), body) if state_label(&room.state).is_some() && body.is_none() => {
                 state_label(&room.state).unwrap_or_default()
             }
-            (Some(_), Some(body)) => match &self.last_nick {
-                // Translators: the chat list's preview of a group chat message.
-                Some(nick) => gettext_f("{nick}: {body}", &[("nick", nick), ("body", &body)]),
-                None => body,
-            },
+            (Some(_), Some(body)) => {
+                // Room messages are stored without text only once a
+                // moderator removed them.
+                let body = if body.is_empty() {
+                    moderated_text(None)
+                } else {
+                    body
+                };
+                match &self.last_nick {
+                    // Translators: the chat list's preview of a group chat message.
+                    Some(nick) => gettext_f("{nick}: {body}", &[("nick", nick), ("body", &body)]),
+                    None => body,
+                }
+            }
             (_, body) => body.unwrap_or_default(),
         }
     }

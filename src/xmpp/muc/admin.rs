@@ -8,8 +8,8 @@ use xmpp_parsers::minidom::rxml::xml_ncname;
 use xmpp_parsers::minidom::{Element, Node};
 
 use super::message::{NS_MODERATE_0, NS_MODERATE_1};
-use super::{NS_ADMIN, NS_OWNER, NS_REGISTER, affiliation_to_attr, role_to_attr};
-use crate::model::{Affiliation, DataForm, Role};
+use super::{NS_ADMIN, NS_OWNER, NS_REGISTER, affiliation_to_attr, child_text, role_to_attr};
+use crate::model::{AffiliatedUser, Affiliation, DataForm, Role};
 use crate::xmpp::forms;
 
 const NS_PING: &str = "urn:xmpp:ping";
@@ -91,16 +91,27 @@ pub(crate) fn affiliation_list(id: &str, room: &BareJid, affiliation: Affiliatio
     iq_get(id, Jid::from(room.clone()), query)
 }
 
-/// The addresses in an affiliation list result.
-pub(crate) fn parse_affiliation_list(payload: Option<&Element>) -> Vec<BareJid> {
+/// The users in an affiliation list result, with the nickname they
+/// registered and the reason (of a ban) when the room gives them.
+pub(crate) fn parse_affiliation_list(payload: Option<&Element>) -> Vec<AffiliatedUser> {
     let Some(query) = payload.filter(|p| p.is("query", NS_ADMIN)) else {
         return Vec::new();
     };
     query
         .children()
         .filter(|c| c.is("item", NS_ADMIN))
-        .filter_map(|c| c.attr("jid")?.parse::<Jid>().ok())
-        .map(|j| j.to_bare())
+        .filter_map(|item| {
+            let jid = item.attr("jid")?.parse::<Jid>().ok()?.to_bare();
+            let nonempty = |text: String| {
+                let text = text.trim();
+                (!text.is_empty()).then(|| text.to_owned())
+            };
+            Some(AffiliatedUser {
+                jid,
+                nick: item.attr("nick").map(str::to_owned).and_then(nonempty),
+                reason: child_text(item, "reason", NS_ADMIN).and_then(nonempty),
+            })
+        })
         .collect()
 }
 
@@ -147,9 +158,18 @@ pub(crate) fn form_in(payload: Option<&Element>) -> Option<DataForm> {
         .and_then(forms::from_element)
 }
 
-/// Destroy the room (§10.9).
-pub(crate) fn destroy(id: &str, room: &BareJid, reason: Option<&str>) -> Iq {
+/// Destroy the room (§10.9), naming the room where the conversation
+/// continues if there is one.
+pub(crate) fn destroy(
+    id: &str,
+    room: &BareJid,
+    reason: Option<&str>,
+    alternative: Option<&BareJid>,
+) -> Iq {
     let mut destroy = Element::builder("destroy", NS_OWNER);
+    if let Some(alternative) = alternative {
+        destroy = destroy.attr(xml_ncname!("jid").into(), alternative.as_str());
+    }
     if let Some(reason) = reason.filter(|r| !r.is_empty()) {
         destroy = destroy.append(text("reason", NS_OWNER, reason));
     }

@@ -64,9 +64,14 @@ impl AccountActor {
                 let iq = admin::registration_submit(&id, &room, &form);
                 self.room_request(id, RoomIq::Done { room }, iq).await;
             }
-            Command::DestroyRoom { room, reason, .. } => {
+            Command::DestroyRoom {
+                room,
+                reason,
+                alternative,
+                ..
+            } => {
                 let id = new_id();
-                let iq = admin::destroy(&id, &room, reason.as_deref());
+                let iq = admin::destroy(&id, &room, reason.as_deref(), alternative.as_ref());
                 self.room_request(id, RoomIq::Destroy { room }, iq).await;
             }
             Command::BrowseRooms { service, after, .. } => self.browse_rooms(service, after).await,
@@ -299,12 +304,19 @@ impl AccountActor {
             });
             return;
         };
-        let version_1 = self
-            .room(jid)
-            .is_some_and(|r| r.info.moderation == Some(directory::ModerationVersion::V1));
+        let Some(version) = self.room(jid).and_then(|r| r.info.moderation) else {
+            // The room did not announce XEP-0425: it would not understand.
+            self.emit(Event::RoomActionFailed {
+                account: self.jid.clone(),
+                room: jid.clone(),
+                error: RoomError::ModerationUnsupported,
+            });
+            return;
+        };
+        let version_1 = version == directory::ModerationVersion::V1;
         let id = new_id();
         let iq = admin::moderate(&id, jid, &server_id, reason, version_1);
-        self.room_request(id, RoomIq::Done { room: jid.clone() }, iq)
+        self.room_request(id, RoomIq::Moderate { room: jid.clone() }, iq)
             .await;
     }
 }

@@ -126,7 +126,11 @@ impl AccountActor {
                 )
                 .await
             {
-                Ok(Some(message)) => self.emit(Event::MessageChanged { message }),
+                Ok(Some(message)) => {
+                    self.emit(Event::MessageChanged { message });
+                    // It may be the chat list's preview.
+                    self.emit_chat(&jid).await;
+                }
                 Ok(None) => {}
                 Err(error) => {
                     tracing::error!(account = %self.jid, "Could not moderate a message: {error}");

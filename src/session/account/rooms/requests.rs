@@ -25,6 +25,8 @@ pub(in crate::session::account) enum RoomIq {
     Created { room: BareJid },
     /// Destroying a room.
     Destroy { room: BareJid },
+    /// Removing a message as a moderator.
+    Moderate { room: BareJid },
     /// An affiliation list.
     AffiliationList {
         room: BareJid,
@@ -75,6 +77,10 @@ impl AccountActor {
             }
             RoomIq::Config { room } => self.emit_form(room, payload.as_ref(), false),
             RoomIq::Registration { room } => self.emit_form(room, payload.as_ref(), true),
+            RoomIq::Moderate { room } => {
+                // The room's notice updates the message (`MessageChanged`).
+                self.emit(Event::RoomActionDone { account, room });
+            }
             RoomIq::Done { room } => {
                 self.emit(Event::RoomActionDone {
                     account,
@@ -97,7 +103,7 @@ impl AccountActor {
                     account,
                     room,
                     affiliation,
-                    jids: admin::parse_affiliation_list(payload.as_ref()),
+                    users: admin::parse_affiliation_list(payload.as_ref()),
                 });
             }
             RoomIq::SelfPing { room } => {
@@ -155,6 +161,14 @@ impl AccountActor {
                     account,
                     room,
                     error: room_error(&condition),
+                });
+            }
+            RoomIq::Moderate { room } => {
+                tracing::info!(account = %account, %room, condition, "A room refused to remove a message");
+                self.emit(Event::RoomActionFailed {
+                    account,
+                    room,
+                    error: moderation_error(&condition),
                 });
             }
             RoomIq::Quiet { room } | RoomIq::Created { room } => {
@@ -266,5 +280,33 @@ impl AccountActor {
             account: self.jid.clone(),
             room: jid.clone(),
         });
+    }
+}
+
+/// What a room's refusal to remove a message means: rooms without XEP-0425
+/// answer that they do not know the request.
+fn moderation_error(condition: &str) -> RoomError {
+    match condition {
+        "feature-not-implemented" | "service-unavailable" => RoomError::ModerationUnsupported,
+        other => room_error(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_to_remove_a_message() {
+        assert_eq!(
+            moderation_error("feature-not-implemented"),
+            RoomError::ModerationUnsupported
+        );
+        // Not "the room is full", as for a join.
+        assert_eq!(
+            moderation_error("service-unavailable"),
+            RoomError::ModerationUnsupported
+        );
+        assert_eq!(moderation_error("forbidden"), RoomError::Forbidden);
     }
 }

@@ -2,7 +2,9 @@
 //! send match the XEPs' examples, and the answers mean what the XEPs say.
 
 use super::{bare, coven, el, xml};
-use crate::model::{Affiliation, DataForm, FieldKind, FormField, FormKind, Role, RoomError};
+use crate::model::{
+    AffiliatedUser, Affiliation, DataForm, FieldKind, FormField, FormKind, Role, RoomError,
+};
 use crate::xmpp::muc::admin::{
     PingVerdict, affiliation_list, config_request, config_submit, destroy, form_in, instant_room,
     moderate, parse_affiliation_list, ping_verdict, registration_request, self_ping,
@@ -91,14 +93,23 @@ fn ban_list() {
     let result = el("<query xmlns='http://jabber.org/protocol/muc#admin'>\
          <item affiliation='outcast' jid='earlofcambridge@shakespeare.lit'>\
          <reason>Treason</reason></item>\
-         <item affiliation='outcast' jid='lord@shakespeare.lit/with-resource'/>\
+         <item affiliation='outcast' jid='lord@shakespeare.lit/with-resource' nick='lord'>\
+         <reason>  </reason></item>\
          <item affiliation='outcast' jid='@@@ not a jid'/>\
          <item affiliation='outcast'/></query>");
     assert_eq!(
         parse_affiliation_list(Some(&result)),
         vec![
-            bare("earlofcambridge@shakespeare.lit"),
-            bare("lord@shakespeare.lit")
+            AffiliatedUser {
+                jid: bare("earlofcambridge@shakespeare.lit"),
+                nick: None,
+                reason: Some("Treason".into()),
+            },
+            AffiliatedUser {
+                jid: bare("lord@shakespeare.lit"),
+                nick: Some("lord".into()),
+                reason: None,
+            },
         ]
     );
     assert!(parse_affiliation_list(None).is_empty());
@@ -182,23 +193,26 @@ fn configuration_submit_cancel_and_instant_room() {
     );
 }
 
-// §10.9 example 200: destroy the room with a reason.
+// §10.9 example 200: destroy the room with a reason and the room where
+// the conversation continues.
 #[test]
 fn destroy_room() {
     assert_eq!(
         xml(destroy(
             "begone",
             &bare("heath@chat.shakespeare.lit"),
-            Some("Macbeth doth come.")
+            Some("Macbeth doth come."),
+            Some(&coven()),
         )),
         el(
             "<iq xmlns='jabber:client' id='begone' to='heath@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#owner'>\
-            <destroy><reason>Macbeth doth come.</reason></destroy></query></iq>"
+            <destroy jid='coven@chat.shakespeare.lit'>\
+            <reason>Macbeth doth come.</reason></destroy></query></iq>"
         )
     );
     assert_eq!(
-        xml(destroy("begone", &coven(), None)),
+        xml(destroy("begone", &coven(), None, None)),
         el(
             "<iq xmlns='jabber:client' id='begone' to='coven@chat.shakespeare.lit' \
             type='set'><query xmlns='http://jabber.org/protocol/muc#owner'>\

@@ -11,8 +11,8 @@ pub(crate) mod admin;
 pub(crate) mod directory;
 pub(crate) mod message;
 pub(crate) mod presence;
-pub(crate) mod services;
 pub(crate) mod private;
+pub(crate) mod services;
 
 #[cfg(test)]
 mod tests;

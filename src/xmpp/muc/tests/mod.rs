@@ -10,8 +10,8 @@ mod invitation;
 mod join;
 mod message;
 mod presence;
-mod services;
 mod private;
+mod services;
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::BareJid;

@@ -18,6 +18,8 @@ packages=(
     openssl prosody
     # Message moderation (XEP-0425) in rooms of the test server
     prosody-modules
+    # Archives in SQLite, as production servers keep them (room benchmark)
+    lua-dbi-sqlite3
 )
 
 missing=()

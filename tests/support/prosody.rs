@@ -40,6 +40,8 @@ pub struct TestServerBuilder {
     muc: bool,
     /// Page the conference service's room list this many rooms at a time.
     room_pages: Option<u32>,
+    /// Keep archives (users' and rooms') in SQLite rather than in files.
+    sql_archives: bool,
     smacks_hibernation_secs: u32,
 }
 
@@ -52,6 +54,7 @@ impl Default for TestServerBuilder {
             filler_contacts: BTreeMap::new(),
             muc: true,
             room_pages: None,
+            sql_archives: false,
             smacks_hibernation_secs: 30,
         }
     }
@@ -114,6 +117,14 @@ impl TestServerBuilder {
     /// (Prosody 0.12 itself sends all rooms at once, by name alone).
     pub fn room_directory_pages(mut self, size: u32) -> Self {
         self.room_pages = Some(size);
+        self
+    }
+
+    /// Keep message archives in an SQLite database, as production servers
+    /// do, instead of Prosody's files (which it reads whole for every
+    /// archive query: slow for big archives). Needs lua-dbi-sqlite3.
+    pub fn sql_archives(mut self) -> Self {
+        self.sql_archives = true;
         self
     }
 
@@ -347,7 +358,8 @@ c2s_stanza_size_limit = 4 * 1024 * 1024
 allow_registration = false
 authentication = "internal_hashed"
 password_hash = "SHA-256"
-storage = "internal"
+storage = {storage}
+sql = {{ driver = "SQLite3"; database = "archives.sqlite" }}
 storage_archive_item_limit = 200000
 smacks_hibernation_time = {hibernation}
 ssl = {ssl}
@@ -373,6 +385,11 @@ VirtualHost "{DOMAIN}"
             c2s = self.c2s_port,
             tls = self.direct_tls_port,
             hibernation = self.options.smacks_hibernation_secs,
+            storage = if self.options.sql_archives {
+                r#"{ archive = "sql"; muc_log = "sql" }; default_storage = "internal""#
+            } else {
+                r#""internal""#
+            },
         );
         if self.options.muc {
             let _ = write!(

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use process::rss_mib;
 use support::core::{Client, body_of};
-use support::muc::room_jid;
+use support::muc::{add_fake_occupants, room_jid};
 use support::prosody::TestServer;
 use support::raw_client::RawClient;
 use warbler::model::RoomState;
@@ -74,20 +74,7 @@ fn populate(server: &TestServer, room: &str) {
             "could not fill the room: {output}"
         );
     };
-    for first in (1..=OCCUPANTS).step_by(500) {
-        let last = (first + 499).min(OCCUPANTS);
-        run(format!(
-            "local st = require 'util.stanza'; \
-             local room = prosody.hosts['{muc}'].modules.muc.get_room_from_jid('{room}'); \
-             for i = {first}, {last} do \
-               local real = 'member' .. i .. '@localhost/bench'; \
-               local occupant = room:new_occupant('member' .. i .. '@localhost', '{room}/member' .. i); \
-               occupant:set_session(real, st.presence({{from = real}})); \
-               occupant.role = 'participant'; \
-               room:save_occupant(occupant); \
-             end; return 'done'"
-        ));
-    }
+    add_fake_occupants(server, room, OCCUPANTS);
     for first in (1..=ARCHIVE).step_by(5_000) {
         let last = (first + 4_999).min(ARCHIVE);
         run(format!(

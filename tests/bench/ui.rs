@@ -10,7 +10,11 @@
 //!   being signed in and to the roster being shown (median of 5 starts);
 //! - memory: resident size after 5 s idle with the roster loaded;
 //! - flood: frames while 2,000 messages arrive in the open chat: how many
-//!   frames were late (> 25 ms apart) and the longest gap.
+//!   frames were late (> 25 ms apart) and the longest gap;
+//! - big room: frames while the occupant list of a room with 2,000
+//!   occupants is scrolled with the mouse wheel (joined through an
+//!   `xmpp:…?join` link and Enter in the Join Room dialog; needs xdotool).
+//!   Screenshots before and after scrolling go to the temp directory.
 
 #[path = "process.rs"]
 mod process;
@@ -23,12 +27,18 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use support::muc::add_fake_occupants;
 use support::{RawClient, TestServer, profile};
 
 const PASSWORD: &str = "bench";
 const CONTACTS: usize = 1_000;
 const STARTS: usize = 5;
 const FLOOD: usize = 2_000;
+const ROOM_OCCUPANTS: usize = 2_000;
+/// Mouse wheel steps while scrolling the occupant list, and the pause
+/// between them.
+const WHEEL_STEPS: u32 = 150;
+const WHEEL_PAUSE_MS: u32 = 30;
 const MARK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A running Warbler and the `warbler-perf` lines it writes.
@@ -256,6 +266,8 @@ fn main() {
     );
     warbler.stop();
 
+    big_room(&runtime, &server, profile_dir.path(), &mut bob);
+
     if let Err(error) = runtime.block_on(profile::forget_account(
         &server,
         profile_dir.path(),
@@ -263,4 +275,65 @@ fn main() {
     )) {
         eprintln!("Could not remove the benchmark account: {error}");
     }
+}
+
+/// Run xdotool with `args` (input to the test display).
+fn xdotool(args: &[&str]) {
+    let status = Command::new("xdotool")
+        .args(args)
+        .status()
+        .expect("run xdotool");
+    assert!(status.success(), "xdotool {args:?} failed");
+}
+
+/// A picture of the screen in the temp directory; returns its path.
+fn screenshot(name: &str) -> std::path::PathBuf {
+    let shot = std::env::temp_dir().join(name);
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(&shot)
+        .status();
+    shot
+}
+
+/// Join a room of 2,000 occupants and scroll its occupant list.
+fn big_room(
+    runtime: &tokio::runtime::Runtime,
+    server: &TestServer,
+    profile_dir: &Path,
+    bob: &mut RawClient,
+) {
+    let room = format!("big@{}", server.muc_domain());
+    runtime.block_on(bob.join_room(&room, "Bob"));
+    add_fake_occupants(server, &room, ROOM_OCCUPANTS);
+    let uri = format!("xmpp:{room}?join");
+    let warbler = Warbler::launch(profile_dir, &server.ca_pem_path(), Some(&uri));
+    warbler.wait_for_marks(&["online"]);
+    // The Join Room dialog opens filled in; Enter joins.
+    std::thread::sleep(Duration::from_secs(2));
+    xdotool(&["key", "Return"]);
+    let _ = warbler.frames_during(Duration::from_secs(6));
+    let before = screenshot("warbler-ui-bench-big-room.png");
+    // The occupant list is the window's right-hand column.
+    xdotool(&["mousemove", "830", "350"]);
+    let steps = WHEEL_STEPS.to_string();
+    let pause = WHEEL_PAUSE_MS.to_string();
+    let wheel = std::thread::spawn(move || {
+        xdotool(&["click", "--repeat", &steps, "--delay", &pause, "5"]);
+    });
+    let during = warbler.frames_during(Duration::from_millis(
+        u64::from(WHEEL_STEPS * WHEEL_PAUSE_MS) + 1_000,
+    ));
+    wheel.join().expect("wheel thread");
+    let after = screenshot("warbler-ui-bench-big-room-scrolled.png");
+    let frames: u32 = during.iter().map(|s| s.0).sum();
+    let late: u32 = during.iter().map(|s| s.2).sum();
+    let longest = during.iter().map(|s| s.1).fold(0.0, f64::max);
+    println!(
+        "big room: occupant list of {ROOM_OCCUPANTS} scrolled by {WHEEL_STEPS} wheel steps: {frames} frames, {late} late (> 25 ms), longest gap {longest:.1} ms; RSS {:.1} MiB (screens: {}, {})",
+        warbler.rss_mib(),
+        before.display(),
+        after.display()
+    );
+    warbler.stop();
 }

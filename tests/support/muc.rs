@@ -190,3 +190,28 @@ impl RawClient {
             .map(str::to_owned)
     }
 }
+
+/// Put `count` occupants (`member1` … `member{count}`, participants) into
+/// `room` from inside the server, through its admin shell: benchmarks need
+/// thousands, and that many network clients would measure the server.
+pub fn add_fake_occupants(server: &super::TestServer, room: &str, count: usize) {
+    let muc = server.muc_domain();
+    for first in (1..=count).step_by(500) {
+        let last = (first + 499).min(count);
+        let output = server.shell_lua(&format!(
+            "local st = require 'util.stanza'; \
+             local room = prosody.hosts['{muc}'].modules.muc.get_room_from_jid('{room}'); \
+             for i = {first}, {last} do \
+               local real = 'member' .. i .. '@localhost/bench'; \
+               local occupant = room:new_occupant('member' .. i .. '@localhost', '{room}/member' .. i); \
+               occupant:set_session(real, st.presence({{from = real}})); \
+               occupant.role = 'participant'; \
+               room:save_occupant(occupant); \
+             end; return 'done'"
+        ));
+        assert!(
+            output.contains("Result: done"),
+            "could not fill the room: {output}"
+        );
+    }
+}

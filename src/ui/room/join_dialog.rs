@@ -142,6 +142,8 @@ impl SimpleComponent for JoinDialog {
         let address = adw::EntryRow::builder()
             .title(gettext("Room Address"))
             .input_purpose(gtk::InputPurpose::Email)
+            // Enter in any field joins, as in any dialog with one action.
+            .activates_default(true)
             .text(
                 init.room
                     .as_ref()
@@ -161,10 +163,12 @@ impl SimpleComponent for JoinDialog {
             .unwrap_or_default();
         let nick = adw::EntryRow::builder()
             .title(gettext("Nickname"))
+            .activates_default(true)
             .text(&proposed_nick)
             .build();
         let password = adw::PasswordEntryRow::builder()
             .title(gettext("Password (optional)"))
+            .activates_default(true)
             .text(init.password.as_deref().unwrap_or_default())
             .build();
         let bookmark = gtk::Switch::builder()

@@ -120,3 +120,16 @@ pub fn fallback_name(jid: &BareJid) -> String {
         .map(|node| node.to_string())
         .unwrap_or_else(|| jid.to_string())
 }
+
+/// Close a window with Escape, as dialogs do.
+pub fn close_on_escape(window: &impl IsA<gtk::Window>) {
+    let controller = gtk::ShortcutController::new();
+    controller.add_shortcut(gtk::Shortcut::new(
+        Some(gtk::KeyvalTrigger::new(
+            gdk::Key::Escape,
+            gdk::ModifierType::empty(),
+        )),
+        Some(gtk::NamedAction::new("window.close")),
+    ));
+    window.as_ref().add_controller(controller);
+}

@@ -1,11 +1,14 @@
 //! The menu of one message in the chat view, opened from its "⋮" button,
-//! a right click or a long press: "Copy Text" for every message and, for a
-//! room's moderators, "Remove Message…" (XEP-0425) on messages that the
-//! room's archive knows and that nobody removed yet.
+//! a right click or a long press: "Copy Text" for every message; in a room,
+//! "Reply Privately" on a private message from another occupant and "Send
+//! Private Message" on their messages to the room (both the occupant list's
+//! `pm.start`, see `private`); and, for a room's moderators, "Remove
+//! Message…" (XEP-0425) on messages that the room's archive knows and that
+//! nobody removed yet.
 
 use gettextrs::gettext;
 use relm4::gtk::{self, gio, glib, prelude::*};
-use warbler::model::{BareJid, MessageId};
+use warbler::model::{BareJid, Direction, MessageId};
 use warbler::session::Command;
 
 use super::ChatOutput;
@@ -18,6 +21,11 @@ use crate::ui::room::prompt::Prompt;
 pub enum MessageAction {
     /// Put the message's text on the clipboard.
     Copy,
+    /// Answer a private message privately (the composer goes into private
+    /// mode to its sender).
+    ReplyPrivately,
+    /// Write privately to the sender of a message to the room.
+    SendPrivateMessage,
     /// Remove the message for everyone in the room (moderators).
     Remove,
 }
@@ -28,6 +36,15 @@ pub fn actions(item: &MessageItem) -> Vec<MessageAction> {
         return Vec::new();
     }
     let mut actions = vec![MessageAction::Copy];
+    if let Some(info) = &item.message.room
+        && private_peer(item).is_some()
+    {
+        actions.push(if info.private_with.is_some() {
+            MessageAction::ReplyPrivately
+        } else {
+            MessageAction::SendPrivateMessage
+        });
+    }
     let removable = item.message.room.as_ref().is_some_and(|info| {
         // The room finds the message by its archive id only.
         info.server_id.is_some() && info.moderated.is_none()
@@ -36,6 +53,19 @@ pub fn actions(item: &MessageItem) -> Vec<MessageAction> {
         actions.push(MessageAction::Remove);
     }
     actions
+}
+
+/// The occupant a room message's private entries write to: the other
+/// occupant of a private message, else the sender; `None` for our own
+/// messages, one-to-one chats and room notices. Whether they are still in
+/// the room is the composer's to say (see `private_chip`).
+pub fn private_peer(item: &MessageItem) -> Option<&str> {
+    let info = item.message.room.as_ref()?;
+    let sender = item.sender.as_ref()?;
+    if item.notice.is_some() || sender.own || item.message.direction != Direction::Incoming {
+        return None;
+    }
+    Some(info.private_with.as_deref().unwrap_or(&info.nick)).filter(|nick| !nick.is_empty())
 }
 
 /// The text "Copy Text" copies: the message as the row shows it.
@@ -62,6 +92,17 @@ pub fn build(item: &MessageItem) -> gio::Menu {
                     Some("message.copy"),
                     Some(&copy_text(item).to_variant()),
                 );
+                entry
+            }
+            MessageAction::ReplyPrivately | MessageAction::SendPrivateMessage => {
+                let label = if action == MessageAction::ReplyPrivately {
+                    gettext("Reply _Privately")
+                } else {
+                    gettext("Send _Private Message")
+                };
+                let entry = gio::MenuItem::new(Some(&label), None);
+                let nick = private_peer(item).unwrap_or_default();
+                entry.set_action_and_target_value(Some("pm.start"), Some(&nick.to_variant()));
                 entry
             }
             MessageAction::Remove => {
@@ -195,16 +236,76 @@ mod tests {
         }
     }
 
+    /// A message of ours to the room (sent, or echoed back by the room).
+    fn own(mut item: MessageItem, direction: Direction) -> MessageItem {
+        item.message.direction = direction;
+        if let Some(info) = item.message.room.as_mut() {
+            info.nick = "Alice".into();
+        }
+        if let Some(sender) = item.sender.as_mut() {
+            sender.nick = "Alice".into();
+            sender.own = true;
+        }
+        item
+    }
+
     #[test]
     fn moderators_may_remove_archived_messages_once() {
-        use MessageAction::{Copy, Remove};
-        assert_eq!(actions(&item(Some("a1"), false, true)), vec![Copy, Remove]);
+        use MessageAction::{Copy, Remove, SendPrivateMessage};
+        assert_eq!(
+            actions(&item(Some("a1"), false, true)),
+            vec![Copy, SendPrivateMessage, Remove]
+        );
         // Not a moderator.
-        assert_eq!(actions(&item(Some("a1"), false, false)), vec![Copy]);
+        assert_eq!(
+            actions(&item(Some("a1"), false, false)),
+            vec![Copy, SendPrivateMessage]
+        );
         // The room's archive id is unknown: the room could not find it.
-        assert_eq!(actions(&item(None, false, true)), vec![Copy]);
+        assert_eq!(
+            actions(&item(None, false, true)),
+            vec![Copy, SendPrivateMessage]
+        );
         // Already removed.
-        assert_eq!(actions(&item(Some("a1"), true, true)), vec![Copy]);
+        assert_eq!(
+            actions(&item(Some("a1"), true, true)),
+            vec![Copy, SendPrivateMessage]
+        );
+    }
+
+    #[test]
+    fn others_messages_offer_writing_privately() {
+        use MessageAction::{Copy, ReplyPrivately, SendPrivateMessage};
+        let group = item(None, false, false);
+        assert_eq!(actions(&group), vec![Copy, SendPrivateMessage]);
+        assert_eq!(private_peer(&group), Some("Bob"));
+        let mut private = item(None, false, false);
+        if let Some(info) = private.message.room.as_mut() {
+            info.private_with = Some("Bob".into());
+        }
+        assert_eq!(actions(&private), vec![Copy, ReplyPrivately]);
+        assert_eq!(private_peer(&private), Some("Bob"));
+    }
+
+    #[test]
+    fn our_own_messages_offer_no_private_message() {
+        use MessageAction::Copy;
+        assert_eq!(
+            actions(&own(item(None, false, false), Direction::Outgoing)),
+            vec![Copy]
+        );
+        // Our message to the room, echoed back under our nickname.
+        assert_eq!(
+            actions(&own(item(None, false, false), Direction::Incoming)),
+            vec![Copy]
+        );
+        // A private message we sent to Bob.
+        let mut sent = own(item(None, false, false), Direction::Outgoing);
+        if let Some(info) = sent.message.room.as_mut() {
+            info.private_with = Some("Bob".into());
+        }
+        assert_eq!(actions(&sent), vec![Copy]);
+        assert_eq!(private_peer(&sent), None);
     }
 
     #[test]
@@ -213,6 +314,7 @@ mod tests {
         chat.message.room = None;
         chat.sender = None;
         assert_eq!(actions(&chat), vec![MessageAction::Copy]);
+        assert_eq!(private_peer(&chat), None);
         let mut notice = item(Some("a1"), false, true);
         notice.notice = Some("Bob joined".into());
         assert!(actions(&notice).is_empty());

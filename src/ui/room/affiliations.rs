@@ -9,12 +9,14 @@ use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::prelude::*;
 use relm4::{adw, gtk};
-use warbler::model::{AffiliatedUser, Affiliation, BareJid};
+use warbler::model::{Affiliation, BareJid};
 use warbler::session::{Command, Event};
 
-use crate::i18n::gettext_f;
+use self::page::{Page, texts};
+use crate::ui::close_on_escape;
 use crate::ui::errors::UserFacing;
-use crate::ui::set_accessible_label;
+
+mod page;
 
 /// Which lists a user with `own` affiliation sees, and whether they may
 /// change each: admins edit members and bans and see the admins; owners
@@ -65,93 +67,6 @@ pub fn parse_address(text: &str) -> Result<BareJid, AddressProblem> {
         return Err(AddressProblem::Invalid);
     }
     BareJid::new(text).map_err(|_| AddressProblem::Invalid)
-}
-
-/// The sentence under the add form for a problem.
-fn problem_text(problem: &AddressProblem, typed: &str) -> String {
-    match problem {
-        AddressProblem::Empty => gettext("Enter an address such as name@example.org."),
-        AddressProblem::Invalid => gettext_f(
-            "“{address}” is not a valid address. Addresses look like name@example.org.",
-            &[("address", typed.trim())],
-        ),
-        AddressProblem::NotBare => gettext(
-            "Enter the address without the “/” and what follows it, such as name@example.org.",
-        ),
-    }
-}
-
-/// The texts of one list.
-struct ListTexts {
-    title: String,
-    icon: &'static str,
-    add: String,
-    address: String,
-    reason: String,
-    empty: String,
-}
-
-fn texts(affiliation: Affiliation) -> ListTexts {
-    let reason = gettext("Reason (optional)");
-    match affiliation {
-        Affiliation::Owner => ListTexts {
-            title: gettext("Owners"),
-            icon: "starred-symbolic",
-            add: gettext("Add Owner"),
-            address: gettext("Address of the new owner"),
-            reason,
-            empty: gettext("No owners"),
-        },
-        Affiliation::Admin => ListTexts {
-            title: gettext("Admins"),
-            icon: "emblem-system-symbolic",
-            add: gettext("Add Admin"),
-            address: gettext("Address of the new admin"),
-            reason,
-            empty: gettext("No admins"),
-        },
-        Affiliation::Outcast => ListTexts {
-            title: gettext("Banned"),
-            icon: "action-unavailable-symbolic",
-            add: gettext("Ban"),
-            address: gettext("Address to ban"),
-            reason: gettext("Reason for the ban (optional)"),
-            empty: gettext("No one is banned"),
-        },
-        Affiliation::Member | Affiliation::None => ListTexts {
-            title: gettext("Members"),
-            icon: "system-users-symbolic",
-            add: gettext("Add Member"),
-            address: gettext("Address of the new member"),
-            reason,
-            empty: gettext("No members"),
-        },
-    }
-}
-
-/// The second line of a user's row: their nickname and, for a ban, its
-/// reason.
-pub fn user_details(user: &AffiliatedUser) -> Option<String> {
-    let reason = user.reason.as_deref().map(|reason| {
-        // Translators: the reason of a ban in the list of banned users.
-        gettext_f("Reason: {reason}", &[("reason", reason)])
-    });
-    match (user.nick.as_deref(), reason) {
-        (Some(nick), Some(reason)) => Some(format!("{nick} · {reason}")),
-        (Some(nick), None) => Some(nick.to_owned()),
-        (None, reason) => reason,
-    }
-}
-
-/// One list's page.
-struct Page {
-    affiliation: Affiliation,
-    editable: bool,
-    group: adw::PreferencesGroup,
-    rows: Vec<adw::ActionRow>,
-    address: adw::EntryRow,
-    reason: adw::EntryRow,
-    problem: gtk::Label,
 }
 
 /// What the dialog is opened for.
@@ -211,7 +126,7 @@ impl SimpleComponent for Affiliations {
             .into_iter()
             .enumerate()
             .map(|(index, (affiliation, editable))| {
-                let page = page(index, affiliation, editable, &sender);
+                let page = Page::new(index, affiliation, editable, &sender);
                 let texts = texts(affiliation);
                 let scrolled = gtk::ScrolledWindow::builder()
                     .hscrollbar_policy(gtk::PolicyType::Never)
@@ -242,13 +157,7 @@ impl SimpleComponent for Affiliations {
         content.append(&toasts);
         content.append(&switcher_bar);
         root.set_content(Some(&content));
-        // Escape closes the dialog, as it does message dialogs.
-        let shortcuts = gtk::ShortcutController::new();
-        shortcuts.add_shortcut(gtk::Shortcut::new(
-            gtk::ShortcutTrigger::parse_string("Escape"),
-            Some(gtk::NamedAction::new("window.close")),
-        ));
-        root.add_controller(shortcuts);
+        close_on_escape(&root);
         let model = Affiliations {
             account: init.account,
             room: init.room,
@@ -291,10 +200,12 @@ impl Affiliations {
         }
     }
 
+    /// Whether an event is about this dialog's room.
     fn ours(&self, account: &BareJid, room: &BareJid) -> bool {
         *account == self.account && *room == self.room
     }
 
+    /// Take in the room's lists and the outcomes of changes.
     fn on_event(&mut self, event: Event, sender: &ComponentSender<Self>) {
         match event {
             Event::AffiliationList {
@@ -304,7 +215,7 @@ impl Affiliations {
                 users,
             } if self.ours(&account, &room) => {
                 if let Some(index) = self.pages.iter().position(|p| p.affiliation == affiliation) {
-                    self.show(index, users, sender);
+                    self.pages[index].show(index, users, sender);
                 }
             }
             // A change went through (or another request of this room):
@@ -324,167 +235,21 @@ impl Affiliations {
         }
     }
 
+    /// Submit the add form of the page at `index`.
     fn add(&mut self, index: usize, sender: &ComponentSender<Self>) {
         let Some(page) = self.pages.get(index).filter(|p| p.editable) else {
             return;
         };
-        let typed = page.address.text();
-        match parse_address(&typed) {
-            Ok(jid) => {
-                page.problem.set_visible(false);
-                let reason = page.reason.text().trim().to_owned();
-                let _ = sender.output(Command::SetAffiliation {
-                    account: self.account.clone(),
-                    room: self.room.clone(),
-                    jid,
-                    affiliation: page.affiliation,
-                    reason: (!reason.is_empty()).then_some(reason),
-                });
-                page.address.set_text("");
-                page.reason.set_text("");
-            }
-            Err(problem) => {
-                page.problem.set_label(&problem_text(&problem, &typed));
-                page.problem.set_visible(true);
-            }
+        if let Some((jid, reason)) = page.take_form() {
+            let _ = sender.output(Command::SetAffiliation {
+                account: self.account.clone(),
+                room: self.room.clone(),
+                jid,
+                affiliation: page.affiliation,
+                reason,
+            });
         }
     }
-
-    /// Show a list's users.
-    fn show(&mut self, index: usize, users: Vec<AffiliatedUser>, sender: &ComponentSender<Self>) {
-        let Some(page) = self.pages.get_mut(index) else {
-            return;
-        };
-        for row in page.rows.drain(..) {
-            page.group.remove(&row);
-        }
-        let texts = texts(page.affiliation);
-        page.group
-            .set_description(users.is_empty().then_some(texts.empty.as_str()));
-        for user in users {
-            let jid = user.jid.to_string();
-            let row = adw::ActionRow::builder()
-                .use_markup(false)
-                .title(&jid)
-                .build();
-            if let Some(details) = user_details(&user) {
-                row.set_subtitle(&details);
-            }
-            if page.editable {
-                let remove = gtk::Button::builder()
-                    .icon_name("user-trash-symbolic")
-                    .valign(gtk::Align::Center)
-                    .tooltip_text(gettext("Remove"))
-                    .css_classes(["flat", "circular"])
-                    .build();
-                set_accessible_label(
-                    &remove,
-                    // Translators: a button removing an address from a room's member, admin, owner or ban list.
-                    &gettext_f("Remove {address}", &[("address", &jid)]),
-                );
-                let sender = sender.clone();
-                let user_jid = user.jid.clone();
-                remove.connect_clicked(move |_| {
-                    sender.input(AffiliationsInput::Remove(index, user_jid.clone()));
-                });
-                row.add_suffix(&remove);
-            }
-            set_accessible_label(&row, &jid);
-            page.group.add(&row);
-            page.rows.push(row);
-        }
-    }
-}
-
-/// Build one list's page: the add form (if the list may be edited) and
-/// the list itself, "Loading…" until it arrives.
-fn page(
-    index: usize,
-    affiliation: Affiliation,
-    editable: bool,
-    sender: &ComponentSender<Affiliations>,
-) -> (Page, adw::Clamp) {
-    let texts = texts(affiliation);
-    let content = gtk::Box::builder()
-        .orientation(gtk::Orientation::Vertical)
-        .spacing(18)
-        .margin_top(18)
-        .margin_bottom(18)
-        .margin_start(12)
-        .margin_end(12)
-        .build();
-    let address = adw::EntryRow::builder()
-        .title(&texts.address)
-        .input_purpose(gtk::InputPurpose::Email)
-        .build();
-    let reason = adw::EntryRow::builder().title(&texts.reason).build();
-    let problem = gtk::Label::builder()
-        .xalign(0.0)
-        .wrap(true)
-        .use_markup(false)
-        .visible(false)
-        .css_classes(["error"])
-        .build();
-    if editable {
-        let add = gtk::Button::builder()
-            .label(&texts.add)
-            .halign(gtk::Align::End)
-            .sensitive(false)
-            .css_classes([if affiliation == Affiliation::Outcast {
-                "destructive-action"
-            } else {
-                "suggested-action"
-            }])
-            .build();
-        set_accessible_label(&add, &texts.add);
-        let for_changed = add.clone();
-        address.connect_changed(move |entry| {
-            for_changed.set_sensitive(!entry.text().trim().is_empty());
-        });
-        let submit = {
-            let sender = sender.clone();
-            move || sender.input(AffiliationsInput::Add(index))
-        };
-        let on_click = submit.clone();
-        add.connect_clicked(move |_| on_click());
-        for entry in [&address, &reason] {
-            let submit = submit.clone();
-            entry.connect_entry_activated(move |_| submit());
-        }
-        let form = gtk::Box::builder()
-            .orientation(gtk::Orientation::Vertical)
-            .spacing(6)
-            .build();
-        let fields = gtk::ListBox::builder()
-            .selection_mode(gtk::SelectionMode::None)
-            .css_classes(["boxed-list"])
-            .build();
-        fields.append(&address);
-        fields.append(&reason);
-        form.append(&fields);
-        form.append(&problem);
-        form.append(&add);
-        content.append(&form);
-    }
-    let group = adw::PreferencesGroup::builder()
-        .title(&texts.title)
-        .description(gettext("Loading…"))
-        .build();
-    content.append(&group);
-    let clamp = adw::Clamp::builder()
-        .maximum_size(560)
-        .child(&content)
-        .build();
-    let page = Page {
-        affiliation,
-        editable,
-        group,
-        rows: Vec::new(),
-        address,
-        reason,
-        problem,
-    };
-    (page, clamp)
 }
 
 #[cfg(test)]
@@ -529,29 +294,6 @@ mod tests {
         assert_eq!(
             parse_address("carol smith@example.org"),
             Err(AddressProblem::Invalid)
-        );
-        assert!(problem_text(&AddressProblem::Invalid, " carol@ ").contains("“carol@”"));
-    }
-
-    #[test]
-    fn ban_rows_show_the_reason() {
-        let user = |nick: Option<&str>, reason: Option<&str>| AffiliatedUser {
-            jid: BareJid::new("bob@example.org").expect("valid JID"),
-            nick: nick.map(str::to_owned),
-            reason: reason.map(str::to_owned),
-        };
-        assert_eq!(user_details(&user(None, None)), None);
-        assert_eq!(
-            user_details(&user(Some("Bob"), None)).as_deref(),
-            Some("Bob")
-        );
-        assert_eq!(
-            user_details(&user(None, Some("Spam"))).as_deref(),
-            Some("Reason: Spam")
-        );
-        assert_eq!(
-            user_details(&user(Some("Bob"), Some("Spam"))).as_deref(),
-            Some("Bob · Reason: Spam")
         );
     }
 }

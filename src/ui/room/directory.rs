@@ -7,24 +7,20 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
-use std::time::Duration;
 
 use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::adw;
-use relm4::gtk::{self, gdk};
+use relm4::gtk;
 use relm4::prelude::*;
 use relm4::typed_view::list::TypedListView;
 use warbler::model::BareJid;
 use warbler::session::{Command, Event};
 
-use super::directory_list::{RoomItem, new_rooms, next_cursor, normalise_query};
-use crate::i18n::ngettext_f;
-use crate::ui::errors::directory_error;
-use crate::ui::{AccessibleName, set_accessible_label};
+use super::directory_list::{RoomItem, normalise_query};
+use crate::ui::{AccessibleName, close_on_escape, set_accessible_label};
 
-/// How long to wait for a service before saying it did not answer.
-const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+mod state;
 
 /// What the window starts with.
 #[derive(Debug)]
@@ -327,22 +323,8 @@ impl Component for RoomDirectory {
     fn update(&mut self, msg: DirectoryInput, sender: ComponentSender<Self>, _: &Self::Root) {
         match msg {
             DirectoryInput::AccountChanged => self.find_services(&sender),
-            DirectoryInput::Browse => match self.service.text().trim().parse::<BareJid>() {
-                Ok(service) if service.node().is_none() => self.browse(service, &sender),
-                _ => {
-                    self.reset(None);
-                    self.view = View::Failed(gettext(
-                        "This is not the address of a service. Service addresses look like conference.example.org.",
-                    ));
-                }
-            },
-            DirectoryInput::LoadMore => {
-                if let (Some(service), Some(next), None) =
-                    (self.browsing.clone(), self.next.clone(), &self.awaiting)
-                {
-                    self.request(service, Some(next), &sender);
-                }
-            }
+            DirectoryInput::Browse => self.browse_typed(&sender),
+            DirectoryInput::LoadMore => self.load_more(&sender),
             DirectoryInput::Search(text) => {
                 *self.query.borrow_mut() = normalise_query(&text);
                 self.list.notify_filter_changed(0);
@@ -360,196 +342,6 @@ impl Component for RoomDirectory {
 
     fn update_cmd(&mut self, msg: DirectoryCmd, _: ComponentSender<Self>, _: &Self::Root) {
         let DirectoryCmd::TimedOut(generation) = msg;
-        if generation == self.generation && self.awaiting.is_some() {
-            self.awaiting = None;
-            if self.view == View::Loading {
-                self.view = View::Failed(gettext(
-                    "The service did not answer. Check its address, or try again later.",
-                ));
-            }
-        }
+        self.timed_out(generation);
     }
-}
-
-impl RoomDirectory {
-    fn selected_account(&self) -> Option<BareJid> {
-        self.accounts
-            .get(self.account.selected() as usize)
-            .or(self.accounts.first())
-            .cloned()
-    }
-
-    fn page_name(&self) -> &'static str {
-        match &self.view {
-            View::Start => "start",
-            View::Loading => "loading",
-            View::Failed(_) => "error",
-            View::Rooms if self.list.is_empty() => "empty",
-            View::Rooms if self.visible == 0 => "no-match",
-            View::Rooms => "list",
-        }
-    }
-
-    /// "12 rooms", or "12 of 40 rooms" when the service has more.
-    fn count_text(&self) -> String {
-        if self.view != View::Rooms || self.list.is_empty() {
-            return String::new();
-        }
-        let shown = self.list.len();
-        match self.total.filter(|total| *total > shown) {
-            Some(total) => ngettext_f(
-                // Translators: how many rooms of a service are loaded.
-                "{shown} of {total} room",
-                "{shown} of {total} rooms",
-                total,
-                &[("shown", &shown.to_string()), ("total", &total.to_string())],
-            ),
-            None => ngettext_f(
-                "{count} room",
-                "{count} rooms",
-                shown,
-                &[("count", &shown.to_string())],
-            ),
-        }
-    }
-
-    fn refresh_counts(&mut self) {
-        self.visible = self.list.selection_model.n_items();
-        self.selected = self.list.selection_model.selected() != gtk::INVALID_LIST_POSITION;
-    }
-
-    /// Forget the listed rooms (and which service they came from).
-    fn reset(&mut self, service: Option<BareJid>) {
-        self.list.clear();
-        self.listed.clear();
-        self.browsing = service;
-        self.awaiting = None;
-        self.next = None;
-        self.total = None;
-        self.refresh_counts();
-    }
-
-    /// Ask for the conference services of the picked account's server.
-    fn find_services(&mut self, sender: &ComponentSender<Self>) {
-        let Some(account) = self.selected_account() else {
-            return;
-        };
-        self.reset(None);
-        self.view = View::Loading;
-        self.generation += 1;
-        let _ = sender.output(DirectoryOutput::Command(Command::FindRoomServices {
-            account,
-        }));
-    }
-
-    /// List a service's rooms from the first page.
-    fn browse(&mut self, service: BareJid, sender: &ComponentSender<Self>) {
-        self.reset(Some(service.clone()));
-        self.view = View::Loading;
-        self.request(service, None, sender);
-    }
-
-    fn request(&mut self, service: BareJid, after: Option<String>, sender: &ComponentSender<Self>) {
-        let Some(account) = self.selected_account() else {
-            return;
-        };
-        self.awaiting = Some(after.clone());
-        self.generation += 1;
-        let generation = self.generation;
-        sender.oneshot_command(async move {
-            tokio::time::sleep(ANSWER_TIMEOUT).await;
-            DirectoryCmd::TimedOut(generation)
-        });
-        let _ = sender.output(DirectoryOutput::Command(Command::BrowseRooms {
-            account,
-            service,
-            after,
-        }));
-    }
-
-    fn on_event(&mut self, event: Event, sender: &ComponentSender<Self>) {
-        let current = self.selected_account();
-        match event {
-            Event::RoomServices { account, services } if Some(&account) == current.as_ref() => {
-                let typed = self.service.text().trim().to_owned();
-                if !typed.is_empty() && typed != self.proposed {
-                    // The user typed a service meanwhile: theirs counts.
-                    if self.view == View::Loading && self.browsing.is_none() {
-                        self.view = View::Start;
-                    }
-                    return;
-                }
-                match services.into_iter().next() {
-                    Some(service) => {
-                        self.proposed = service.to_string();
-                        self.service.set_text(&self.proposed);
-                        self.browse(service, sender);
-                    }
-                    None => {
-                        self.proposed.clear();
-                        self.service.set_text("");
-                        self.view = View::Start;
-                    }
-                }
-            }
-            Event::PublicRooms { account, page }
-                if Some(&account) == current.as_ref()
-                    && self.browsing.as_ref() == Some(&page.service) =>
-            {
-                let Some(after) = self.awaiting.take() else {
-                    return;
-                };
-                let added = new_rooms(&mut self.listed, &page);
-                self.next = next_cursor(after.as_deref(), &page, added.len());
-                self.total = page.total;
-                self.list
-                    .extend_from_iter(added.into_iter().map(RoomItem::new));
-                self.view = View::Rooms;
-                self.refresh_counts();
-            }
-            Event::PublicRoomsFailed {
-                account,
-                service,
-                error,
-            } if Some(&account) == current.as_ref() && self.browsing.as_ref() == Some(&service) => {
-                if self.awaiting.take().is_none() {
-                    return;
-                }
-                let text = directory_error(&service, &error);
-                if self.list.is_empty() {
-                    self.view = View::Failed(text);
-                } else {
-                    // The rooms listed so far stay; "Load More" may retry.
-                    tracing::info!(%service, "Could not load more rooms: {error}");
-                    self.toasts.add_toast(adw::Toast::new(&text));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Ask to join the room at a visible position (the "Join Room" dialog
-    /// opens over the window).
-    fn join(&self, position: u32, sender: &ComponentSender<Self>) {
-        let (Some(item), Some(account)) =
-            (self.list.get_visible(position), self.selected_account())
-        else {
-            return;
-        };
-        let room = item.borrow().room.jid.clone();
-        let _ = sender.output(DirectoryOutput::Join { account, room });
-    }
-}
-
-/// Close the window with Escape, as dialogs do.
-fn close_on_escape(window: &adw::Window) {
-    let controller = gtk::ShortcutController::new();
-    controller.add_shortcut(gtk::Shortcut::new(
-        Some(gtk::KeyvalTrigger::new(
-            gdk::Key::Escape,
-            gdk::ModifierType::empty(),
-        )),
-        Some(gtk::NamedAction::new("window.close")),
-    ));
-    window.add_controller(controller);
 }

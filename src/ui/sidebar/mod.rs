@@ -11,7 +11,7 @@ use relm4::prelude::*;
 use warbler::session::{Command, Event};
 
 use super::ChatKey;
-use chat_list::{ChatList, ChatListInput};
+use chat_list::{ChatList, ChatListInput, LastSender};
 use requests::{Requests, RequestsInput};
 use roster::{Roster, RosterInput, RosterOutput};
 
@@ -145,10 +145,10 @@ impl SimpleComponent for Sidebar {
                         .emit(ChatListInput::RoomRemoved((account, room)));
                 }
                 Event::MessageAdded { message } => {
-                    if let Some(info) = message.room {
-                        self.chat_list.emit(ChatListInput::LastNick(
+                    if let Some(last) = LastSender::of(&message) {
+                        self.chat_list.emit(ChatListInput::LastSender(
                             (message.account, message.peer),
-                            info.nick,
+                            last,
                         ));
                     }
                 }

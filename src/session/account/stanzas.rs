@@ -87,26 +87,8 @@ impl AccountActor {
         let Some(body) = incoming.body.clone() else {
             return;
         };
-        let outgoing = incoming.direction == Direction::Outgoing;
-        let stored = self
-            .store
-            .insert_message(NewMessage {
-                account: self.jid.clone(),
-                peer: incoming.peer.clone(),
-                direction: incoming.direction,
-                body,
-                timestamp: incoming.delayed.unwrap_or_else(Timestamp::now),
-                state: if outgoing {
-                    DeliveryState::Sent
-                } else {
-                    DeliveryState::Received
-                },
-                stanza_id: incoming.id.clone(),
-                origin_id: incoming.origin_id.clone(),
-                unread: !outgoing,
-                room: None,
-            })
-            .await;
+        let message = self.to_store(&incoming, incoming.peer.clone(), body, None);
+        let stored = self.store.insert_message(message).await;
         // Acknowledge receipt even of duplicates: the sender may have missed
         // our first receipt.
         if incoming.wants_receipt
@@ -123,6 +105,34 @@ impl AccountActor {
             Err(error) => {
                 tracing::error!(account = %self.jid, "Could not store a message: {error}")
             }
+        }
+    }
+
+    /// How a message received (or carbon-copied from another device of
+    /// ours) with `body` goes into the store, in the chat with `peer`.
+    pub(super) fn to_store(
+        &self,
+        incoming: &xmpp::message::Incoming,
+        peer: crate::model::BareJid,
+        body: String,
+        room: Option<crate::model::RoomMessageInfo>,
+    ) -> NewMessage {
+        let outgoing = incoming.direction == Direction::Outgoing;
+        NewMessage {
+            account: self.jid.clone(),
+            peer,
+            direction: incoming.direction,
+            body,
+            timestamp: incoming.delayed.unwrap_or_else(Timestamp::now),
+            state: if outgoing {
+                DeliveryState::Sent
+            } else {
+                DeliveryState::Received
+            },
+            stanza_id: incoming.id.clone(),
+            origin_id: incoming.origin_id.clone(),
+            unread: !outgoing,
+            room,
         }
     }
 

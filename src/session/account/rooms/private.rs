@@ -6,10 +6,9 @@
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::message::Message;
 
-use crate::model::{ChatMessage, DeliveryState, Direction, RoomError, RoomMessageInfo, Timestamp};
+use crate::model::{ChatMessage, DeliveryState, Direction, RoomError, RoomMessageInfo};
 use crate::session::Event;
 use crate::session::account::AccountActor;
-use crate::store::NewMessage;
 use crate::xmpp;
 use crate::xmpp::message::Incoming;
 
@@ -104,33 +103,17 @@ impl AccountActor {
         };
         let outgoing = incoming.direction == Direction::Outgoing;
         let own_nick = self.room(&room).map(|r| r.summary.nick.clone());
-        let stored = self
-            .store
-            .insert_message(NewMessage {
-                account: self.jid.clone(),
-                peer: room.clone(),
-                direction: incoming.direction,
-                body,
-                timestamp: incoming.delayed.unwrap_or_else(Timestamp::now),
-                state: if outgoing {
-                    DeliveryState::Sent
-                } else {
-                    DeliveryState::Received
-                },
-                stanza_id: incoming.id.clone(),
-                origin_id: incoming.origin_id.clone(),
-                unread: !outgoing,
-                room: Some(RoomMessageInfo {
-                    nick: if outgoing {
-                        own_nick.unwrap_or_default()
-                    } else {
-                        nick.clone()
-                    },
-                    private_with: Some(nick),
-                    ..RoomMessageInfo::default()
-                }),
-            })
-            .await;
+        let info = RoomMessageInfo {
+            nick: if outgoing {
+                own_nick.unwrap_or_default()
+            } else {
+                nick.clone()
+            },
+            private_with: Some(nick),
+            ..RoomMessageInfo::default()
+        };
+        let message = self.to_store(&incoming, room.clone(), body, Some(info));
+        let stored = self.store.insert_message(message).await;
         // Acknowledge even duplicates: the sender may have missed our first
         // receipt.
         if incoming.wants_receipt

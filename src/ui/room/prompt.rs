@@ -7,6 +7,8 @@ use gettextrs::gettext;
 use relm4::adw;
 use relm4::gtk;
 
+use crate::ui::set_accessible_label;
+
 /// What to ask.
 pub struct Prompt {
     /// The dialog's heading.
@@ -87,10 +89,12 @@ impl Prompt {
             .build();
         let combo = self.choice.as_ref().map(|(title, options)| {
             let options: Vec<&str> = options.iter().map(String::as_str).collect();
-            adw::ComboRow::builder()
+            let combo = adw::ComboRow::builder()
                 .title(title)
                 .model(&gtk::StringList::new(&options))
-                .build()
+                .build();
+            set_accessible_label(&combo, title);
+            combo
         });
         if let Some(combo) = &combo {
             list.append(combo);

@@ -43,9 +43,7 @@ pub fn joined_rooms<'a>(
         .filter(|room| &room.account == account && room.state == RoomState::Joined)
         .map(|room| (room.room.clone(), room_name(room)))
         .collect();
-    joined.sort_by(|a, b| {
-        (a.1.to_lowercase(), &a.0).cmp(&(b.1.to_lowercase(), &b.0))
-    });
+    joined.sort_by(|a, b| (a.1.to_lowercase(), &a.0).cmp(&(b.1.to_lowercase(), &b.0)));
     joined
 }
 
@@ -93,8 +91,8 @@ mod tests {
 
     fn room(account: &str, room: &str, name: &str, state: RoomState) -> RoomSummary {
         RoomSummary {
-            account: BareJid::new(account).unwrap(),
-            room: BareJid::new(room).unwrap(),
+            account: BareJid::new(account).expect("an address"),
+            room: BareJid::new(room).expect("an address"),
             name: Some(name.into()),
             subject: None,
             nick: "me".into(),
@@ -120,14 +118,17 @@ mod tests {
 
     #[test]
     fn an_empty_reason_is_none() {
-        let jid = |s: &str| BareJid::new(s).unwrap();
+        let jid = |s: &str| BareJid::new(s).expect("an address");
         let command = invite_command(
             jid("me@example.org"),
             jid("room@muc.example.org"),
             jid("bob@example.org"),
             "  ".into(),
         );
-        assert!(matches!(command, Command::InviteToRoom { reason: None, .. }));
+        assert!(matches!(
+            command,
+            Command::InviteToRoom { reason: None, .. }
+        ));
     }
 
     #[test]
@@ -139,11 +140,12 @@ mod tests {
             room("me@a.org", "d@muc.a.org", "dogs", RoomState::NotJoined),
             room("me@b.org", "e@muc.b.org", "eels", RoomState::Joined),
         ];
-        let names: Vec<String> = joined_rooms(&rooms, &BareJid::new("me@a.org").unwrap())
-            .into_iter()
-            .map(|(_, name)| name)
-            .collect();
+        let names: Vec<String> =
+            joined_rooms(&rooms, &BareJid::new("me@a.org").expect("an address"))
+                .into_iter()
+                .map(|(_, name)| name)
+                .collect();
         assert_eq!(names, ["Birds", "zebra"]);
-        assert!(joined_rooms(&rooms, &BareJid::new("you@a.org").unwrap()).is_empty());
+        assert!(joined_rooms(&rooms, &BareJid::new("you@a.org").expect("an address")).is_empty());
     }
 }

@@ -225,20 +225,18 @@ fn row_actions(item: &OccupantItem) -> Vec<(String, &'static str)> {
                 gettext("Remove Modera_tor Status…"),
                 "occupants.revoke-moderator",
             )),
-            Role::Participant | Role::Visitor => actions.push((
-                gettext("Make _Moderator…"),
-                "occupants.grant-moderator",
-            )),
+            Role::Participant | Role::Visitor => {
+                actions.push((gettext("Make _Moderator…"), "occupants.grant-moderator"))
+            }
             Role::None => {}
         }
     }
     let known = target.real_jid.is_some();
     if powers.admin && known && !above_us {
         match target.affiliation {
-            Affiliation::Member => actions.push((
-                gettext("Remove Members_hip…"),
-                "occupants.revoke-member",
-            )),
+            Affiliation::Member => {
+                actions.push((gettext("Remove Members_hip…"), "occupants.revoke-member"))
+            }
             _ => actions.push((gettext("Make Memb_er…"), "occupants.grant-member")),
         }
     }
@@ -668,7 +666,7 @@ mod tests {
         OccupantItem {
             occupant: Occupant {
                 nick: "bob".into(),
-                real_jid: known.then(|| BareJid::new("bob@example.org").unwrap()),
+                real_jid: known.then(|| BareJid::new("bob@example.org").expect("an address")),
                 occupant_id: None,
                 role,
                 affiliation,
@@ -724,7 +722,12 @@ mod tests {
 
     #[test]
     fn others_may_only_write_privately() {
-        let plain = item(Role::Participant, Affiliation::None, true, Powers::default());
+        let plain = item(
+            Role::Participant,
+            Affiliation::None,
+            true,
+            Powers::default(),
+        );
         assert_eq!(names(&plain), ["pm.start"]);
     }
 

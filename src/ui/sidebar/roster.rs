@@ -424,15 +424,10 @@ impl SimpleComponent for Roster {
                     .filter(|item| item.account != account)
                     .collect();
                 self.list.clear();
-                self.list.extend_from_iter(
-                    others.into_iter().chain(
-                        contacts
-                            .into_iter()
-                            .map(|contact| {
-                                ContactItem::new(account.clone(), contact, self.rooms.clone())
-                            }),
-                    ),
-                );
+                self.list
+                    .extend_from_iter(others.into_iter().chain(contacts.into_iter().map(
+                        |contact| ContactItem::new(account.clone(), contact, self.rooms.clone()),
+                    )));
                 if !self.list.is_empty() {
                     crate::ui::perf::mark("roster-shown");
                 }

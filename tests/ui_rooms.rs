@@ -276,8 +276,8 @@ fn moderates_a_message_and_edits_the_members() {
     let venue = format!("elsewhere@{}", server.muc_domain());
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     // Bob creates the room and makes Alice an owner and Carol a member,
-    // and bans Mallory.
-    let mut bob = runtime.block_on(async {
+    // and bans Mallory; Carol joins (Alice makes her a moderator).
+    let (mut bob, carol) = runtime.block_on(async {
         let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
         bob.send_initial_presence().await;
         bob.join_room(&room, "Bob").await;
@@ -298,7 +298,10 @@ fn moderates_a_message_and_edits_the_members() {
                 .await;
             assert_eq!(answer.attr("type"), Some("result"), "{affiliation} refused");
         }
-        bob
+        let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
+        carol.send_initial_presence().await;
+        carol.join_room(&room, "Carol").await;
+        (bob, carol)
     });
     let spam = token("spam");
     let reason = "Off topic here";
@@ -375,4 +378,5 @@ fn moderates_a_message_and_edits_the_members() {
         server.log_tail(40)
     );
     runtime.block_on(bob.close());
+    runtime.block_on(carol.close());
 }

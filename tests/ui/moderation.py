@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Moderate a room as its owner: remove Bob's message through its menu
+"""Moderate a room as its owner: make Carol a moderator from her row's
+menu, remove Bob's message through its menu
 (a right click on the message) with a reason, then open "Members & Bans",
 see the member and ban lists, get a clear error for an address that is
 not one, and add a member; then destroy the room; taking screenshots.
@@ -10,7 +11,8 @@ Run by tests/ui_rooms.rs inside its own X server and D-Bus session:
 
 Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD
 and WARBLER_UI_PORT (as for chat.py); WARBLER_UI_ROOM (the room's
-address, where Alice is an owner, Carol a member and Bob an occupant),
+address, where Alice is an owner, Carol a member and occupant, and Bob an
+occupant),
 WARBLER_UI_SPAM (a token in Bob's message), WARBLER_UI_REASON (the reason
 for removing it), WARBLER_UI_BANNED (an address on the ban list) and
 WARBLER_UI_NEW_MEMBER (the address Alice adds to the members) and
@@ -73,6 +75,32 @@ def main():
              "Alice as a moderator", sized=True, timeout=driver.ONLINE_TIMEOUT)
     wait_for(lambda: occupants, None, lambda n: n.startswith("Bob, "), "Bob in the room",
              sized=True)
+
+    # 1b. Carol (a member) is a participant; the owner makes her a
+    # moderator from her row's menu, with a reason, and her row moves
+    # under "Moderators" (the other two are moderators already, so the
+    # "Participants" heading goes).
+    wait_for(lambda: occupants, None, lambda n: n.startswith("Carol, Participant"),
+             "Carol as a participant", sized=True, timeout=driver.ONLINE_TIMEOUT)
+    click(wait_for(lambda: occupants, None, named("Actions for Carol"),
+                   "Carol's menu button", sized=True))
+    make = wait_for(lambda: app, "menu item",
+                    lambda n: n.replace("_", "").startswith("Make Moderator"),
+                    "the Make Moderator… item", sized=True)
+    wait_for(lambda: app, "menu item", lambda n: n.replace("_", "").startswith("Ban"),
+             "the Ban… item", sized=True)
+    screenshot("59a-occupant-menu-owner.png")
+    activate(make)
+    wait_for(lambda: app, None, "Make Carol a moderator?", "the Make Moderator question")
+    type_into(wait_for(lambda: app, "text", named("Reason (optional)"),
+                       "the reason field", sized=True), "Helps with the release")
+    click(wait_for(lambda: app, "push button", named("Make Moderator"),
+                   "the Make Moderator button", sized=True))
+    wait_for(lambda: occupants, None, lambda n: n.startswith("Carol, Moderator"),
+             "Carol as a moderator", sized=True, timeout=driver.ONLINE_TIMEOUT)
+    wait_gone(lambda: occupants, "label", named("Participants"), "the Participants heading")
+    Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
+    screenshot("59b-occupant-made-moderator.png")
     tell("joined")
     wait_for_line("written")
 

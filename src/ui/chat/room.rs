@@ -15,6 +15,7 @@ use warbler::session::{Command, Event};
 use super::message_row::{MessageItem, RoomSender};
 use super::{ChatOutput, ChatView};
 use crate::i18n::gettext_f;
+use crate::ui::room::invite;
 use crate::ui::room::menu::RoomAction;
 use crate::ui::room::occupants::{OccupantsInput, Powers};
 use crate::ui::room::prompt::Prompt;
@@ -32,11 +33,6 @@ pub(super) fn room_subtitle(room: &RoomSummary) -> String {
         .and_then(|subject| subject.lines().map(str::trim).find(|l| !l.is_empty()))
         .map(str::to_owned)
         .unwrap_or_else(|| room.room.to_string())
-}
-
-/// Whether an invitee's address is valid.
-fn valid_address(text: &str) -> bool {
-    BareJid::new(text.trim().strip_prefix("xmpp:").unwrap_or(text.trim())).is_ok()
 }
 
 impl ChatView {
@@ -313,13 +309,15 @@ impl ChatView {
                     gettext("Address"),
                     gettext("_Invite"),
                 );
-                prompt.valid = valid_address;
-                self.ask(prompt, sender, move |address| Command::InviteToRoom {
-                    account: account.clone(),
-                    room: jid.clone(),
-                    invitee: BareJid::new(address.strip_prefix("xmpp:").unwrap_or(&address))
-                        .expect("the prompt accepts valid addresses only"),
-                    reason: None,
+                prompt.valid = |text| invite::parse_invitee(text).is_some();
+                self.ask(prompt, sender, move |address| {
+                    invite::invite_command(
+                        account.clone(),
+                        jid.clone(),
+                        invite::parse_invitee(&address)
+                            .expect("the prompt accepts valid addresses only"),
+                        String::new(),
+                    )
                 });
             }
             RoomAction::Settings => {

@@ -8,6 +8,7 @@ pub mod destroy;
 pub mod directory;
 pub mod directory_list;
 pub mod invitation;
+pub mod invite;
 pub mod join_dialog;
 pub mod menu;
 pub mod occupant_store;

@@ -1,10 +1,13 @@
 //! A small question with one text field (a new nickname, a subject, a
-//! password, an address to invite, a reason), as an `adw::MessageDialog`.
+//! password, an address to invite, a reason), maybe after a choice (the
+//! room to invite someone to), as an `adw::MessageDialog`.
 
 use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::adw;
 use relm4::gtk;
+
+use crate::ui::set_accessible_label;
 
 /// What to ask.
 pub struct Prompt {
@@ -28,6 +31,9 @@ pub struct Prompt {
     pub destructive: bool,
     /// Whether a (non-empty) answer is acceptable, e.g. a valid address.
     pub valid: fn(&str) -> bool,
+    /// A choice above the field: its title (also its accessible name) and
+    /// options; see [`Prompt::ask_choice`].
+    pub choice: Option<(String, Vec<String>)>,
 }
 
 impl Prompt {
@@ -43,12 +49,23 @@ impl Prompt {
             allow_empty: false,
             destructive: false,
             valid: |_| true,
+            choice: None,
         }
     }
 
     /// Show the dialog over `parent`; `on_answer` gets the trimmed text
     /// (untrimmed for a secret) when the user confirms.
     pub fn ask(self, parent: Option<&gtk::Window>, on_answer: impl Fn(String) + 'static) {
+        self.ask_choice(parent, move |_, text| on_answer(text));
+    }
+
+    /// Like [`Prompt::ask`], with the position of the option chosen in
+    /// [`Prompt::choice`] (0 without one).
+    pub fn ask_choice(
+        self,
+        parent: Option<&gtk::Window>,
+        on_answer: impl Fn(u32, String) + 'static,
+    ) {
         let dialog = adw::MessageDialog::new(parent, Some(&self.heading), Some(&self.body));
         // Entry rows: their title names them for screen readers too (a
         // plain entry's name does not reach them on GTK 4.8).
@@ -70,6 +87,18 @@ impl Prompt {
             .selection_mode(gtk::SelectionMode::None)
             .css_classes(["boxed-list"])
             .build();
+        let combo = self.choice.as_ref().map(|(title, options)| {
+            let options: Vec<&str> = options.iter().map(String::as_str).collect();
+            let combo = adw::ComboRow::builder()
+                .title(title)
+                .model(&gtk::StringList::new(&options))
+                .build();
+            set_accessible_label(&combo, title);
+            combo
+        });
+        if let Some(combo) = &combo {
+            list.append(combo);
+        }
         list.append(&entry);
         dialog.set_extra_child(Some(&list));
         dialog.add_response("cancel", &gettext("_Cancel"));
@@ -110,7 +139,7 @@ impl Prompt {
                     text.trim().to_owned()
                 };
                 if acceptable(&text) {
-                    on_answer(text);
+                    on_answer(combo.as_ref().map_or(0, |c| c.selected()), text);
                 }
             }
         });

@@ -138,9 +138,17 @@ impl SimpleComponent for Sidebar {
                 }
                 Event::ChatsLoaded { chats } => self.chat_list.emit(ChatListInput::Replace(chats)),
                 Event::ChatUpdated { chat } => self.chat_list.emit(ChatListInput::Update(chat)),
-                Event::RoomsLoaded { rooms } => self.chat_list.emit(ChatListInput::Rooms(rooms)),
-                Event::RoomUpdated { room } => self.chat_list.emit(ChatListInput::Room(*room)),
+                Event::RoomsLoaded { rooms } => {
+                    self.roster.emit(RosterInput::Rooms(rooms.clone()));
+                    self.chat_list.emit(ChatListInput::Rooms(rooms));
+                }
+                Event::RoomUpdated { room } => {
+                    self.roster.emit(RosterInput::Room((*room).clone()));
+                    self.chat_list.emit(ChatListInput::Room(*room));
+                }
                 Event::RoomRemoved { account, room } => {
+                    self.roster
+                        .emit(RosterInput::RoomRemoved((account.clone(), room.clone())));
                     self.chat_list
                         .emit(ChatListInput::RoomRemoved((account, room)));
                 }

@@ -1,9 +1,10 @@
 //! The roster: every contact of every account in one virtualized list,
 //! sorted by presence then name, with a search filter and per-row actions
-//! (open chat, rename, remove).
+//! (open chat, invite to one of the account's rooms, rename, remove).
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use adw::prelude::*;
@@ -16,11 +17,23 @@ use crate::ui::widgets::row_menu::{self as lazy_menu, Bound};
 
 use crate::ui::AccessibleName;
 use relm4::typed_view::list::{RelmListItem, TypedListView};
-use warbler::model::{BareJid, Contact};
+use warbler::model::{BareJid, Contact, RoomSummary};
 use warbler::session::Command;
 
 use crate::i18n::gettext_f;
+use crate::ui::room::invite;
 use crate::ui::{ChatKey, PRESENCE_CLASSES, presence_css, presence_label, set_accessible_label};
+
+/// Every room of every account, shared with the row menus (which offer
+/// invitations to the rooms of the contact's account we are in).
+type Rooms = Rc<RefCell<HashMap<ChatKey, RoomSummary>>>;
+
+/// What a row's menu needs: the contact, and our rooms.
+#[derive(Debug, Clone)]
+pub struct RowTarget {
+    key: ChatKey,
+    rooms: Rooms,
+}
 
 /// One row of the roster.
 #[derive(Debug, Clone)]
@@ -30,10 +43,11 @@ pub struct ContactItem {
     name: String,
     /// Lower-cased name and address, for sorting and searching.
     sort_name: String,
+    rooms: Rooms,
 }
 
 impl ContactItem {
-    fn new(account: BareJid, contact: Contact) -> Self {
+    fn new(account: BareJid, contact: Contact, rooms: Rooms) -> Self {
         let name = contact.display_name();
         let sort_name = format!("{}\n{}", name.to_lowercase(), contact.jid);
         Self {
@@ -41,6 +55,7 @@ impl ContactItem {
             contact,
             name,
             sort_name,
+            rooms,
         }
     }
 
@@ -88,7 +103,7 @@ pub struct ContactWidgets {
     status: gtk::Label,
     menu: gtk::MenuButton,
     /// The contact the row shows, for its menu.
-    key: Bound<ChatKey>,
+    key: Bound<RowTarget>,
 }
 
 impl RelmListItem for ContactItem {
@@ -149,7 +164,7 @@ impl RelmListItem for ContactItem {
         let key_for_tooltip = key.clone();
         root.connect_query_tooltip(move |_, _, _, _, tooltip| {
             let key = key_for_tooltip.borrow();
-            let Some((_, jid)) = key.as_ref() else {
+            let Some(RowTarget { key: (_, jid), .. }) = key.as_ref() else {
                 return false;
             };
             tooltip.set_text(Some(jid.as_str()));
@@ -188,23 +203,37 @@ impl RelmListItem for ContactItem {
             &gettext_f("Actions for {name}", &[("name", &self.name)]),
         );
         let key = self.key();
-        if widgets.key.borrow().as_ref() != Some(&key) {
+        if widgets.key.borrow().as_ref().map(|target| &target.key) != Some(&key) {
             // A menu built for the row's previous contact must not open.
             widgets.menu.set_menu_model(None::<&gio::MenuModel>);
-            *widgets.key.borrow_mut() = Some(key);
+            *widgets.key.borrow_mut() = Some(RowTarget {
+                key,
+                rooms: self.rooms.clone(),
+            });
         }
     }
 }
 
-/// The per-row menu; the target names the contact.
-fn row_menu(key: &ChatKey) -> gio::Menu {
+/// The entries (label, action) of a row's menu: "Invite to Room…" only
+/// when the contact's account is in a room.
+fn row_entries(in_a_room: bool) -> Vec<(String, &'static str)> {
+    let mut entries = vec![(gettext("_Open Chat"), "roster.open")];
+    if in_a_room {
+        entries.push((gettext("_Invite to Room…"), "roster.invite"));
+    }
+    entries.push((gettext("_Rename…"), "roster.rename"));
+    entries.push((gettext("Re_move…"), "roster.remove"));
+    entries
+}
+
+/// The per-row menu (built when it opens, so it offers the rooms we are
+/// in then); the target names the contact.
+fn row_menu(row: &RowTarget) -> gio::Menu {
+    let key = &row.key;
     let target = format!("{}\n{}", key.0, key.1).to_variant();
     let menu = gio::Menu::new();
-    for (label, action) in [
-        (gettext("_Open Chat"), "roster.open"),
-        (gettext("_Rename…"), "roster.rename"),
-        (gettext("Re_move…"), "roster.remove"),
-    ] {
+    let in_a_room = !invite::joined_rooms(row.rooms.borrow().values(), &key.0).is_empty();
+    for (label, action) in row_entries(in_a_room) {
         let item = gio::MenuItem::new(Some(&label), None);
         item.set_action_and_target_value(Some(action), Some(&target));
         menu.append_item(&item);
@@ -253,6 +282,14 @@ pub enum RosterInput {
     Rename(ChatKey),
     /// Ask whether to remove.
     ConfirmRemove(ChatKey),
+    /// Ask which room to invite a contact to.
+    Invite(ChatKey),
+    /// Every room of every account (from the core's room events).
+    Rooms(Vec<RoomSummary>),
+    /// A room was added or changed.
+    Room(RoomSummary),
+    /// A room was forgotten.
+    RoomRemoved(ChatKey),
 }
 
 /// What the roster asks of the sidebar.
@@ -271,6 +308,7 @@ pub struct Roster {
     list: TypedListView<ContactItem, gtk::SingleSelection>,
     query: Rc<RefCell<String>>,
     search: gtk::SearchEntry,
+    rooms: Rooms,
 }
 
 #[relm4::component(pub)]
@@ -344,7 +382,7 @@ impl SimpleComponent for Roster {
         });
 
         let actions = gio::SimpleActionGroup::new();
-        for name in ["open", "rename", "remove"] {
+        for name in ["open", "invite", "rename", "remove"] {
             let action = gio::SimpleAction::new(name, Some(glib::VariantTy::STRING));
             let sender = sender.clone();
             action.connect_activate(move |action, target| {
@@ -355,6 +393,7 @@ impl SimpleComponent for Roster {
                     "open" => {
                         let _ = sender.output(RosterOutput::OpenChat(key));
                     }
+                    "invite" => sender.input(RosterInput::Invite(key)),
                     "rename" => sender.input(RosterInput::Rename(key)),
                     _ => sender.input(RosterInput::ConfirmRemove(key)),
                 }
@@ -367,6 +406,7 @@ impl SimpleComponent for Roster {
             list,
             query,
             search: gtk::SearchEntry::new(),
+            rooms: Rooms::default(),
         };
         let search = &model.search;
         let view = &model.list.view;
@@ -384,20 +424,18 @@ impl SimpleComponent for Roster {
                     .filter(|item| item.account != account)
                     .collect();
                 self.list.clear();
-                self.list.extend_from_iter(
-                    others.into_iter().chain(
-                        contacts
-                            .into_iter()
-                            .map(|contact| ContactItem::new(account.clone(), contact)),
-                    ),
-                );
+                self.list
+                    .extend_from_iter(others.into_iter().chain(contacts.into_iter().map(
+                        |contact| ContactItem::new(account.clone(), contact, self.rooms.clone()),
+                    )));
                 if !self.list.is_empty() {
                     crate::ui::perf::mark("roster-shown");
                 }
             }
             RosterInput::Update { account, contact } => {
                 self.remove(&(account.clone(), contact.jid.clone()));
-                self.list.append(ContactItem::new(account, contact));
+                self.list
+                    .append(ContactItem::new(account, contact, self.rooms.clone()));
             }
             RosterInput::Remove { account, jid } => self.remove(&(account, jid)),
             RosterInput::Search(text) => {
@@ -414,6 +452,21 @@ impl SimpleComponent for Roster {
             }
             RosterInput::Rename(key) => self.ask_rename(key, &sender),
             RosterInput::ConfirmRemove(key) => self.confirm_remove(key, &sender),
+            RosterInput::Invite(key) => self.ask_invite(key, &sender),
+            RosterInput::Rooms(rooms) => {
+                *self.rooms.borrow_mut() = rooms
+                    .into_iter()
+                    .map(|room| ((room.account.clone(), room.room.clone()), room))
+                    .collect();
+            }
+            RosterInput::Room(room) => {
+                self.rooms
+                    .borrow_mut()
+                    .insert((room.account.clone(), room.room.clone()), room);
+            }
+            RosterInput::RoomRemoved(key) => {
+                self.rooms.borrow_mut().remove(&key);
+            }
         }
     }
 }
@@ -468,6 +521,24 @@ impl Roster {
         dialog.present();
     }
 
+    /// Ask which of the account's rooms to invite the contact to.
+    fn ask_invite(&self, key: ChatKey, sender: &ComponentSender<Self>) {
+        let rooms = invite::joined_rooms(self.rooms.borrow().values(), &key.0);
+        let name = self.name_of(&key);
+        let sender = sender.clone();
+        let (account, jid) = key;
+        invite::ask_room(
+            self.parent_window().as_ref(),
+            account,
+            jid,
+            &name,
+            rooms,
+            move |command| {
+                let _ = sender.output(RosterOutput::Command(command));
+            },
+        );
+    }
+
     fn confirm_remove(&self, key: ChatKey, sender: &ComponentSender<Self>) {
         let name = self.name_of(&key);
         let dialog = adw::MessageDialog::new(
@@ -491,5 +562,33 @@ impl Roster {
             }
         });
         dialog.present();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitations_only_from_an_account_in_a_room() {
+        let actions = |in_a_room| -> Vec<&str> {
+            row_entries(in_a_room)
+                .into_iter()
+                .map(|(_, action)| action)
+                .collect()
+        };
+        assert_eq!(
+            actions(true),
+            [
+                "roster.open",
+                "roster.invite",
+                "roster.rename",
+                "roster.remove"
+            ]
+        );
+        assert_eq!(
+            actions(false),
+            ["roster.open", "roster.rename", "roster.remove"]
+        );
     }
 }

@@ -142,7 +142,7 @@ impl AccountActor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::MessageId;
+    use crate::model::{MessageId, Timestamp};
     use xmpp_parsers::message::MessageType;
     use xmpp_parsers::minidom::Element;
 

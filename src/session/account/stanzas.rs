@@ -40,19 +40,21 @@ impl AccountActor {
                 return;
             }
         };
-        match xmpp::muc::private::route(&incoming, |jid| self.is_room(jid)) {
-            Route::Private { nick } => {
-                self.on_private_message(incoming, nick).await;
-                return;
-            }
+        // A private message with a room's occupant is kept in the room's
+        // conversation, marked private with that occupant's nickname.
+        let private_with = match xmpp::muc::private::route(&incoming, |jid| self.is_room(jid)) {
+            Route::Private { nick } => Some(nick),
             Route::Drop => {
                 tracing::debug!(account = %self.jid, "Dropped a private message from a room we are not in");
                 return;
             }
-            Route::Chat => {}
-        }
+            Route::Chat => None,
+        };
         if let Some(condition) = &incoming.error {
             self.on_bounce(&incoming, condition).await;
+            if let Some(nick) = private_with {
+                self.private_message_bounced(incoming.peer.clone(), nick, condition);
+            }
             return;
         }
         if let Some(receipt_id) = &incoming.receipt_for
@@ -75,8 +77,11 @@ impl AccountActor {
                 }
             }
         }
+        // Typing in private is not shown: the room's view has no place for
+        // one occupant's typing.
         if let Some(state) = incoming.chat_state
             && incoming.direction == Direction::Incoming
+            && private_with.is_none()
         {
             self.emit(Event::ChatStateChanged {
                 account: self.jid.clone(),
@@ -87,8 +92,27 @@ impl AccountActor {
         let Some(body) = incoming.body.clone() else {
             return;
         };
-        let message = self.to_store(&incoming, incoming.peer.clone(), body, None);
-        let stored = self.store.insert_message(message).await;
+        let outgoing = incoming.direction == Direction::Outgoing;
+        let room = private_with.map(|nick| self.private_message_info(&incoming, nick));
+        let stored = self
+            .store
+            .insert_message(NewMessage {
+                account: self.jid.clone(),
+                peer: incoming.peer.clone(),
+                direction: incoming.direction,
+                body,
+                timestamp: incoming.delayed.unwrap_or_else(Timestamp::now),
+                state: if outgoing {
+                    DeliveryState::Sent
+                } else {
+                    DeliveryState::Received
+                },
+                stanza_id: incoming.id.clone(),
+                origin_id: incoming.origin_id.clone(),
+                unread: !outgoing,
+                room,
+            })
+            .await;
         // Acknowledge receipt even of duplicates: the sender may have missed
         // our first receipt.
         if incoming.wants_receipt
@@ -105,34 +129,6 @@ impl AccountActor {
             Err(error) => {
                 tracing::error!(account = %self.jid, "Could not store a message: {error}")
             }
-        }
-    }
-
-    /// How a message received (or carbon-copied from another device of
-    /// ours) with `body` goes into the store, in the chat with `peer`.
-    pub(super) fn to_store(
-        &self,
-        incoming: &xmpp::message::Incoming,
-        peer: crate::model::BareJid,
-        body: String,
-        room: Option<crate::model::RoomMessageInfo>,
-    ) -> NewMessage {
-        let outgoing = incoming.direction == Direction::Outgoing;
-        NewMessage {
-            account: self.jid.clone(),
-            peer,
-            direction: incoming.direction,
-            body,
-            timestamp: incoming.delayed.unwrap_or_else(Timestamp::now),
-            state: if outgoing {
-                DeliveryState::Sent
-            } else {
-                DeliveryState::Received
-            },
-            stanza_id: incoming.id.clone(),
-            origin_id: incoming.origin_id.clone(),
-            unread: !outgoing,
-            room,
         }
     }
 

@@ -6,7 +6,7 @@
 use xmpp_parsers::jid::BareJid;
 use xmpp_parsers::message::Message;
 
-use crate::model::{ChatMessage, DeliveryState, Direction, RoomError, RoomMessageInfo};
+use crate::model::{ChatMessage, Direction, RoomError, RoomMessageInfo};
 use crate::session::Event;
 use crate::session::account::AccountActor;
 use crate::xmpp;
@@ -54,83 +54,44 @@ pub(in crate::session::account) fn outbound(
 }
 
 impl AccountActor {
-    /// A private message with the occupant `nick` of a room we know: a
-    /// bounce of ours, a receipt for ours, or one to store (theirs, or a
-    /// carbon of one we sent from another device).
-    pub(in crate::session::account) async fn on_private_message(
-        &mut self,
-        incoming: Incoming,
+    /// What a private message with the occupant `nick` stores about the
+    /// room: who wrote it (us, or them) and with whom it is private.
+    pub(in crate::session::account) fn private_message_info(
+        &self,
+        incoming: &Incoming,
         nick: String,
-    ) {
-        let room = incoming.peer.clone();
-        if let Some(condition) = &incoming.error {
-            self.on_bounce(&incoming, condition).await;
-            let gone = matches!(
-                condition.as_str(),
-                "item-not-found" | "recipient-unavailable" | "gone"
-            );
-            self.emit(Event::RoomActionFailed {
-                account: self.jid.clone(),
-                room,
-                error: RoomError::PrivateMessageFailed { nick, gone },
-            });
-            return;
-        }
-        if let Some(receipt_id) = &incoming.receipt_for
-            && incoming.direction == Direction::Incoming
-        {
-            match self
-                .store
-                .mark_delivered(self.jid.clone(), room.clone(), receipt_id.clone())
-                .await
-            {
-                Ok(Some(id)) => self.emit(Event::MessageStateChanged {
-                    account: self.jid.clone(),
-                    peer: room.clone(),
-                    id,
-                    state: DeliveryState::Delivered,
-                }),
-                Ok(None) => {}
-                Err(error) => {
-                    tracing::error!(account = %self.jid, "Could not store a receipt: {error}")
-                }
-            }
-        }
-        // Typing notifications in private are not shown: the room's view
-        // has no place for one occupant's typing.
-        let Some(body) = incoming.body.clone() else {
-            return;
+    ) -> RoomMessageInfo {
+        let author = if incoming.direction == Direction::Outgoing {
+            self.room(&incoming.peer)
+                .map(|r| r.summary.nick.clone())
+                .unwrap_or_default()
+        } else {
+            nick.clone()
         };
-        let outgoing = incoming.direction == Direction::Outgoing;
-        let own_nick = self.room(&room).map(|r| r.summary.nick.clone());
-        let info = RoomMessageInfo {
-            nick: if outgoing {
-                own_nick.unwrap_or_default()
-            } else {
-                nick.clone()
-            },
+        RoomMessageInfo {
+            nick: author,
             private_with: Some(nick),
             ..RoomMessageInfo::default()
-        };
-        let message = self.to_store(&incoming, room.clone(), body, Some(info));
-        let stored = self.store.insert_message(message).await;
-        // Acknowledge even duplicates: the sender may have missed our first
-        // receipt.
-        if incoming.wants_receipt
-            && let (Some(from), Some(id)) = (incoming.from.clone(), incoming.id.as_deref())
-        {
-            self.send(xmpp::message::receipt(from, id).into()).await;
         }
-        match stored {
-            Ok(Some(message)) => {
-                self.emit(Event::MessageAdded { message });
-                self.emit_chat(&room).await;
-            }
-            Ok(None) => tracing::debug!(account = %self.jid, "Ignored a duplicate message"),
-            Err(error) => {
-                tracing::error!(account = %self.jid, "Could not store a private message: {error}")
-            }
-        }
+    }
+
+    /// Tell the user why our private message to `nick` in `room` bounced
+    /// (the message itself is marked failed by the bounce handling).
+    pub(in crate::session::account) fn private_message_bounced(
+        &self,
+        room: BareJid,
+        nick: String,
+        condition: &str,
+    ) {
+        let gone = matches!(
+            condition,
+            "item-not-found" | "recipient-unavailable" | "gone"
+        );
+        self.emit(Event::RoomActionFailed {
+            account: self.jid.clone(),
+            room,
+            error: RoomError::PrivateMessageFailed { nick, gone },
+        });
     }
 
     /// Whether `jid` is a room of ours (joined or not).
@@ -142,7 +103,7 @@ impl AccountActor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{MessageId, Timestamp};
+    use crate::model::{DeliveryState, MessageId, Timestamp};
     use xmpp_parsers::message::MessageType;
     use xmpp_parsers::minidom::Element;
 

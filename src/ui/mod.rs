@@ -114,6 +114,13 @@ pub fn set_accessible_label(widget: &impl IsA<gtk::Widget>, name: &str) {
     widget.set_accessible_name(name);
 }
 
+/// An address the user typed (surrounding spaces and an `xmpp:` prefix
+/// allowed), if it is a valid bare address.
+pub fn parse_typed_address(text: &str) -> Option<BareJid> {
+    let text = text.trim();
+    BareJid::new(text.strip_prefix("xmpp:").unwrap_or(text)).ok()
+}
+
 /// The name to show for a peer without a roster entry.
 pub fn fallback_name(jid: &BareJid) -> String {
     jid.node()

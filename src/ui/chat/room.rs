@@ -309,12 +309,12 @@ impl ChatView {
                     gettext("Address"),
                     gettext("_Invite"),
                 );
-                prompt.valid = |text| invite::parse_invitee(text).is_some();
+                prompt.valid = |text| crate::ui::parse_typed_address(text).is_some();
                 self.ask(prompt, sender, move |address| {
                     invite::invite_command(
                         account.clone(),
                         jid.clone(),
-                        invite::parse_invitee(&address)
+                        crate::ui::parse_typed_address(&address)
                             .expect("the prompt accepts valid addresses only"),
                         String::new(),
                     )

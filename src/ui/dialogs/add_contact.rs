@@ -1,6 +1,7 @@
 //! The "Add Contact" dialog: an address, an optional name and, with more
 //! than one account, the account to add the contact to.
 
+use crate::ui::parse_typed_address;
 use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::adw;
@@ -28,13 +29,6 @@ pub struct AddContactDialog {
 
 /// The dialog's widgets (all owned by the model).
 pub struct AddContactWidgets;
-
-/// The typed address, if it is a valid contact address.
-fn parse_address(text: &str) -> Option<BareJid> {
-    let text = text.trim();
-    let text = text.strip_prefix("xmpp:").unwrap_or(text);
-    BareJid::new(text).ok()
-}
 
 impl SimpleComponent for AddContactDialog {
     type Init = Vec<BareJid>;
@@ -115,7 +109,7 @@ impl SimpleComponent for AddContactDialog {
     }
 
     fn update(&mut self, msg: AddContactInput, sender: ComponentSender<Self>) {
-        let valid = parse_address(&self.address.text());
+        let valid = parse_typed_address(&self.address.text());
         match msg {
             AddContactInput::Changed => {
                 if let Some(dialog) = self.address.root().and_downcast::<adw::MessageDialog>() {
@@ -146,7 +140,7 @@ impl SimpleComponent for AddContactDialog {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_address;
+    use crate::ui::parse_typed_address as parse_address;
 
     #[test]
     fn addresses() {

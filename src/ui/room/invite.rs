@@ -11,12 +11,6 @@ use super::prompt::Prompt;
 use super::room_name;
 use crate::i18n::gettext_f;
 
-/// The address typed for an invitee (maybe as an `xmpp:` link).
-pub fn parse_invitee(text: &str) -> Option<BareJid> {
-    let text = text.trim();
-    BareJid::new(text.strip_prefix("xmpp:").unwrap_or(text)).ok()
-}
-
 /// Invite `invitee` to `room`; an empty reason is none.
 pub fn invite_command(
     account: BareJid,
@@ -110,10 +104,10 @@ mod tests {
     #[test]
     fn invitees_may_be_links() {
         assert_eq!(
-            parse_invitee(" xmpp:bob@example.org "),
+            crate::ui::parse_typed_address(" xmpp:bob@example.org "),
             BareJid::new("bob@example.org").ok()
         );
-        assert_eq!(parse_invitee("not an address"), None);
+        assert_eq!(crate::ui::parse_typed_address("not an address"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use relm4::gtk;
 use relm4::prelude::*;
 use warbler::model::BareJid;
 
-use crate::ui::{fallback_name, set_accessible_label};
+use crate::ui::{fallback_name, parse_typed_address, set_accessible_label};
 
 /// What the dialog starts with.
 #[derive(Debug, Default)]
@@ -83,10 +83,9 @@ pub struct JoinWidgets;
 
 /// The typed room address, if it is a valid room address (`room@service`).
 pub fn parse_room(text: &str) -> Option<BareJid> {
-    let text = text.trim();
-    let text = text.strip_prefix("xmpp:").unwrap_or(text);
-    let text = text.split('?').next().unwrap_or(text);
-    BareJid::new(text).ok().filter(|jid| jid.node().is_some())
+    // A link may carry an action ("?join").
+    let text = text.trim().split('?').next().unwrap_or_default();
+    parse_typed_address(text).filter(|jid| jid.node().is_some())
 }
 
 impl JoinDialog {

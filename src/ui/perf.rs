@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,8 @@ use relm4::gtk::{self, glib, prelude::*};
 /// A gap between two frames longer than this counts as a missed frame: one
 /// and a half refresh intervals at 60 Hz.
 const LATE_FRAME: Duration = Duration::from_micros(25_000);
+/// Frame work longer than this cannot fit in one refresh at 60 Hz.
+const SLOW_FRAME: Duration = Duration::from_micros(16_667);
 /// How often the frame summary is written.
 const REPORT_EVERY: Duration = Duration::from_secs(1);
 
@@ -53,6 +56,13 @@ struct FrameStats {
     frames: u32,
     late: u32,
     longest: Duration,
+    /// When the frame being drawn started (its `before-paint`).
+    work_started: Option<Instant>,
+    /// The longest time one frame's work took (update, layout and paint),
+    /// which tells our own cost apart from waiting for the display.
+    longest_work: Duration,
+    /// Frames whose work alone took longer than a frame at 60 Hz.
+    slow: u32,
 }
 
 impl FrameStats {
@@ -71,32 +81,58 @@ impl FrameStats {
         self.frames += 1;
         if now - self.period_start >= REPORT_EVERY {
             eprintln!(
-                "warbler-perf frames {} longest-gap-ms {:.1} late {}",
+                "warbler-perf frames {} longest-gap-ms {:.1} late {} longest-work-ms {:.1} slow {}",
                 self.frames,
                 self.longest.as_secs_f64() * 1000.0,
-                self.late
+                self.late,
+                self.longest_work.as_secs_f64() * 1000.0,
+                self.slow
             );
             self.period_start = now;
             (self.frames, self.late, self.longest) = (0, 0, Duration::ZERO);
+            (self.longest_work, self.slow) = (Duration::ZERO, 0);
+        }
+    }
+
+    fn work_finished(&mut self, now: Instant) {
+        if let Some(started) = self.work_started.take() {
+            let work = now - started;
+            self.longest_work = self.longest_work.max(work);
+            if work > SLOW_FRAME {
+                self.slow += 1;
+            }
         }
     }
 }
 
 /// Keep `window` drawing every frame and report, once a second, how many
-/// frames there were, the longest gap between two and how many gaps were
-/// late. Marks `first-frame` on the first one.
+/// frames there were, the longest gap between two, how many gaps were
+/// late, and the longest and the number of slow frames by their own work.
+/// Marks `first-frame` on the first one.
 pub fn watch_frames(window: &impl IsA<gtk::Widget>) {
     if started().is_none() {
         return;
     }
-    let stats = RefCell::new(FrameStats {
+    let stats = Rc::new(RefCell::new(FrameStats {
         last_frame: None,
         period_start: Instant::now(),
         frames: 0,
         late: 0,
         longest: Duration::ZERO,
-    });
-    window.add_tick_callback(move |_, _| {
+        work_started: None,
+        longest_work: Duration::ZERO,
+        slow: 0,
+    }));
+    let clock_watched = std::cell::Cell::new(false);
+    window.add_tick_callback(move |_, clock| {
+        if !clock_watched.replace(true) {
+            let before = stats.clone();
+            clock.connect_before_paint(move |_| {
+                before.borrow_mut().work_started = Some(Instant::now());
+            });
+            let after = stats.clone();
+            clock.connect_after_paint(move |_| after.borrow_mut().work_finished(Instant::now()));
+        }
         stats.borrow_mut().frame(Instant::now());
         glib::ControlFlow::Continue
     });

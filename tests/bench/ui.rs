@@ -15,6 +15,10 @@
 //!   occupants is scrolled with the mouse wheel (joined through an
 //!   `xmpp:…?join` link and Enter in the Join Room dialog; needs xdotool).
 //!   Screenshots before and after scrolling go to the temp directory.
+//!
+//! Name scenarios after `--` to run only those: `start-up`, `memory`
+//! (which includes the flood) and `big-room`, e.g.
+//! `cargo bench --bench ui -- big-room`.
 
 #[path = "process.rs"]
 mod process;
@@ -40,6 +44,31 @@ const ROOM_OCCUPANTS: usize = 2_000;
 const WHEEL_STEPS: u32 = 150;
 const WHEEL_PAUSE_MS: u32 = 30;
 const MARK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How regularly frames came over a span of time.
+#[derive(Debug, Default)]
+struct Frames {
+    /// Frames drawn.
+    frames: u32,
+    /// Gaps between two frames longer than 25 ms.
+    late: u32,
+    /// The longest gap, in milliseconds.
+    longest_gap: f64,
+    /// The longest time Warbler itself spent on one frame, in milliseconds.
+    longest_work: f64,
+    /// Frames whose own work took longer than 16.7 ms.
+    slow: u32,
+}
+
+impl std::fmt::Display for Frames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} frames, {} late (> 25 ms), longest gap {:.1} ms; own work per frame at most {:.1} ms, {} frames over 16.7 ms",
+            self.frames, self.late, self.longest_gap, self.longest_work, self.slow
+        )
+    }
+}
 
 /// A running Warbler and the `warbler-perf` lines it writes.
 struct Warbler {
@@ -114,25 +143,36 @@ impl Warbler {
         seen.into_iter().flatten().collect()
     }
 
-    /// Frame summaries (frames, longest gap in ms, late frames) written
-    /// during the next `span`.
-    fn frames_during(&self, span: Duration) -> Vec<(u32, f64, u32)> {
+    /// The frames Warbler reported over the next `span`, summed up.
+    fn frames_during(&self, span: Duration) -> Frames {
         let deadline = Instant::now() + span;
-        let mut summaries = Vec::new();
+        let mut total = Frames::default();
         while let Ok((_, line)) = self
             .lines
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
             let fields: Vec<&str> = line.split(' ').collect();
-            if let ["frames", frames, "longest-gap-ms", gap, "late", late] = fields[..] {
-                summaries.push((
-                    frames.parse().unwrap_or(0),
-                    gap.parse().unwrap_or(0.0),
-                    late.parse().unwrap_or(0),
-                ));
+            if let [
+                "frames",
+                frames,
+                "longest-gap-ms",
+                gap,
+                "late",
+                late,
+                "longest-work-ms",
+                work,
+                "slow",
+                slow,
+            ] = fields[..]
+            {
+                total.frames += frames.parse().unwrap_or(0);
+                total.late += late.parse().unwrap_or(0);
+                total.longest_gap = total.longest_gap.max(gap.parse().unwrap_or(0.0));
+                total.longest_work = total.longest_work.max(work.parse().unwrap_or(0.0));
+                total.slow += slow.parse().unwrap_or(0);
             }
         }
-        summaries
+        total
     }
 
     /// With `UI_BENCH_GDB` set, print a few stack samples of Warbler's main
@@ -190,6 +230,11 @@ fn main() {
         println!("UI benchmarks: run with `cargo bench --bench ui` under a display");
         return;
     }
+    let chosen: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with('-'))
+        .collect();
+    let runs = |scenario: &str| chosen.is_empty() || chosen.iter().any(|c| c == scenario);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let server = TestServer::builder()
         .accounts(&[("alice", PASSWORD), ("bob", PASSWORD)])
@@ -212,10 +257,31 @@ fn main() {
         bob
     });
 
+    if runs("start-up") {
+        start_up(&server, profile_dir.path());
+    }
+    if runs("memory") {
+        memory_and_flood(&runtime, &server, profile_dir.path(), &mut bob);
+    }
+    if runs("big-room") {
+        big_room(&runtime, &server, profile_dir.path(), &mut bob);
+    }
+
+    if let Err(error) = runtime.block_on(profile::forget_account(
+        &server,
+        profile_dir.path(),
+        "alice",
+    )) {
+        eprintln!("Could not remove the benchmark account: {error}");
+    }
+}
+
+/// Start Warbler a few times and time its marks.
+fn start_up(server: &TestServer, profile_dir: &Path) {
     let marks = ["first-frame", "online", "roster-shown"];
     let mut runs: Vec<Vec<f64>> = Vec::new();
     for _ in 0..STARTS {
-        let warbler = Warbler::launch(profile_dir.path(), &server.ca_pem_path(), None);
+        let warbler = Warbler::launch(profile_dir, &server.ca_pem_path(), None);
         runs.push(warbler.wait_for_marks(&marks));
         warbler.stop();
     }
@@ -228,18 +294,25 @@ fn main() {
             values.iter().copied().fold(0.0, f64::max),
         );
     }
+}
 
+/// Resident memory after idling with the roster, then frames while Bob
+/// floods the open chat.
+fn memory_and_flood(
+    runtime: &tokio::runtime::Runtime,
+    server: &TestServer,
+    profile_dir: &Path,
+    bob: &mut RawClient,
+) {
     let bob_uri = format!("xmpp:{}?message", server.jid("bob"));
-    let warbler = Warbler::launch(profile_dir.path(), &server.ca_pem_path(), Some(&bob_uri));
+    let warbler = Warbler::launch(profile_dir, &server.ca_pem_path(), Some(&bob_uri));
     warbler.wait_for_marks(&["online", "roster-shown"]);
     warbler.sample_main_thread();
     let idle = warbler.frames_during(Duration::from_secs(5));
     println!(
-        "memory: {:.1} MiB resident after 5 s idle with {CONTACTS} contacts, {:.1} MiB of it the software GL driver ({} frames, {} late)",
+        "memory: {:.1} MiB resident after 5 s idle with {CONTACTS} contacts, {:.1} MiB of it the software GL driver (idle: {idle})",
         warbler.rss_mib(),
         warbler.gl_driver_mib(),
-        idle.iter().map(|s| s.0).sum::<u32>(),
-        idle.iter().map(|s| s.2).sum::<u32>()
     );
 
     let alice = server.jid("alice");
@@ -256,25 +329,12 @@ fn main() {
     let sent_in = flooding.elapsed();
     warbler.sample_main_thread();
     let during = warbler.frames_during(Duration::from_secs(8));
-    let frames: u32 = during.iter().map(|s| s.0).sum();
-    let late: u32 = during.iter().map(|s| s.2).sum();
-    let longest = during.iter().map(|s| s.1).fold(0.0, f64::max);
     println!(
-        "flood: {FLOOD} messages sent in {:.2} s; over the following 8 s: {frames} frames, {late} late (> 25 ms), longest gap {longest:.1} ms; RSS {:.1} MiB",
+        "flood: {FLOOD} messages sent in {:.2} s; over the following 8 s: {during}; RSS {:.1} MiB",
         sent_in.as_secs_f64(),
         warbler.rss_mib()
     );
     warbler.stop();
-
-    big_room(&runtime, &server, profile_dir.path(), &mut bob);
-
-    if let Err(error) = runtime.block_on(profile::forget_account(
-        &server,
-        profile_dir.path(),
-        "alice",
-    )) {
-        eprintln!("Could not remove the benchmark account: {error}");
-    }
 }
 
 /// Run xdotool with `args` (input to the test display).
@@ -326,11 +386,8 @@ fn big_room(
     ));
     wheel.join().expect("wheel thread");
     let after = screenshot("warbler-ui-bench-big-room-scrolled.png");
-    let frames: u32 = during.iter().map(|s| s.0).sum();
-    let late: u32 = during.iter().map(|s| s.2).sum();
-    let longest = during.iter().map(|s| s.1).fold(0.0, f64::max);
     println!(
-        "big room: occupant list of {ROOM_OCCUPANTS} scrolled by {WHEEL_STEPS} wheel steps: {frames} frames, {late} late (> 25 ms), longest gap {longest:.1} ms; RSS {:.1} MiB (screens: {}, {})",
+        "big room: occupant list of {ROOM_OCCUPANTS} scrolled by {WHEEL_STEPS} wheel steps: {during}; RSS {:.1} MiB (screens: {}, {})",
         warbler.rss_mib(),
         before.display(),
         after.display()

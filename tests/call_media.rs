@@ -5,6 +5,12 @@
 #[path = "support/media.rs"]
 mod media;
 
+#[path = "call_media/codecs.rs"]
+mod codecs;
+
+#[path = "call_media/bridge.rs"]
+mod bridge;
+
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -138,6 +144,15 @@ async fn audio_and_video_flow_both_ways_each_on_its_own_transport() {
         }
         assert!(stats.video_frames_decoded >= 30, "{stats:?}");
         assert!(stats.audio_samples_decoded > 0, "{stats:?}");
+
+        // Offered everything, each side chose its favourites.
+        let elements = media::factories(s);
+        for wanted in ["rtpopuspay", "rtpvp8pay", "rtpopusdepay", "rtpvp8depay"] {
+            assert!(elements.iter().any(|e| e == wanted), "{elements:?}");
+        }
+        for unwanted in ["rtppcmupay", "rtph264pay"] {
+            assert!(!elements.iter().any(|e| e == unwanted), "{elements:?}");
+        }
     }
     a.engine.close();
     b.engine.close();
@@ -325,11 +340,12 @@ async fn bad_requests_are_refused_at_once() {
         Err(MediaError::InvalidSdp(_))
     ));
     a.engine.add_audio().expect("audio");
-    let no_opus = "v=0\r\no=- 1 0 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n\
-                   m=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n\
-                   a=rtpmap:0 PCMU/8000\r\n";
+    // A codec no installation of ours has.
+    let only_amr = "v=0\r\no=- 1 0 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n\
+                    m=audio 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n\
+                    a=rtpmap:96 AMR/8000\r\n";
     assert!(matches!(
-        a.engine.set_remote_description(SdpKind::Offer, no_opus),
+        a.engine.set_remote_description(SdpKind::Offer, only_amr),
         Err(MediaError::NoCommonCodec("audio"))
     ));
     a.drain();

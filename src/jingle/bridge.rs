@@ -118,7 +118,8 @@ impl MediaBridge {
         let bridge = Self {
             engine,
             our_role,
-            capabilities: Capabilities::baseline(),
+            // What we accept is exactly what the installed elements run.
+            capabilities: Capabilities::for_codecs(&media::available_codecs()),
             mlines: Vec::new(),
             remote: Vec::new(),
             pending: None,

@@ -6,6 +6,7 @@
 //! one ICE transport per content (never BUNDLE, which Dino does not speak).
 
 pub mod bridge;
+pub mod codec;
 pub mod media;
 pub mod sdp;
 pub mod session;

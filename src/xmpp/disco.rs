@@ -14,10 +14,14 @@ use xmpp_parsers::ping::Ping;
 use xmpp_parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 use xmpp_parsers::version::{VersionQuery, VersionResult};
 
+use crate::jingle::codec::Codec;
+use crate::jingle::media::available_codecs;
+
 /// Our caps node (XEP-0115 §4).
 pub(crate) const CAPS_NODE: &str = "https://github.com/warbler-im/warbler";
 
-/// Exactly the features Warbler implements.
+/// Exactly the features Warbler implements, but for calls
+/// ([`call_features`]), which depend on the installed codecs.
 pub(crate) const FEATURES: &[&str] = &[
     ns::DISCO_INFO,
     ns::CAPS,
@@ -26,17 +30,6 @@ pub(crate) const FEATURES: &[&str] = &[
     ns::PING,
     ns::VERSION,
     ns::SID,
-    // Calls: Jingle RTP audio and video over ICE-UDP with DTLS-SRTP, set
-    // up with Jingle Message Initiation. RTCP feedback, header extensions
-    // and grouping are not advertised: the media engine does not act on
-    // them.
-    ns::JINGLE,
-    ns::JINGLE_RTP,
-    ns::JINGLE_RTP_AUDIO,
-    ns::JINGLE_RTP_VIDEO,
-    ns::JINGLE_ICE_UDP,
-    ns::JINGLE_DTLS,
-    ns::JINGLE_MESSAGE,
     // Rooms: joining (XEP-0045), direct invitations (XEP-0249), and
     // bookmark notifications (XEP-0402), which the server only pushes to
     // clients that ask for them this way (XEP-0163 §4).
@@ -45,12 +38,43 @@ pub(crate) const FEATURES: &[&str] = &[
     "urn:xmpp:bookmarks:1+notify",
 ];
 
+/// Calls: Jingle RTP audio over ICE-UDP with DTLS-SRTP, set up with Jingle
+/// Message Initiation. RTCP feedback, header extensions and grouping are
+/// not advertised: the media engine does not act on them.
+const CALL_FEATURES: &[&str] = &[
+    ns::JINGLE,
+    ns::JINGLE_RTP,
+    ns::JINGLE_RTP_AUDIO,
+    ns::JINGLE_ICE_UDP,
+    ns::JINGLE_DTLS,
+    ns::JINGLE_MESSAGE,
+];
+
+/// The call features that `codecs` (those whose media elements are
+/// installed) can back: none without an audio codec, as every call has
+/// audio; video only with a video codec.
+pub(crate) fn call_features(codecs: &[Codec]) -> Vec<&'static str> {
+    let has = |media: &str| codecs.iter().any(|codec| codec.media() == media);
+    let mut features = Vec::new();
+    if has("audio") {
+        features.extend_from_slice(CALL_FEATURES);
+        if has("video") {
+            features.push(ns::JINGLE_RTP_VIDEO);
+        }
+    }
+    features
+}
+
 /// Our disco#info result (optionally for a caps node).
 pub(crate) fn own_info(node: Option<String>) -> DiscoInfoResult {
     DiscoInfoResult {
         node,
         identities: vec![Identity::new("client", "pc", "en", crate::APP_NAME)],
-        features: FEATURES.iter().map(|f| (*f).to_owned()).collect(),
+        features: FEATURES
+            .iter()
+            .chain(&call_features(&available_codecs()))
+            .map(|f| (*f).to_owned())
+            .collect(),
         extensions: vec![],
     }
 }

@@ -384,6 +384,32 @@ fn disco_info_lists_exactly_our_features() {
     assert!(reply.contains("item-not-found"), "{reply}");
 }
 
+// Calls are advertised only as far as the installed codecs carry them.
+#[test]
+fn call_features_follow_the_installed_codecs() {
+    use crate::jingle::codec::Codec;
+    const VIDEO: &str = "urn:xmpp:jingle:apps:rtp:video";
+    const AUDIO: &str = "urn:xmpp:jingle:apps:rtp:audio";
+    let full = disco::call_features(&Codec::ALL);
+    assert!(full.contains(&AUDIO) && full.contains(&VIDEO), "{full:?}");
+    let audio_only = disco::call_features(&[Codec::Pcmu]);
+    assert!(audio_only.contains(&AUDIO), "{audio_only:?}");
+    assert!(!audio_only.contains(&VIDEO), "{audio_only:?}");
+    // Video without any audio codec cannot make a call.
+    assert!(disco::call_features(&[Codec::Vp8]).is_empty());
+    assert!(disco::call_features(&[]).is_empty());
+    // What we advertise is what this installation can run.
+    let ours = disco::own_info(None).features;
+    let installed = crate::jingle::media::available_codecs();
+    for feature in disco::call_features(&installed) {
+        assert!(ours.iter().any(|f| f == feature), "{feature} missing");
+    }
+    assert_eq!(
+        ours.iter().any(|f| f == VIDEO),
+        installed.iter().any(|c| c.media() == "video")
+    );
+}
+
 #[test]
 fn ping_is_answered_and_unknown_queries_refused() {
     let ping = el("<ping xmlns='urn:xmpp:ping'/>");

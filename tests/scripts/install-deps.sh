@@ -8,9 +8,9 @@ packages=(
     build-essential pkg-config libgtk-4-dev libadwaita-1-dev
     libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
     gettext desktop-file-utils appstream libglib2.0-bin curl ca-certificates
-    # Calls
+    # Calls (the bad plugins bring webrtcbin and OpenH264; libav brings G.722)
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-    gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-pipewire
+    gstreamer1.0-libav gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-pipewire
     # Running headless, secrets and accessibility checks
     xvfb xauth imagemagick dbus dbus-x11 at-spi2-core adwaita-icon-theme
     gnome-keyring libsecret-tools python3-gi gir1.2-atspi-2.0 xdotool

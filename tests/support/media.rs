@@ -77,10 +77,14 @@ pub struct Side {
     /// All our candidates.
     pub candidates: Vec<(u32, String)>,
     pub tone: f64,
+    /// When the first audio and video from the other side were decoded.
+    pub first_audio_at: Option<Instant>,
+    pub first_video_at: Option<Instant>,
 }
 
-/// A side sending `tone` Hz and videotestsrc `pattern` at `size`.
-pub fn side(tone: f64, pattern: i32, size: VideoSize) -> Side {
+/// A media configuration sending `tone` Hz and videotestsrc `pattern` at
+/// `size` on 127.0.0.1, and what it receives.
+pub fn config(tone: f64, pattern: i32, size: VideoSize) -> (MediaConfig, Arc<Received>) {
     let received = Arc::new(Received::default());
     let audio = received.clone();
     let video = received.clone();
@@ -98,6 +102,12 @@ pub fn side(tone: f64, pattern: i32, size: VideoSize) -> Side {
         video_size: size,
         ..MediaConfig::default()
     };
+    (config, received)
+}
+
+/// A side sending `tone` Hz and videotestsrc `pattern` at `size`.
+pub fn side(tone: f64, pattern: i32, size: VideoSize) -> Side {
+    let (config, received) = config(tone, pattern, size);
     let (engine, events) = MediaEngine::new(config).expect("media engine");
     Side {
         engine,
@@ -107,6 +117,8 @@ pub fn side(tone: f64, pattern: i32, size: VideoSize) -> Side {
         outgoing: Vec::new(),
         candidates: Vec::new(),
         tone,
+        first_audio_at: None,
+        first_video_at: None,
     }
 }
 
@@ -122,6 +134,11 @@ impl Side {
         if let MediaEvent::LocalCandidate { mline, candidate } = &event {
             self.outgoing.push((*mline, candidate.clone()));
             self.candidates.push((*mline, candidate.clone()));
+        }
+        match event {
+            MediaEvent::FirstAudioDecoded => self.first_audio_at = Some(Instant::now()),
+            MediaEvent::FirstVideoDecoded => self.first_video_at = Some(Instant::now()),
+            _ => {}
         }
         self.log.push(event);
     }
@@ -276,4 +293,82 @@ pub fn attribute<'a>(section: &'a str, key: &str) -> Option<&'a str> {
     section
         .lines()
         .find_map(|line| line.trim_end().strip_prefix(prefix.as_str()))
+}
+
+/// The SDP with every `media` m-line offering only the formats named
+/// `encoding` (any case), as a peer that has nothing else would offer:
+/// other formats leave the `m=` line with their rtpmap, fmtp and rtcp-fb.
+pub fn only_codec(sdp: &str, media: &str, encoding: &str) -> String {
+    let mut out = String::new();
+    let mut keep: Option<Vec<String>> = None;
+    let lines: Vec<&str> = sdp.split_inclusive('\n').collect();
+    for (index, line) in lines.iter().enumerate() {
+        let text = line.trim_end();
+        if let Some(mline) = text.strip_prefix("m=") {
+            keep = None;
+            if mline.starts_with(&format!("{media} ")) {
+                let section = lines[index + 1..]
+                    .iter()
+                    .take_while(|l| !l.starts_with("m="));
+                let kept: Vec<String> = section
+                    .filter_map(|l| l.trim_end().strip_prefix("a=rtpmap:"))
+                    .filter_map(|map| map.split_once(' '))
+                    .filter(|(_, format)| {
+                        format
+                            .split('/')
+                            .next()
+                            .is_some_and(|name| name.eq_ignore_ascii_case(encoding))
+                    })
+                    .map(|(pt, _)| pt.to_owned())
+                    .collect();
+                let fields: Vec<&str> = mline.split_whitespace().take(3).collect();
+                out.push_str(&format!("m={} {}\r\n", fields.join(" "), kept.join(" ")));
+                keep = Some(kept);
+                continue;
+            }
+        }
+        let dropped = keep.as_ref().is_some_and(|kept| {
+            ["a=rtpmap:", "a=fmtp:", "a=rtcp-fb:"].iter().any(|prefix| {
+                text.strip_prefix(prefix)
+                    .and_then(|rest| rest.split([' ', ':']).next())
+                    .is_some_and(|pt| !kept.iter().any(|k| k == pt))
+            })
+        });
+        if !dropped {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The encoding names of the formats an SDP section's `m=` line lists.
+pub fn encodings(section: &str) -> Vec<String> {
+    let formats: Vec<&str> = section
+        .lines()
+        .next()
+        .map(|m| m.split_whitespace().skip(3).collect())
+        .unwrap_or_default();
+    formats
+        .iter()
+        .filter_map(|pt| {
+            let prefix = format!("a=rtpmap:{pt} ");
+            section
+                .lines()
+                .find_map(|l| l.trim_end().strip_prefix(prefix.as_str()))
+                .and_then(|format| format.split('/').next())
+                .map(str::to_ascii_uppercase)
+        })
+        .collect()
+}
+
+/// The GStreamer element factories in a side's pipeline.
+pub fn factories(side: &Side) -> Vec<String> {
+    use gstreamer::prelude::*;
+    side.engine
+        .pipeline()
+        .iterate_recurse()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.factory().map(|f| f.name().to_string()))
+        .collect()
 }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::config::{AudioInput, AudioOutput, IceServerKind, MediaConfig};
 use super::events::{FailureReason, MediaEvent, SdpKind};
-use super::pipeline::{self, OPUS_PT, SendBranch, VP8_PT, make, rtp_caps};
+use super::pipeline::{self, SendBranch, make};
 use super::sdp_info::RemoteMedia;
 use super::stats::{Counters, MediaStats};
 use super::{ContentKind, MediaError};
@@ -45,7 +45,7 @@ pub(super) struct Inner {
 #[derive(Default)]
 pub(super) struct State {
     pub(super) contents: Vec<LocalContent>,
-    started: bool,
+    pub(super) started: bool,
     pub(super) ended: bool,
     pub(super) have_remote_offer: bool,
     /// The m-lines of the latest remote description.
@@ -62,7 +62,14 @@ pub(super) struct State {
 /// One of our contents: its send branch and webrtcbin transceiver.
 pub(super) struct LocalContent {
     pub(super) kind: ContentKind,
+    /// Built for our preferred codec when the content is added, and again
+    /// if the negotiation chooses another.
     pub(super) branch: SendBranch,
+    /// Whether the branch is linked to webrtcbin (its codec is chosen).
+    /// Until then it sits in the pipeline with its state locked, stopped.
+    pub(super) linked: bool,
+    /// webrtcbin's sink pad for the content.
+    pub(super) sink: gst::Pad,
     pub(super) transceiver: gst_webrtc::WebRTCRTPTransceiver,
 }
 
@@ -115,12 +122,14 @@ impl MediaEngine {
         Ok((Self { inner }, receiver))
     }
 
-    /// Adds an audio content (Opus); returns its index among our contents.
+    /// Adds an audio content (every installed audio codec is offered);
+    /// returns its index among our contents.
     pub fn add_audio(&self) -> Result<usize, MediaError> {
         self.inner.add_content(ContentKind::Audio)
     }
 
-    /// Adds a video content (VP8); returns its index among our contents.
+    /// Adds a video content (every installed video codec is offered);
+    /// returns its index among our contents.
     /// During a call, follow with [`MediaEngine::create_offer`] (Jingle
     /// `content-add`).
     pub fn add_video(&self) -> Result<usize, MediaError> {
@@ -330,55 +339,6 @@ impl Inner {
                 gst::BusSyncReply::Drop
             });
         }
-    }
-
-    fn add_content(&self, kind: ContentKind) -> Result<usize, MediaError> {
-        let (started, count) = {
-            let state = self.lock();
-            if state.ended {
-                return Err(MediaError::Closed);
-            }
-            (state.started, state.contents.len())
-        };
-        let name = format!("send-{}-{count}", kind.as_str());
-        let probe = match kind {
-            ContentKind::Audio => self.playback.as_ref().map(|(probe, _)| probe.as_str()),
-            ContentKind::Video => None,
-        };
-        let branch = SendBranch::new(kind, &self.config, probe, &name)?;
-        self.pipeline
-            .add(&branch.bin)
-            .map_err(|error| MediaError::Pipeline(error.to_string()))?;
-        let sink = self
-            .webrtcbin
-            .request_pad_simple("sink_%u")
-            .ok_or_else(|| MediaError::Pipeline("webrtcbin gave no sink pad".into()))?;
-        let src = branch
-            .bin
-            .static_pad("src")
-            .ok_or_else(|| MediaError::Pipeline("send branch has no src pad".into()))?;
-        src.link(&sink)
-            .map_err(|error| MediaError::Pipeline(format!("{name}: {error}")))?;
-        let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
-        transceiver.set_direction(gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv);
-        let pt = match kind {
-            ContentKind::Audio => OPUS_PT,
-            ContentKind::Video => VP8_PT,
-        };
-        transceiver.set_codec_preferences(Some(&rtp_caps(kind, pt, true)));
-        if started {
-            branch
-                .bin
-                .sync_state_with_parent()
-                .map_err(|error| MediaError::Pipeline(error.to_string()))?;
-        }
-        let mut state = self.lock();
-        state.contents.push(LocalContent {
-            kind,
-            branch,
-            transceiver,
-        });
-        Ok(state.contents.len() - 1)
     }
 
     pub(super) fn start(&self) -> Result<(), MediaError> {

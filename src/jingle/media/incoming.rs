@@ -6,37 +6,44 @@ use std::sync::Arc;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 
+use super::codecs::{available_codecs, kind_of};
 use super::engine::Inner;
 use super::events::MediaEvent;
 use super::pipeline::{self, make};
 use super::{ContentKind, MediaError};
+use crate::jingle::codec::Codec;
 
 impl Inner {
     /// Builds the receive branch for a new incoming stream.
     pub(super) fn link_incoming(&self, pad: &gst::Pad) -> Result<(), MediaError> {
         let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
-        let encoding = caps
-            .structure(0)
-            .and_then(|s| s.get::<String>("encoding-name").ok())
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        let kind = match encoding.as_str() {
-            "OPUS" => ContentKind::Audio,
-            "VP8" => ContentKind::Video,
-            other => {
-                tracing::warn!(encoding = other, "Could not decode an incoming stream");
-                let sink = make("fakesink")?;
-                self.pipeline
-                    .add(&sink)
+        let structure = caps.structure(0);
+        let field = |name: &str| structure.and_then(|s| s.get::<String>(name).ok());
+        let clock_rate = structure
+            .and_then(|s| s.get::<i32>("clock-rate").ok())
+            .and_then(|rate| u32::try_from(rate).ok())
+            .unwrap_or_default();
+        let media = field("media").unwrap_or_default();
+        let encoding = field("encoding-name").unwrap_or_default();
+        let codec = Codec::from_rtp(&media, &encoding, clock_rate)
+            .filter(|codec| available_codecs().contains(codec));
+        let Some(codec) = codec else {
+            // Negotiation never accepts such a stream; drop it rather than
+            // end the call if a peer sends one anyway.
+            tracing::warn!(%encoding, clock_rate, "Could not decode an incoming stream");
+            let sink = make("fakesink")?;
+            self.pipeline
+                .add(&sink)
+                .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+            let _ = sink.sync_state_with_parent();
+            if let Some(sink_pad) = sink.static_pad("sink") {
+                pad.link(&sink_pad)
                     .map_err(|error| MediaError::Pipeline(error.to_string()))?;
-                let _ = sink.sync_state_with_parent();
-                if let Some(sink_pad) = sink.static_pad("sink") {
-                    pad.link(&sink_pad)
-                        .map_err(|error| MediaError::Pipeline(error.to_string()))?;
-                }
-                return Ok(());
             }
+            return Ok(());
         };
+        let kind = kind_of(codec);
+        tracing::debug!(?codec, "Decoding an incoming stream");
         let counters = self.counters.clone();
         let events = self.events.clone();
         let hook: pipeline::DecodedHook = Arc::new(move |kind, units| {
@@ -55,7 +62,7 @@ impl Inner {
             ContentKind::Audio => self.playback.as_ref().map(|(_, bin)| bin),
             ContentKind::Video => None,
         };
-        let bin = pipeline::receive_branch(kind, &self.config, playback.is_some(), hook)?;
+        let bin = pipeline::receive_branch(codec, &self.config, playback.is_some(), hook)?;
         self.pipeline
             .add(&bin)
             .map_err(|error| MediaError::Pipeline(error.to_string()))?;

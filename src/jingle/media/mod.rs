@@ -9,8 +9,12 @@
 //!
 //! - `bundle-policy=none`: every content gets its own ICE and DTLS
 //!   transport, as Dino requires.
-//! - Opus (payload type 111, in-band FEC) and VP8 (98) when offering; the
-//!   peer's payload type numbers when answering.
+//! - Every codec whose GStreamer elements are installed
+//!   ([`available_codecs`]) is offered and accepted, and nothing else; the
+//!   send chain of each content is built for the codec the negotiation
+//!   chose (our preference among the peer's offer when answering, the
+//!   first of the peer's answer when offering), with the peer's payload
+//!   type numbers. Nothing is encoded for a content before then.
 //! - The peer's DTLS certificate is checked against the fingerprint of the
 //!   remote SDP here, because GStreamer accepts any certificate; a mismatch
 //!   ends the media with [`FailureReason::Security`]. Certificate dates are
@@ -18,6 +22,8 @@
 //! - Everything the engine has to say arrives as a [`MediaEvent`] on the
 //!   channel returned by [`MediaEngine::new`].
 
+mod choice;
+mod codecs;
 mod config;
 mod devices;
 mod engine;
@@ -27,9 +33,11 @@ mod incoming;
 mod negotiation;
 mod pipeline;
 mod sdp_info;
+mod sending;
 mod stats;
 mod watch;
 
+pub use codecs::available_codecs;
 pub use config::{
     AudioInput, AudioOutput, FrameCallback, IceServer, IceServerKind, MediaConfig, SampleCallback,
     VideoFrame, VideoInput, VideoOutput, VideoSize,
@@ -44,9 +52,9 @@ pub use stats::{ContentTransport, MediaStats};
 /// The kind of a content (a Jingle `<content>`, an SDP m-line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContentKind {
-    /// Opus audio.
+    /// Audio (Opus, G.722, PCMU or PCMA).
     Audio,
-    /// VP8 video.
+    /// Video (VP8 or H.264).
     Video,
 }
 
@@ -81,6 +89,9 @@ pub enum MediaError {
     /// SDP text that does not parse.
     #[error("invalid SDP: {0}")]
     InvalidSdp(String),
+    /// No codec of this kind (`audio`, `video`) has its elements installed.
+    #[error("no {0} codec is installed")]
+    NoCodec(&'static str),
     /// The remote offer has no codec we speak for a content we add.
     #[error("the remote offer has no {0} codec we support")]
     NoCommonCodec(&'static str),

@@ -1,5 +1,6 @@
 //! Offers, answers and remote descriptions: webrtcbin's promises turned
-//! into events, and the peer's payload types adopted when answering.
+//! into events, and each content's send codec chosen from the peer's
+//! description (see [`super::choice`]).
 
 use std::sync::{Arc, Weak};
 
@@ -8,11 +9,14 @@ use gstreamer::prelude::*;
 use gstreamer_sdp as gst_sdp;
 use gstreamer_webrtc as gst_webrtc;
 
+use super::choice::{self, ContentView};
+use super::codecs::available_codecs;
 use super::engine::{Inner, LocalContent};
 use super::events::{FailureReason, MediaEvent, SdpKind};
 use super::pipeline::rtp_caps;
-use super::sdp_info::{self, RemoteMedia};
+use super::sdp_info;
 use super::{ContentKind, MediaError};
+use crate::jingle::codec::Codec;
 
 impl Inner {
     pub(super) fn create_description(self: &Arc<Self>, kind: SdpKind) {
@@ -115,16 +119,45 @@ impl Inner {
         };
         let message = gst_sdp::SDPMessage::parse_buffer(sdp.as_bytes())
             .map_err(|error| MediaError::InvalidSdp(error.to_string()))?;
-        {
-            let mut state = self.lock();
+        // Never hold our lock across calls into webrtcbin's objects.
+        let contents: Vec<_> = {
+            let state = self.lock();
             if state.ended {
                 return Err(MediaError::Closed);
             }
-            if kind == SdpKind::Offer {
-                adopt_payload_types(&state.contents, &medias)?;
-                state.have_remote_offer = true;
+            state.contents.iter().map(Snapshot::of).collect()
+        };
+        let views: Vec<ContentView> = contents.iter().map(Snapshot::view).collect();
+        let available = available_codecs();
+        let choices = match kind {
+            SdpKind::Offer => choice::for_offer(&views, &medias, &available)?,
+            SdpKind::Answer => choice::for_answer(&views, &medias, &available)?,
+        };
+        if kind == SdpKind::Offer {
+            // Our answer names only the chosen codec, under the peer's number.
+            for choice in &choices {
+                if let Some(content) = contents.get(choice.content) {
+                    content.transceiver.set_codec_preferences(Some(&rtp_caps(
+                        choice.codec,
+                        choice.pt,
+                        false,
+                    )));
+                }
             }
+        }
+        {
+            let mut state = self.lock();
+            state.have_remote_offer |= kind == SdpKind::Offer;
             state.remote = medias;
+        }
+        for choice in choices {
+            tracing::debug!(
+                content = choice.content,
+                codec = ?choice.codec,
+                pt = choice.pt,
+                "Sending the negotiated codec"
+            );
+            self.send_codec(choice.content, choice.codec, choice.pt)?;
         }
         self.start()?;
         let sdp_type = match kind {
@@ -139,34 +172,33 @@ impl Inner {
     }
 }
 
-/// Makes our not yet negotiated contents use the payload types of the
-/// peer's offer for Opus and VP8, so that the answer keeps its numbers.
-fn adopt_payload_types(
-    contents: &[LocalContent],
-    medias: &[RemoteMedia],
-) -> Result<(), MediaError> {
-    let mut used = Vec::new();
-    for content in contents.iter().filter(|c| c.transceiver.mid().is_none()) {
-        let Some(media) = medias
-            .iter()
-            .find(|m| m.kind == content.kind.as_str() && !used.contains(&m.mline))
-        else {
-            continue;
-        };
-        used.push(media.mline);
-        let (encoding, name) = match content.kind {
-            ContentKind::Audio => ("OPUS", "audio"),
-            ContentKind::Video => ("VP8", "video"),
-        };
-        let pt = media
-            .payload_type(encoding)
-            .ok_or(MediaError::NoCommonCodec(name))?;
-        content.branch.set_payload_type(pt);
-        content
-            .transceiver
-            .set_codec_preferences(Some(&rtp_caps(content.kind, pt, false)));
+/// One of our contents as it was when a remote description arrived.
+struct Snapshot {
+    kind: ContentKind,
+    codec: Codec,
+    transceiver: gst_webrtc::WebRTCRTPTransceiver,
+}
+
+impl Snapshot {
+    fn of(content: &LocalContent) -> Self {
+        Self {
+            kind: content.kind,
+            codec: content.branch.codec,
+            transceiver: content.transceiver.clone(),
+        }
     }
-    Ok(())
+
+    /// What the codec choice needs to know of it.
+    fn view(&self) -> ContentView {
+        // webrtcbin marks an unassigned m-line with u32::MAX.
+        let mline = Some(self.transceiver.mlineindex()).filter(|m| *m != u32::MAX);
+        ContentView {
+            kind: self.kind,
+            mid: self.transceiver.mid().map(|mid| mid.to_string()),
+            mline,
+            codec: self.codec,
+        }
+    }
 }
 
 fn describe_error(reply: &gst::StructureRef) -> String {

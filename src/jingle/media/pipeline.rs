@@ -6,14 +6,11 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
+use super::codecs::{self, kind_of};
 use super::config::{AudioInput, AudioOutput, MediaConfig, VideoFrame, VideoInput, VideoOutput};
 use super::devices::{self, DeviceClass};
 use super::{ContentKind, MediaError};
-
-/// Opus: our payload type when offering, and its RTP clock.
-pub(crate) const OPUS_PT: u8 = 111;
-/// VP8: our payload type when offering.
-pub(crate) const VP8_PT: u8 = 98;
+use crate::jingle::codec::Codec;
 
 /// Makes one element, naming the missing plugin on failure.
 pub(crate) fn make(factory: &str) -> Result<gst::Element, MediaError> {
@@ -38,46 +35,63 @@ fn ghost(bin: &gst::Bin, element: &gst::Element, pad: &str) -> Result<(), MediaE
         .map_err(|error| MediaError::Pipeline(error.to_string()))
 }
 
-/// The RTP caps we want for a content. When `offering`, they carry our
-/// preferences (in-band FEC, RTCP feedback); when answering they stay
-/// minimal so that they intersect with whatever else the peer's offer says.
-pub(crate) fn rtp_caps(kind: ContentKind, pt: u8, offering: bool) -> gst::Caps {
-    let builder = match kind {
-        ContentKind::Audio => {
-            let b = gst::Caps::builder("application/x-rtp")
-                .field("media", "audio")
-                .field("encoding-name", "OPUS")
-                .field("payload", i32::from(pt))
-                .field("clock-rate", 48_000i32);
-            if offering {
-                b.field("encoding-params", "2")
-                    .field("useinbandfec", "1")
-                    .field("minptime", "10")
-            } else {
-                b
-            }
-        }
-        ContentKind::Video => {
-            let b = gst::Caps::builder("application/x-rtp")
-                .field("media", "video")
-                .field("encoding-name", "VP8")
-                .field("payload", i32::from(pt))
-                .field("clock-rate", 90_000i32);
-            if offering {
-                b.field("rtcp-fb-nack-pli", true)
-                    .field("rtcp-fb-ccm-fir", true)
-                    .field("rtcp-fb-goog-remb", true)
-            } else {
-                b
-            }
-        }
+/// The RTP caps of `codec` with payload type `pt`. When `offering`, they
+/// carry our preferences (in-band FEC, H.264's profile and packetisation
+/// mode, RTCP feedback); when answering they stay minimal so that they
+/// intersect with whatever else the peer's offer says.
+pub(crate) fn rtp_caps(codec: Codec, pt: u8, offering: bool) -> gst::Caps {
+    rtp_structure(codec, pt, offering).into()
+}
+
+fn rtp_structure(codec: Codec, pt: u8, offering: bool) -> gst::Structure {
+    let builder = gst::Structure::builder("application/x-rtp")
+        .field("media", codec.media())
+        .field("encoding-name", codec.encoding_name())
+        .field("payload", i32::from(pt))
+        .field("clock-rate", i32::try_from(codec.clock_rate()).unwrap_or(0));
+    if !offering {
+        return builder.build();
+    }
+    let builder = match codec {
+        Codec::Opus => builder
+            .field("encoding-params", "2")
+            .field("useinbandfec", "1")
+            .field("minptime", "10"),
+        Codec::G722 | Codec::Pcmu | Codec::Pcma | Codec::Vp8 => builder,
+        Codec::H264 => builder
+            .field("packetization-mode", "1")
+            .field("profile-level-id", "42e01f")
+            .field("level-asymmetry-allowed", "1"),
     };
-    builder.build()
+    match codec.media() {
+        "video" => builder
+            .field("rtcp-fb-nack-pli", true)
+            .field("rtcp-fb-ccm-fir", true)
+            .field("rtcp-fb-goog-remb", true)
+            .build(),
+        _ => builder.build(),
+    }
+}
+
+/// What we offer for a content of `kind`: every installed codec of that
+/// kind, most preferred first, each with its offer payload type.
+pub(crate) fn offer_caps(kind: ContentKind) -> gst::Caps {
+    let mut caps = gst::Caps::new_empty();
+    let caps_mut = caps.make_mut();
+    for codec in codecs::available_codecs() {
+        if kind_of(codec) == kind {
+            caps_mut.append_structure(rtp_structure(codec, codec.offer_payload_type(), true));
+        }
+    }
+    caps
 }
 
 /// One content's outgoing chain, in its own bin with a ghost `src` pad.
+#[derive(Clone)]
 pub(crate) struct SendBranch {
     pub(crate) bin: gst::Bin,
+    /// The codec it encodes.
+    pub(crate) codec: Codec,
     /// The RTP payloader (its `pt` follows the negotiated payload type).
     payloader: gst::Element,
     /// A capsfilter after the payloader that pins the RTP caps.
@@ -87,65 +101,67 @@ pub(crate) struct SendBranch {
     /// `valve` that lets nothing through until the peer is verified (and
     /// while video is off).
     valve: gst::Element,
-    kind: ContentKind,
 }
 
 impl SendBranch {
-    /// Builds the capture → encode → payload chain for `kind`.
+    /// Builds the capture → encode → payload chain for `codec`, sending
+    /// payload type `pt`.
     pub(crate) fn new(
-        kind: ContentKind,
+        codec: Codec,
+        pt: u8,
         config: &MediaConfig,
         echo_probe: Option<&str>,
         name: &str,
     ) -> Result<Self, MediaError> {
+        let chosen = codecs::elements(codec)?;
         let bin = gst::Bin::with_name(name);
-        let (chain, payloader, mute) = match kind {
-            ContentKind::Audio => audio_send_chain(config, echo_probe)?,
-            ContentKind::Video => video_send_chain(config)?,
+        let (mut chain, mute) = match kind_of(codec) {
+            ContentKind::Audio => {
+                let (chain, mute) = audio_capture(config, echo_probe)?;
+                (chain, Some(mute))
+            }
+            ContentKind::Video => (video_capture(config)?, None),
         };
+        let (encode, payloader) = codecs::encode_chain(codec, &chosen)?;
+        chain.extend(encode);
         let rtp_filter = make("capsfilter")?;
-        let pt = match kind {
-            ContentKind::Audio => OPUS_PT,
-            ContentKind::Video => VP8_PT,
-        };
         payloader.set_property("pt", u32::from(pt));
-        rtp_filter.set_property("caps", rtp_caps(kind, pt, false));
+        rtp_filter.set_property("caps", rtp_caps(codec, pt, false));
         let valve = make("valve")?;
-        let mut all = chain;
         // After the payloader, so the encoder never sees a gap.
-        all.push(valve.clone());
-        all.push(rtp_filter.clone());
-        link_chain(&bin, &all)?;
+        chain.push(valve.clone());
+        chain.push(rtp_filter.clone());
+        link_chain(&bin, &chain)?;
         ghost(&bin, &rtp_filter, "src")?;
         let branch = Self {
             bin,
+            codec,
             payloader,
             rtp_filter,
             mute,
             valve,
-            kind,
         };
         // Nothing leaves before the peer's certificate has been verified.
         branch.set_gate(false, false);
         Ok(branch)
     }
 
-    /// Switches the payload type (to the one the peer's offer uses).
+    /// Switches the payload type (to the one the peer uses for our codec).
     pub(crate) fn set_payload_type(&self, pt: u8) {
         self.payloader.set_property("pt", u32::from(pt));
         self.rtp_filter
-            .set_property("caps", rtp_caps(self.kind, pt, false));
+            .set_property("caps", rtp_caps(self.codec, pt, false));
     }
 
     /// Lets media out once `verified`; `paused` mutes audio (silence keeps
     /// flowing) or stops video.
     pub(crate) fn set_gate(&self, verified: bool, paused: bool) {
-        match (&self.mute, self.kind) {
-            (Some(mute), _) => {
+        match &self.mute {
+            Some(mute) => {
                 mute.set_property("mute", paused);
                 self.valve.set_property("drop", !verified);
             }
-            (None, _) => {
+            None => {
                 let drop = !verified || paused;
                 let was_dropping = self.valve.property::<bool>("drop");
                 self.valve.set_property("drop", drop);
@@ -162,9 +178,12 @@ impl SendBranch {
     }
 }
 
-type Chain = (Vec<gst::Element>, gst::Element, Option<gst::Element>);
-
-fn audio_send_chain(config: &MediaConfig, echo_probe: Option<&str>) -> Result<Chain, MediaError> {
+/// Capture, conversion and echo cancellation up to the `volume` that mutes
+/// (returned as well), before the encoder.
+fn audio_capture(
+    config: &MediaConfig,
+    echo_probe: Option<&str>,
+) -> Result<(Vec<gst::Element>, gst::Element), MediaError> {
     let mut chain = Vec::new();
     match &config.audio_input {
         AudioInput::TestTone { frequency } => {
@@ -207,18 +226,11 @@ fn audio_send_chain(config: &MediaConfig, echo_probe: Option<&str>) -> Result<Ch
     }
     let mute = make("volume")?;
     chain.push(mute.clone());
-    let encoder = make("opusenc")?;
-    encoder.set_property("inband-fec", true);
-    encoder.set_property("packet-loss-percentage", 5i32);
-    encoder.set_property("bitrate", 32_000i32);
-    encoder.set_property_from_str("audio-type", "voice");
-    chain.push(encoder);
-    let payloader = make("rtpopuspay")?;
-    chain.push(payloader.clone());
-    Ok((chain, payloader, Some(mute)))
+    Ok((chain, mute))
 }
 
-fn video_send_chain(config: &MediaConfig) -> Result<Chain, MediaError> {
+/// Capture and conversion to raw video of our size, before the encoder.
+fn video_capture(config: &MediaConfig) -> Result<Vec<gst::Element>, MediaError> {
     let mut chain = Vec::new();
     let size = config.video_size;
     match &config.video_input {
@@ -247,62 +259,30 @@ fn video_send_chain(config: &MediaConfig) -> Result<Chain, MediaError> {
     );
     chain.push(raw);
     chain.push(make("queue")?);
-    let encoder = make("vp8enc")?;
-    encoder.set_property("deadline", 1i64);
-    encoder.set_property("cpu-used", 8i32);
-    // More threads cost several times the CPU on a busy two-core machine.
-    encoder.set_property("threads", 1i32);
-    encoder.set_property("lag-in-frames", 0i32);
-    encoder.set_property("keyframe-max-dist", 60i32);
-    encoder.set_property("target-bitrate", 800_000i32);
-    encoder.set_property_from_str("end-usage", "cbr");
-    encoder.set_property_from_str("error-resilient", "default");
-    chain.push(encoder);
-    let payloader = make("rtpvp8pay")?;
-    payloader.set_property_from_str("picture-id-mode", "15-bit");
-    chain.push(payloader.clone());
-    Ok((chain, payloader, None))
+    Ok(chain)
 }
 
 /// Called on a media thread for every decoded buffer of a receive branch:
 /// `(kind, samples or frames in the buffer)`.
 pub(crate) type DecodedHook = std::sync::Arc<dyn Fn(ContentKind, u64) + Send + Sync>;
 
-/// Builds the depayload → decode → output bin for one incoming stream,
+/// Builds the depayload → decode → output bin for one incoming `codec` stream,
 /// with a ghost `sink` pad, and calls `on_decoded` for each decoded buffer.
 /// With `to_playback`, decoded audio leaves through a ghost `src` pad for
 /// the call's [`playback_bin`] instead of an output of its own.
 pub(crate) fn receive_branch(
-    kind: ContentKind,
+    codec: Codec,
     config: &MediaConfig,
     to_playback: bool,
     on_decoded: DecodedHook,
 ) -> Result<gst::Bin, MediaError> {
+    let kind = kind_of(codec);
+    let chosen = codecs::elements(codec)?;
     let bin = gst::Bin::new();
     let queue = make("queue")?;
-    let (depay, decoder) = match kind {
-        ContentKind::Audio => {
-            let decoder = make("opusdec")?;
-            decoder.set_property("use-inband-fec", true);
-            decoder.set_property("plc", true);
-            (make("rtpopusdepay")?, decoder)
-        }
-        ContentKind::Video => {
-            let depay = make("rtpvp8depay")?;
-            // Start at a key frame and ask for one after losses.
-            depay.set_property("wait-for-keyframe", true);
-            if depay.has_property("request-keyframe") {
-                depay.set_property("request-keyframe", true);
-            }
-            let decoder = make("vp8dec")?;
-            // A corrupt frame on a lossy network is no reason to end a call.
-            if decoder.has_property("max-errors") {
-                decoder.set_property("max-errors", -1i32);
-            }
-            (depay, decoder)
-        }
-    };
-    let mut chain = vec![queue.clone(), depay, decoder.clone()];
+    let (decode, decoder) = codecs::decode_chain(codec, &chosen)?;
+    let mut chain = vec![queue.clone()];
+    chain.extend(decode);
     match kind {
         ContentKind::Audio if to_playback => {
             chain.extend([make("audioconvert")?, make("audioresample")?]);
@@ -319,7 +299,7 @@ pub(crate) fn receive_branch(
         pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
             if let Some(buffer) = info.buffer() {
                 let units = match kind {
-                    // Opus decodes to 48 kHz; count samples per channel.
+                    // In 48 kHz samples per channel, whatever the codec's rate.
                     ContentKind::Audio => buffer
                         .duration()
                         .map_or(0, |d| d.nseconds().saturating_mul(48) / 1_000_000),

@@ -3,6 +3,7 @@
 //! types the peer chose for our codecs. Plain text parsing, no GStreamer.
 
 use super::fingerprint::{Fingerprint, FingerprintError};
+use crate::jingle::codec::Codec;
 
 /// What one remote m-line says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,11 @@ pub struct RemoteMedia {
     pub ice_ufrag: Option<String>,
     /// `(payload type, encoding name upper-case, clock rate)` from `a=rtpmap`.
     pub rtpmaps: Vec<(u8, String, u32)>,
+    /// The payload types of the `m=` line, in its order (the author's
+    /// preference).
+    pub formats: Vec<u8>,
+    /// `(payload type, parameters)` from `a=fmtp`.
+    pub fmtps: Vec<(u8, String)>,
 }
 
 impl RemoteMedia {
@@ -32,6 +38,35 @@ impl RemoteMedia {
             .iter()
             .find(|(_, name, _)| name.eq_ignore_ascii_case(encoding))
             .map(|(pt, _, _)| *pt)
+    }
+
+    /// The codecs Warbler knows among this m-line's payload types, as
+    /// `(payload type, codec)` in the m-line's order. Static payload types
+    /// count without an rtpmap; H.264 only in packetisation mode 1, the
+    /// one our payloader sends.
+    pub fn codecs(&self) -> Vec<(u8, Codec)> {
+        self.formats
+            .iter()
+            .filter_map(|&pt| {
+                let codec = match self.rtpmaps.iter().find(|(id, _, _)| *id == pt) {
+                    Some((_, name, rate)) => Codec::from_rtp(&self.kind, name, *rate),
+                    None if self.kind == "audio" => Codec::from_static_payload_type(pt),
+                    None => None,
+                }?;
+                (codec != Codec::H264 || self.fmtp_has(pt, "packetization-mode", "1"))
+                    .then_some((pt, codec))
+            })
+            .collect()
+    }
+
+    /// Whether `a=fmtp` of `pt` sets `name` to `value`.
+    fn fmtp_has(&self, pt: u8, name: &str, value: &str) -> bool {
+        self.fmtps
+            .iter()
+            .filter(|(id, _)| *id == pt)
+            .flat_map(|(_, parameters)| parameters.split(';'))
+            .filter_map(|parameter| parameter.split_once('='))
+            .any(|(key, v)| key.trim() == name && v.trim() == value)
     }
 }
 
@@ -60,6 +95,8 @@ pub fn parse(sdp: &str) -> Result<Vec<RemoteMedia>, SdpInfoError> {
                 .and_then(|p| p.split('/').next())
                 .and_then(|p| p.parse().ok())
                 .ok_or_else(|| SdpInfoError::MediaLine(line.to_owned()))?;
+            // After the protocol, the formats.
+            let formats = fields.skip(1).filter_map(|f| f.parse().ok()).collect();
             medias.push(RemoteMedia {
                 mline: u32::try_from(medias.len()).unwrap_or(u32::MAX),
                 kind,
@@ -69,6 +106,8 @@ pub fn parse(sdp: &str) -> Result<Vec<RemoteMedia>, SdpInfoError> {
                 setup: None,
                 ice_ufrag: None,
                 rtpmaps: Vec::new(),
+                formats,
+                fmtps: Vec::new(),
             });
             continue;
         }
@@ -84,6 +123,13 @@ pub fn parse(sdp: &str) -> Result<Vec<RemoteMedia>, SdpInfoError> {
             ("ice-ufrag", Some(media)) => media.ice_ufrag = Some(value.to_owned()),
             ("mid", Some(media)) => media.mid = Some(value.to_owned()),
             ("setup", Some(media)) => media.setup = Some(value.to_owned()),
+            ("fmtp", Some(media)) => {
+                if let Some((pt, parameters)) = value.split_once(' ')
+                    && let Ok(pt) = pt.parse()
+                {
+                    media.fmtps.push((pt, parameters.trim().to_owned()));
+                }
+            }
             ("rtpmap", Some(media)) => {
                 if let Some(rtpmap) = parse_rtpmap(value) {
                     media.rtpmaps.push(rtpmap);
@@ -183,6 +229,24 @@ mod tests {
         assert_eq!(video.ice_ufrag.as_deref(), Some("sess"));
         assert_eq!(video.fingerprint, Some(fp("02").parse().expect("fp")));
         assert_eq!(video.payload_type("VP8"), Some(96));
+    }
+
+    #[test]
+    fn codecs_follow_the_mline_order_with_static_and_h264_rules() {
+        let sdp = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 8 96 111 0\r\n\
+                   a=rtpmap:96 AMR/8000\r\na=rtpmap:111 opus/48000/2\r\n\
+                   m=video 9 UDP/TLS/RTP/SAVPF 100 102 98\r\n\
+                   a=rtpmap:100 H264/90000\r\na=fmtp:100 packetization-mode=0\r\n\
+                   a=rtpmap:102 H264/90000\r\n\
+                   a=fmtp:102 profile-level-id=42e01f; packetization-mode=1\r\n\
+                   a=rtpmap:98 VP8/90000\r\n";
+        let medias = parse(sdp).expect("parse");
+        assert_eq!(medias[0].formats, [8, 96, 111, 0]);
+        assert_eq!(
+            medias[0].codecs(),
+            [(8, Codec::Pcma), (111, Codec::Opus), (0, Codec::Pcmu)]
+        );
+        assert_eq!(medias[1].codecs(), [(102, Codec::H264), (98, Codec::Vp8)]);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use xmpp_parsers::jingle_rtcp_fb::RtcpFb;
 use xmpp_parsers::jingle_rtp::PayloadType;
 
+use crate::jingle::codec::Codec;
+
 /// RFC 8285's audio level extension, which webrtcbin writes and reads.
 pub const AUDIO_LEVEL_URI: &str = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
@@ -80,6 +82,18 @@ impl SupportedCodec {
         ];
         codec.rtcp_feedback = video_feedback();
         codec
+    }
+
+    /// The answer-side description of `codec`.
+    pub fn of(codec: Codec) -> Self {
+        match codec {
+            Codec::Opus => Self::opus(),
+            Codec::G722 => Self::g722(),
+            Codec::Pcmu => Self::pcmu(),
+            Codec::Pcma => Self::pcma(),
+            Codec::Vp8 => Self::vp8(),
+            Codec::H264 => Self::h264(),
+        }
     }
 
     /// Whether the offered payload type is this codec.
@@ -160,26 +174,40 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
-    /// The baseline every Warbler build has: Opus, G.722, PCMU, PCMA and
-    /// VP8, the audio level header extension, no RTX.
-    pub fn baseline() -> Self {
+    /// Exactly `codecs` (in [`Codec::ALL`]'s order of preference, whatever
+    /// their order here), the audio level header extension, no RTX. The
+    /// media engine's own are `Capabilities::for_codecs(&available_codecs())`
+    /// (see [`crate::jingle::media::available_codecs`]): never a codec whose
+    /// elements are not installed.
+    pub fn for_codecs(codecs: &[Codec]) -> Self {
         Self {
-            codecs: vec![
-                SupportedCodec::opus(),
-                SupportedCodec::g722(),
-                SupportedCodec::pcmu(),
-                SupportedCodec::pcma(),
-                SupportedCodec::vp8(),
-            ],
+            codecs: Codec::ALL
+                .into_iter()
+                .filter(|codec| codecs.contains(codec))
+                .map(SupportedCodec::of)
+                .collect(),
             header_extensions: vec![AUDIO_LEVEL_URI.to_owned()],
             retransmission: false,
         }
     }
 
-    /// The baseline plus H.264 after VP8, for when its GStreamer elements
-    /// are installed.
+    /// Fixed capabilities for tests: Opus, G.722, PCMU, PCMA and VP8, as a
+    /// full installation has them, without H.264.
+    pub fn baseline() -> Self {
+        Self::for_codecs(&[
+            Codec::Opus,
+            Codec::G722,
+            Codec::Pcmu,
+            Codec::Pcma,
+            Codec::Vp8,
+        ])
+    }
+
+    /// These capabilities plus H.264 after VP8.
     pub fn with_h264(mut self) -> Self {
-        self.codecs.push(SupportedCodec::h264());
+        if !self.codecs.contains(&SupportedCodec::h264()) {
+            self.codecs.push(SupportedCodec::h264());
+        }
         self
     }
 

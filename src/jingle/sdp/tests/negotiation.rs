@@ -10,6 +10,7 @@ use super::super::negotiate::{
 };
 use super::super::{Origin, jingle_to_sdp, sdp_to_jingle};
 use super::{fixture, jingle_of, rtp};
+use crate::jingle::codec::Codec;
 
 fn ids(content: &Content) -> Vec<u8> {
     rtp(content).payload_types.iter().map(|pt| pt.id).collect()
@@ -180,6 +181,42 @@ fn our_preferred_codec_goes_first_and_the_rest_keep_the_offer_order() {
     assert_eq!(ids(&offer[0]), [9, 0, 8, 99, 100, 101, 102]);
     let restricted = restrict_offer(&offer, None, &Capabilities::baseline()).expect("restricts");
     assert_eq!(ids(&restricted.contents[0]), [99, 9, 0, 8]);
+}
+
+#[test]
+fn capabilities_are_exactly_the_given_codecs_in_our_order() {
+    let names = |capabilities: &Capabilities| -> Vec<String> {
+        capabilities.codecs.iter().map(|c| c.name.clone()).collect()
+    };
+    let some = Capabilities::for_codecs(&[Codec::H264, Codec::Pcma, Codec::Opus]);
+    assert_eq!(names(&some), ["opus", "PCMA", "H264"]);
+    assert_eq!(
+        Capabilities::for_codecs(&Codec::ALL),
+        Capabilities::baseline().with_h264()
+    );
+    assert!(Capabilities::for_codecs(&[]).codecs.is_empty());
+}
+
+#[test]
+fn codecs_that_are_not_installed_are_never_accepted() {
+    let offer = jingle_of(fixture::DINO_INITIATE).contents;
+    // An installation without G.722 and PCMU, nor any video codec.
+    let capabilities = Capabilities::for_codecs(&[Codec::Opus, Codec::Pcma]);
+    let restricted = restrict_offer(&offer, None, &capabilities).expect("audio left");
+    assert_eq!(ids(&restricted.contents[0]), [99, 8]);
+    assert_eq!(restricted.rejected, [offer[1].name.clone()]);
+    // Only G.722 offered, and we cannot run it.
+    let mut g722_only = offer[..1].to_vec();
+    if let Some(xmpp_parsers::jingle::Description::Rtp(rtp)) = &mut g722_only[0].description {
+        rtp.payload_types.retain(|pt| pt.id == 9);
+    }
+    assert_eq!(
+        restrict_offer(&g722_only, None, &capabilities),
+        Err(NegotiationError::NothingInCommon)
+    );
+    let with_g722 = Capabilities::for_codecs(&[Codec::G722]);
+    let restricted = restrict_offer(&g722_only, None, &with_g722).expect("G.722 accepted");
+    assert_eq!(ids(&restricted.contents[0]), [9]);
 }
 
 #[test]

@@ -1,0 +1,142 @@
+//! Our outgoing media: each content's send branch is built for our
+//! preferred codec when the content is added (so a missing element or
+//! device shows at once), built again if the negotiation chooses another
+//! codec, and linked to webrtcbin and started only once that choice is made.
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_webrtc as gst_webrtc;
+
+use super::codecs;
+use super::engine::{Inner, LocalContent};
+use super::pipeline::{SendBranch, offer_caps};
+use super::{ContentKind, MediaError};
+use crate::jingle::codec::Codec;
+
+impl Inner {
+    /// Adds a content of `kind`: a send branch for our preferred codec,
+    /// stopped and unlinked, and a transceiver offering every installed
+    /// codec of that kind.
+    pub(super) fn add_content(&self, kind: ContentKind) -> Result<usize, MediaError> {
+        let count = {
+            let state = self.lock();
+            if state.ended {
+                return Err(MediaError::Closed);
+            }
+            state.contents.len()
+        };
+        let codec = codecs::preferred(kind)?;
+        let branch = self.build_branch(count, kind, codec, codec.offer_payload_type())?;
+        // Built now so that a missing element or device shows at once; it
+        // runs once the negotiation has chosen its codec.
+        branch.bin.set_locked_state(true);
+        self.pipeline
+            .add(&branch.bin)
+            .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+        let sink = self
+            .webrtcbin
+            .request_pad_simple("sink_%u")
+            .ok_or_else(|| MediaError::Pipeline("webrtcbin gave no sink pad".into()))?;
+        let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
+        transceiver.set_direction(gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv);
+        transceiver.set_codec_preferences(Some(&offer_caps(kind)));
+        let mut state = self.lock();
+        state.contents.push(LocalContent {
+            kind,
+            branch,
+            linked: false,
+            sink,
+            transceiver,
+        });
+        Ok(state.contents.len() - 1)
+    }
+
+    fn build_branch(
+        &self,
+        index: usize,
+        kind: ContentKind,
+        codec: Codec,
+        pt: u8,
+    ) -> Result<SendBranch, MediaError> {
+        let name = format!(
+            "send-{index}-{}",
+            codec.encoding_name().to_ascii_lowercase()
+        );
+        let probe = match kind {
+            ContentKind::Audio => self.playback.as_ref().map(|(probe, _)| probe.as_str()),
+            ContentKind::Video => None,
+        };
+        SendBranch::new(codec, pt, &self.config, probe, &name)
+    }
+
+    /// Makes content `index` send `codec` with payload type `pt`: builds its
+    /// branch anew if it was built for another codec, and links it to
+    /// webrtcbin if it was not yet. Never called with the state locked, as
+    /// stopping a branch waits for its streaming thread.
+    pub(super) fn send_codec(&self, index: usize, codec: Codec, pt: u8) -> Result<(), MediaError> {
+        let (old, linked, sink, kind, started) = {
+            let state = self.lock();
+            let content = state
+                .contents
+                .get(index)
+                .ok_or(MediaError::InvalidState("no such content"))?;
+            (
+                content.branch.clone(),
+                content.linked,
+                content.sink.clone(),
+                content.kind,
+                state.started,
+            )
+        };
+        let pipeline_error =
+            |error: &dyn std::fmt::Display| MediaError::Pipeline(error.to_string());
+        let branch = if old.codec == codec {
+            old.set_payload_type(pt);
+            if linked {
+                return Ok(());
+            }
+            old
+        } else {
+            tracing::debug!(
+                index,
+                ?codec,
+                pt,
+                "Building the send branch for the chosen codec"
+            );
+            let branch = self.build_branch(index, kind, codec, pt)?;
+            if linked && let Some(src) = old.bin.static_pad("src") {
+                let _ = src.unlink(&sink);
+            }
+            old.bin
+                .set_state(gst::State::Null)
+                .map_err(|e| pipeline_error(&e))?;
+            self.pipeline
+                .remove(&old.bin)
+                .map_err(|e| pipeline_error(&e))?;
+            self.pipeline
+                .add(&branch.bin)
+                .map_err(|e| pipeline_error(&e))?;
+            branch
+        };
+        branch.bin.set_locked_state(false);
+        let src = branch
+            .bin
+            .static_pad("src")
+            .ok_or_else(|| MediaError::Pipeline("send branch has no src pad".into()))?;
+        src.link(&sink)
+            .map_err(|error| MediaError::Pipeline(format!("{}: {error}", branch.bin.name())))?;
+        if started {
+            branch
+                .bin
+                .sync_state_with_parent()
+                .map_err(|e| pipeline_error(&e))?;
+        }
+        let mut state = self.lock();
+        if let Some(content) = state.contents.get_mut(index) {
+            content.branch = branch;
+            content.linked = true;
+        }
+        self.update_gates(&state);
+        Ok(())
+    }
+}

@@ -24,6 +24,7 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn sources(tone_hz: f64, video_pattern: i32) -> CallMedia {
     CallMedia::TestSources {
+        relay_only: false,
         tone_hz,
         video_pattern,
         local_addresses: vec![IpAddr::V4(Ipv4Addr::LOCALHOST)],

@@ -55,6 +55,8 @@ pub(super) struct IceServices {
     fetching: bool,
     /// The latest refresh timer; older ones are ignored when they fire.
     generation: u64,
+    /// The pending refresh timer's task, stopped when a newer one replaces it.
+    timer: Option<tokio::task::AbortHandle>,
     wake_tx: mpsc::UnboundedSender<u64>,
     /// Fired refresh timers (their generation), for the actor's loop.
     pub(super) wakes: mpsc::UnboundedReceiver<u64>,
@@ -70,6 +72,7 @@ impl IceServices {
             awaiting_credentials: Vec::new(),
             fetching: false,
             generation: 0,
+            timer: None,
             wake_tx,
             wakes,
         }
@@ -84,10 +87,22 @@ impl IceServices {
         self.generation += 1;
         let generation = self.generation;
         let wake = self.wake_tx.clone();
-        tokio::spawn(async move {
+        let timer = tokio::spawn(async move {
             tokio::time::sleep(delay).await;
             let _ = wake.send(generation);
         });
+        if let Some(previous) = self.timer.replace(timer.abort_handle()) {
+            previous.abort();
+        }
+    }
+}
+
+impl Drop for IceServices {
+    fn drop(&mut self) {
+        // A timer may sleep for a day; it has nobody to wake any more.
+        if let Some(timer) = self.timer.take() {
+            timer.abort();
+        }
     }
 }
 
@@ -140,7 +155,7 @@ impl AccountActor {
         from: Option<&Jid>,
         payload: Option<Element>,
     ) {
-        if !self.from_server(from) {
+        if !self.answered_by_server(from) {
             tracing::warn!(account = %self.jid, ?from, "Ignored a service answer from a stranger");
             return;
         }
@@ -220,7 +235,7 @@ impl AccountActor {
 
     /// Whether an answer comes from our server (or, without `from`, from
     /// our own account on its behalf, RFC 6120 §8.1.2.1).
-    fn from_server(&self, from: Option<&Jid>) -> bool {
+    fn answered_by_server(&self, from: Option<&Jid>) -> bool {
         match from {
             None => true,
             Some(from) => {

@@ -3,7 +3,7 @@
 //! authority ([`certs`]), a minimal hand-written XMPP client ([`RawClient`])
 //! for sending exactly the XML a test wants, helpers that drive Warbler's
 //! core through its public API ([`core`]) and make two cores call each other
-//! ([`calls`]).
+//! ([`calls`]), and a TURN server for calls through a relay ([`turn`]).
 //!
 //! Include it from a test file with `mod support;`. Not every test uses every
 //! helper, hence the `dead_code` and `unused_imports` allowances.
@@ -16,6 +16,7 @@ pub mod muc;
 pub mod profile;
 pub mod prosody;
 pub mod raw_client;
+pub mod turn;
 pub mod ui;
 pub mod xml;
 

@@ -51,6 +51,9 @@ pub enum CallMedia {
     /// Generated media for tests: a sine tone and a test picture, decoded
     /// media dropped, candidates only on the given addresses.
     TestSources {
+        /// Use relayed candidates only (TURN servers come from the account's
+        /// server): proves that calls work through its relay.
+        relay_only: bool,
         /// The tone's frequency in hertz.
         tone_hz: f64,
         /// The `videotestsrc` pattern number.
@@ -67,10 +70,12 @@ impl CallMedia {
         match self {
             Self::Devices => MediaConfig::default(),
             Self::TestSources {
+                relay_only,
                 tone_hz,
                 video_pattern,
                 local_addresses,
             } => MediaConfig {
+                relay_only: *relay_only,
                 local_addresses: local_addresses.clone(),
                 audio_input: AudioInput::TestTone {
                     frequency: *tone_hz,

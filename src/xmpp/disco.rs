@@ -1,13 +1,14 @@
 //! Service discovery (XEP-0030) of ourselves, entity capabilities
 //! (XEP-0115), and the answers to the IQ requests any client must handle:
 //! disco#info, ping (XEP-0199), software version (XEP-0092); everything
-//! else gets `service-unavailable` (RFC 6120 §8.4).
+//! else gets `service-unavailable` (RFC 6120 §8.4). Also asking another
+//! entity, such as our server, which features it has.
 
 use xmpp_parsers::caps::{self, Caps};
 use xmpp_parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
 use xmpp_parsers::hashes::Algo;
 use xmpp_parsers::iq::Iq;
-use xmpp_parsers::jid::Jid;
+use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::minidom::Element;
 use xmpp_parsers::ns;
 use xmpp_parsers::ping::Ping;
@@ -144,4 +145,24 @@ fn error(id: &str, condition: DefinedCondition) -> Iq {
 pub(crate) fn caps_node() -> String {
     let caps = Element::from(own_caps());
     format!("{CAPS_NODE}#{}", caps.attr("ver").unwrap_or_default())
+}
+
+/// Ask `entity` (typically our server's domain) what it is and does.
+pub(crate) fn info_request(id: &str, entity: &BareJid) -> Iq {
+    Iq::Get {
+        from: None,
+        to: Some(Jid::from(entity.clone())),
+        id: id.to_owned(),
+        payload: Element::from(DiscoInfoQuery { node: None }),
+    }
+}
+
+/// Whether a disco#info result lists `feature`.
+pub(crate) fn has_feature(payload: Option<&Element>, feature: &str) -> bool {
+    payload.is_some_and(|query| {
+        query.is("query", ns::DISCO_INFO)
+            && query
+                .children()
+                .any(|c| c.is("feature", ns::DISCO_INFO) && c.attr("var") == Some(feature))
+    })
 }

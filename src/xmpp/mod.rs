@@ -4,6 +4,7 @@
 
 pub(crate) mod bookmarks;
 pub(crate) mod disco;
+pub(crate) mod extdisco;
 pub(crate) mod forms;
 pub(crate) mod jingle_message;
 pub(crate) mod message;

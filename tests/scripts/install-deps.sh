@@ -16,6 +16,8 @@ packages=(
     gnome-keyring libsecret-tools python3-gi gir1.2-atspi-2.0 xdotool
     # The local test and demo server
     openssl prosody
+    # A TURN server for calls through a relay, handed out by the test server
+    coturn
     # Message moderation (XEP-0425) in rooms of the test server
     prosody-modules
     # Archives in SQLite, as production servers keep them (room benchmark)
@@ -68,5 +70,10 @@ fi
 if [[ " ${missing[*]} " == *" prosody "* ]] && [ -d /run/systemd/system ]; then
     echo "Disabling the system-wide Prosody service (Warbler uses its own)."
     "${as_root[@]}" systemctl disable --now prosody >/dev/null 2>&1 || true
+fi
+# The same for the TURN server: tests start their own.
+if [[ " ${missing[*]} " == *" coturn "* ]] && [ -d /run/systemd/system ]; then
+    echo "Disabling the system-wide TURN server (Warbler's tests run their own)."
+    "${as_root[@]}" systemctl disable --now coturn >/dev/null 2>&1 || true
 fi
 echo "All required packages are installed."

@@ -43,6 +43,9 @@ pub struct TestServerBuilder {
     /// Keep archives (users' and rooms') in SQLite rather than in files.
     sql_archives: bool,
     smacks_hibernation_secs: u32,
+    /// Hand out a TURN server on 127.0.0.1 (XEP-0215): its shared secret
+    /// and port.
+    turn_external: Option<(String, u16)>,
 }
 
 impl Default for TestServerBuilder {
@@ -56,6 +59,7 @@ impl Default for TestServerBuilder {
             room_pages: None,
             sql_archives: false,
             smacks_hibernation_secs: 30,
+            turn_external: None,
         }
     }
 }
@@ -131,6 +135,14 @@ impl TestServerBuilder {
     /// How long the server keeps a broken XEP-0198 session (default 30 s).
     pub fn smacks_hibernation_secs(mut self, secs: u32) -> Self {
         self.smacks_hibernation_secs = secs;
+        self
+    }
+
+    /// Offer the STUN/TURN server at 127.0.0.1:`port` to clients (XEP-0215,
+    /// Prosody's `turn_external`), with time-limited TURN credentials made
+    /// from `secret`, as production servers next to a coturn do.
+    pub fn turn_external(mut self, secret: &str, port: u16) -> Self {
+        self.turn_external = Some((secret.to_owned(), port));
         self
     }
 
@@ -366,9 +378,9 @@ ssl = {ssl}
 modules_enabled = {{
     "roster"; "saslauth"; "tls"; "disco"; "ping"; "time"; "version";
     "carbons"; "pep"; "private"; "bookmarks"; "vcard4"; "vcard_legacy";
-    "blocklist"; "mam"; "smacks"; "csi_simple"; "offline"; "admin_shell";
+    "blocklist"; "mam"; "smacks"; "csi_simple"; "offline"; "admin_shell";{turn_module}
 }}
-
+{turn_options}
 VirtualHost "{DOMAIN}"
     ssl = {ssl}
 "#,
@@ -385,6 +397,19 @@ VirtualHost "{DOMAIN}"
             c2s = self.c2s_port,
             tls = self.direct_tls_port,
             hibernation = self.options.smacks_hibernation_secs,
+            turn_module = if self.options.turn_external.is_some() {
+                r#" "turn_external";"#
+            } else {
+                ""
+            },
+            turn_options = match &self.options.turn_external {
+                Some((secret, port)) => format!(
+                    "turn_external_secret = {}\nturn_external_host = \"127.0.0.1\"\n\
+                     turn_external_port = {port}\nturn_external_ttl = 3600\n",
+                    lua_string(secret)
+                ),
+                None => String::new(),
+            },
             storage = if self.options.sql_archives {
                 r#"{ archive = "sql"; muc_log = "sql" }; default_storage = "internal""#
             } else {
@@ -551,7 +576,10 @@ Component "{MUC_DOMAIN}" "muc"
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log2);
-        self.child = Some(spawn_from_keeper_thread(command));
+        self.child = Some(spawn_from_keeper_thread(
+            command,
+            "prosody (is it installed?)",
+        ));
         self.wait_until_ready();
     }
 
@@ -599,7 +627,8 @@ impl Drop for TestServer {
 
 /// Spawn on one long-lived thread: a parent-death signal fires when the
 /// *thread* that spawned the child exits, and test threads come and go.
-fn spawn_from_keeper_thread(command: Command) -> Child {
+/// `what` names the program in the panic message when it cannot start.
+pub fn spawn_from_keeper_thread(command: Command, what: &str) -> Child {
     type Request = (Command, mpsc::Sender<std::io::Result<Child>>);
     static KEEPER: OnceLock<Mutex<mpsc::Sender<Request>>> = OnceLock::new();
     let keeper = KEEPER.get_or_init(|| {
@@ -624,11 +653,9 @@ fn spawn_from_keeper_thread(command: Command) -> Child {
     } else {
         Err(std::io::Error::other("the keeper thread is gone"))
     };
-    spawned.unwrap_or_else(|e| panic!("Could not start prosody (is it installed?): {e}"))
+    spawned.unwrap_or_else(|e| panic!("Could not start {what}: {e}"))
 }
 
-/// A port on 127.0.0.1 that was free a moment ago and that this process has
-/// not handed out before.
 /// The MUC component's modules: archives, and message moderation when
 /// the community module is installed (Debian's prosody-modules).
 fn muc_modules() -> &'static str {
@@ -639,13 +666,31 @@ fn muc_modules() -> &'static str {
     }
 }
 
+/// A TCP port on 127.0.0.1 that was free a moment ago and that this
+/// process has not handed out before.
 fn free_port() -> u16 {
-    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
-    loop {
-        let port = TcpListener::bind(("127.0.0.1", 0))
+    unused_port(|| {
+        TcpListener::bind(("127.0.0.1", 0))
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("Could not find a free port on 127.0.0.1: {e}"));
+    })
+}
+
+/// A UDP port on 127.0.0.1 that was free a moment ago and that this
+/// process has not handed out before.
+pub fn free_udp_port() -> u16 {
+    unused_port(|| {
+        std::net::UdpSocket::bind(("127.0.0.1", 0))
+            .and_then(|s| s.local_addr())
+            .map(|a| a.port())
+    })
+}
+
+fn unused_port(bind: impl Fn() -> std::io::Result<u16>) -> u16 {
+    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    loop {
+        let port =
+            bind().unwrap_or_else(|e| panic!("Could not find a free port on 127.0.0.1: {e}"));
         let mut used = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
         if !used.contains(&port) {
             used.push(port);

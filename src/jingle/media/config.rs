@@ -208,6 +208,11 @@ impl fmt::Debug for VideoOutput {
 pub struct MediaConfig {
     /// STUN and TURN servers (from XEP-0215); empty for host candidates only.
     pub ice_servers: Vec<IceServer>,
+    /// Offer and use relayed candidates only (WebRTC's `relay` ICE transport
+    /// policy): the peer never learns our addresses, and calls fail when no
+    /// TURN server in `ice_servers` works. Tests use it to prove media went
+    /// through the relay. Off by default.
+    pub relay_only: bool,
     /// Gather candidates on these local addresses only; empty for every
     /// interface. Tests pass `127.0.0.1`.
     pub local_addresses: Vec<std::net::IpAddr>,
@@ -232,6 +237,7 @@ impl Default for MediaConfig {
     fn default() -> Self {
         Self {
             ice_servers: Vec::new(),
+            relay_only: false,
             local_addresses: Vec::new(),
             audio_input: AudioInput::Device(None),
             video_input: VideoInput::Device(None),

@@ -237,6 +237,11 @@ fn configure_ice(webrtcbin: &gst::Element, config: &MediaConfig) -> Result<(), M
             }
         }
     }
+    if config.relay_only {
+        // webrtcbin passes this to the ICE agent as "force relay": only
+        // relayed candidates are gathered and checked.
+        webrtcbin.set_property_from_str("ice-transport-policy", "relay");
+    }
     let ice = webrtcbin.property::<gst_webrtc::WebRTCICE>("ice-agent");
     for address in &config.local_addresses {
         if !ice.emit_add_local_ip_address(&address.to_string()) {

@@ -148,7 +148,13 @@ impl AccountActor {
             return;
         };
         let outputs = manager.handle_signal(now, signal);
+        let new_call = outputs
+            .iter()
+            .any(|o| matches!(o.output, Output::Event(CallEvent::New { .. })));
         self.apply_call_outputs(outputs).await;
+        if new_call {
+            self.ice_before_call().await;
+        }
     }
 
     /// The user places a call.
@@ -166,7 +172,10 @@ impl AccountActor {
             &[MediaKind::Audio]
         };
         match manager.place_call(now, new_call_id(), CallTarget::Jmi(peer.clone()), media) {
-            Ok(outputs) => self.apply_call_outputs(outputs).await,
+            Ok(outputs) => {
+                self.apply_call_outputs(outputs).await;
+                self.ice_before_call().await;
+            }
             Err(error) => {
                 tracing::info!(account = %self.jid, "Could not place a call: {error}");
                 self.emit(Event::CommandFailed {
@@ -298,7 +307,13 @@ impl AccountActor {
             } else {
                 Creator::Responder
             };
-            let (bridge, mut events) = MediaBridge::new(self.calls.sources.media_config(), role)?;
+            let mut config = self.calls.sources.media_config();
+            config.ice_servers = self.ice.for_call();
+            if config.relay_only && config.ice_servers.is_empty() {
+                tracing::warn!(account = %self.jid, %call,
+                    "Calls may only be relayed, but no TURN server is known");
+            }
+            let (bridge, mut events) = MediaBridge::new(config, role)?;
             let wake = self.calls.wake_tx.clone();
             let id = call.clone();
             tokio::spawn(async move {

@@ -3,6 +3,7 @@
 
 mod calls;
 mod commands;
+mod ice;
 mod reconnect;
 mod rooms;
 mod stanzas;
@@ -67,9 +68,13 @@ struct Ack {
 /// IQs we sent and wait an answer for.
 enum PendingIq {
     Roster,
-    RosterEdit { jid: BareJid },
+    RosterEdit {
+        jid: BareJid,
+    },
     Carbons,
     Room(rooms::RoomIq),
+    /// STUN/TURN discovery (XEP-0215).
+    Ice(ice::IceIq),
 }
 
 pub(super) struct AccountActor {
@@ -95,6 +100,8 @@ pub(super) struct AccountActor {
     calls: Calls,
     /// Multi-user chat rooms.
     rooms: rooms::Rooms,
+    /// STUN and TURN servers for calls.
+    ice: ice::IceServices,
 }
 
 impl AccountActor {
@@ -138,6 +145,7 @@ impl AccountActor {
             sent: HashMap::new(),
             calls: Calls::new(call_media),
             rooms: rooms::Rooms::new(room_check_interval),
+            ice: ice::IceServices::new(),
         };
         tokio::spawn(actor.run());
         AccountHandle {
@@ -170,6 +178,7 @@ impl AccountActor {
                 Some(attempt) = self.attempts.recv() => self.on_attempt(attempt),
                 Some(ack) = self.acks.recv() => self.on_ack(ack).await,
                 Some(wake) = self.calls.wakes.recv() => self.on_call_wake(wake).await,
+                Some(generation) = self.ice.wakes.recv() => self.on_ice_wake(generation).await,
                 _ = room_ticks.tick() => self.rooms_tick().await,
             }
         }
@@ -239,7 +248,8 @@ impl AccountActor {
     }
 
     /// A fresh session: everyone is offline until they say otherwise; fetch
-    /// the roster, enable carbons, announce ourselves, send the outbox.
+    /// the roster, enable carbons, announce ourselves, send the outbox, and
+    /// look for STUN/TURN servers.
     async fn start_session(&mut self) {
         for jid in self.presences.clear() {
             if let Some(contact) = self.contact(&jid) {
@@ -261,6 +271,7 @@ impl AccountActor {
         self.set_state(ConnectionState::Online);
         self.flush_outbox().await;
         self.rooms_session_started().await;
+        self.ice_session_started().await;
     }
 
     /// Our presence to the server, and to each joined room (rooms get

@@ -253,8 +253,13 @@ impl AccountActor {
                     self.send(xmpp::disco::refuse(from, &id).into()).await;
                 }
             }
-            Iq::Result { id, payload, .. } => match self.pending_iqs.remove(&id) {
+            Iq::Result {
+                from, id, payload, ..
+            } => match self.pending_iqs.remove(&id) {
                 Some(PendingIq::Room(kind)) => self.on_room_result(kind, payload).await,
+                Some(PendingIq::Ice(kind)) => {
+                    self.on_ice_result(kind, from.as_ref(), payload).await;
+                }
                 Some(PendingIq::Roster) => self.on_roster_result(payload).await,
                 Some(PendingIq::RosterEdit { .. }) | Some(PendingIq::Carbons) | None => {}
             },
@@ -278,6 +283,9 @@ impl AccountActor {
                 }
                 Some(PendingIq::Carbons) => {
                     tracing::info!(account = %self.jid, "The server does not support carbons");
+                }
+                Some(PendingIq::Ice(kind)) => {
+                    self.on_ice_error(kind, &xmpp::message::condition_name(&error));
                 }
                 None => {}
             },

@@ -141,7 +141,7 @@ def main():
     if text_of(room_address) != address(25):
         fail(f"the dialog has {text_of(room_address)!r}", app)
     click(wait_for(lambda: app, "push button", named("Join"), "the Join button", sized=True))
-    occupants = wait_for(lambda: app, "list", "Occupant List", "the occupant list", sized=True,
+    occupants = wait_for(lambda: app, None, "Occupant List", "the occupant list", sized=True,
                          timeout=driver.ONLINE_TIMEOUT)
     for name in ["Bob", "Carol"]:
         wait_for(lambda: occupants, None, occupant(name), f"{name} in the occupant list",

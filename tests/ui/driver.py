@@ -199,14 +199,15 @@ def scroll_into_view(node):
     fail(f"could not scroll {node.get_name()!r} into view")
 
 
-def click(node):
-    """Click the middle of a widget, scrolling it into view first."""
+def click(node, down=0.5):
+    """Click a widget in the middle, or `down` (0 to 1) of the way from its
+    top, scrolling it into view first."""
     rect = _extents(node)
     if rect.width <= 0 or rect.height <= 0:
         fail(f"{node.get_name()!r} has no size")
     scroll_into_view(node)
     rect = _extents(node)
-    Atspi.generate_mouse_event(rect.x + rect.width // 2, rect.y + rect.height // 2, "b1c")
+    Atspi.generate_mouse_event(rect.x + rect.width // 2, rect.y + int(rect.height * down), "b1c")
     time.sleep(0.4)
 
 

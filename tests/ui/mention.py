@@ -62,7 +62,7 @@ def run(notifications):
                        sized=True)
     type_into(address, ROOM)
     click(wait_for(lambda: app, "push button", named("Join"), "the Join button", sized=True))
-    occupants = wait_for(lambda: app, "list", "Occupant List", "the occupant list", sized=True,
+    occupants = wait_for(lambda: app, None, "Occupant List", "the occupant list", sized=True,
                          timeout=driver.ONLINE_TIMEOUT)
     wait_for(lambda: occupants, None, lambda label: label.startswith("Bob, "),
              "Bob in the occupant list", sized=True, timeout=driver.ONLINE_TIMEOUT)

@@ -68,7 +68,7 @@ def main():
                        sized=True)
     type_into(address, ROOM)
     click(wait_for(lambda: app, "push button", named("Join"), "the Join button", sized=True))
-    occupants = wait_for(lambda: app, "list", "Occupant List", "the occupant list", sized=True,
+    occupants = wait_for(lambda: app, None, "Occupant List", "the occupant list", sized=True,
                          timeout=driver.ONLINE_TIMEOUT)
     # Alice is an owner, so a moderator.
     wait_for(lambda: occupants, None, lambda n: n.startswith("alice, Moderator"),
@@ -82,8 +82,8 @@ def main():
     # "Participants" heading goes).
     wait_for(lambda: occupants, None, lambda n: n.startswith("Carol, Participant"),
              "Carol as a participant", sized=True, timeout=driver.ONLINE_TIMEOUT)
-    click(wait_for(lambda: occupants, None, named("Actions for Carol"),
-                   "Carol's menu button", sized=True))
+    click(wait_for(lambda: occupants, None, lambda n: n.startswith("Carol, Participant"),
+                   "Carol's row", sized=True), down=0.8)
     make = wait_for(lambda: app, "menu item",
                     lambda n: n.replace("_", "").startswith("Make Moderator"),
                     "the Make Moderator… item", sized=True)

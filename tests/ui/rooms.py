@@ -81,7 +81,7 @@ def main():
     click(wait_for(lambda: app, "push button", named("Join"), "the Join button", sized=True))
 
     # 2. The room opens; its occupant list shows Bob, Carol and Dave.
-    occupants = wait_for(lambda: app, "list", "Occupant List", "the occupant list", sized=True,
+    occupants = wait_for(lambda: app, None, "Occupant List", "the occupant list", sized=True,
                          timeout=driver.ONLINE_TIMEOUT)
     for name in ["Bob", "Carol", "Dave"]:
         wait_for(lambda: occupants, None, occupant(name), f"{name} in the occupant list",
@@ -134,10 +134,10 @@ def private_message(app, occupants, message):
     """6. Bob's occupant menu: "Send Private Message" puts the composer in
     private mode (a chip names Bob); Enter sends to Bob alone; his private
     answer shows, marked private."""
-    menu = wait_for(lambda: occupants, "push button", "Actions for Bob", "Bob's menu button",
-                    sized=True)
-    click(menu)
-    activate(wait_for(lambda: menu, "menu item", "Send Private Message",
+    # A click on his row (below its heading) opens his menu.
+    click(wait_for(lambda: occupants, None, lambda n: n.startswith("Bob, "), "Bob's row",
+                   sized=True), down=0.8)
+    activate(wait_for(lambda: app, "menu item", "Send Private Message",
                       "the Send Private Message item", sized=True))
     wait_for(lambda: app, "label", "Private message to Bob", "the private message chip",
              sized=True)

@@ -7,13 +7,18 @@
 //!
 //! GTK 4.8's list view has no sections, so the list is kept sorted here
 //! and the heading is part of the first row of each role.
+//!
+//! The list is a grid view of one column: GTK 4.8's list view keeps about
+//! two hundred rows alive and lays them all out on every scroll step,
+//! where a grid view keeps only a screenful, so a room of thousands
+//! scrolls smoothly.
 
 use gettextrs::gettext;
 use relm4::gtk::{self, gio, glib, prelude::*};
 use relm4::prelude::*;
 
-use crate::ui::widgets::row_menu::{self as lazy_menu, Bound};
-use relm4::typed_view::list::{RelmListItem, TypedListView};
+use crate::ui::widgets::row_popover::{self, Bound};
+use relm4::typed_view::grid::{RelmGridItem, TypedGridView};
 use warbler::model::{Affiliation, Occupant, OccupantChange, Role};
 use warbler::session::Command;
 
@@ -67,17 +72,18 @@ fn sort_key(occupant: &Occupant) -> (Role, String, String) {
     )
 }
 
-/// The widgets of one row.
+/// The widgets of one row. Its menu opens from the whole row (see
+/// [`row_popover`]); the "⋮" icon only shows that there is one.
 pub struct OccupantWidgets {
     header: gtk::Label,
     dot: gtk::Box,
     nick: gtk::Label,
     status: gtk::Label,
-    menu: gtk::MenuButton,
+    more: gtk::Image,
     shown: Bound<OccupantItem>,
 }
 
-impl RelmListItem for OccupantItem {
+impl RelmGridItem for OccupantItem {
     type Root = gtk::Box;
     type Widgets = OccupantWidgets;
 
@@ -91,10 +97,10 @@ impl RelmListItem for OccupantItem {
                     set_xalign: 0.0,
                     add_css_class: "occupant-heading",
                 },
+                #[name = "content"]
                 gtk::Box {
                     set_spacing: 8,
-                    set_margin_top: 3,
-                    set_margin_bottom: 3,
+                    add_css_class: "occupant-row",
 
                     #[name = "dot"]
                     gtk::Box {
@@ -120,24 +126,23 @@ impl RelmListItem for OccupantItem {
                             add_css_class: "caption",
                         },
                     },
-                    #[name = "menu"]
-                    gtk::MenuButton {
-                        set_icon_name: "view-more-symbolic",
+                    #[name = "more"]
+                    gtk::Image {
+                        set_icon_name: Some("view-more-symbolic"),
                         set_valign: gtk::Align::Center,
-                        add_css_class: "flat",
-                        // Translators: the tooltip of an occupant row's menu button.
-                        set_tooltip_text: Some(&gettext("More Actions")),
+                        set_margin_start: 9,
+                        set_margin_end: 9,
                     },
                 },
             }
         }
-        let shown = lazy_menu::attach(&root, &menu, row_menu);
+        let shown = row_popover::attach(&root, &content, row_menu);
         let widgets = OccupantWidgets {
             header,
             dot,
             nick,
             status,
-            menu,
+            more,
             shown,
         };
         (root, widgets)
@@ -160,19 +165,20 @@ impl RelmListItem for OccupantItem {
             _ => presence.clone(),
         };
         widgets.status.set_label(&status);
-        for class in PRESENCE_CLASSES {
-            widgets.dot.remove_css_class(class);
+        // Restyling is not free and most occupants share a presence.
+        let presence_class = presence_css(occupant.show);
+        if !widgets.dot.has_css_class(presence_class) {
+            for class in PRESENCE_CLASSES {
+                widgets.dot.remove_css_class(class);
+            }
+            widgets.dot.add_css_class(presence_class);
         }
-        widgets.dot.add_css_class(presence_css(occupant.show));
-        let has_menu = !row_actions(self).is_empty();
-        widgets.menu.set_visible(has_menu);
-        // A menu built for the row's previous occupant must not open.
-        widgets.menu.set_menu_model(None::<&gio::MenuModel>);
+        // Everyone but us can at least be written to privately.
+        let has_menu = !self.own;
+        if widgets.more.is_visible() != has_menu {
+            widgets.more.set_visible(has_menu);
+        }
         *widgets.shown.borrow_mut() = Some(self.clone());
-        set_accessible_label(
-            &widgets.menu,
-            &gettext_f("Actions for {nick}", &[("nick", &occupant.nick)]),
-        );
         // Translators: an occupant row read by screen readers: "Bob, Moderator, Available".
         let summary = gettext_f(
             "{nick}, {role}, {status}",
@@ -376,7 +382,7 @@ pub struct Occupants {
     key: Option<ChatKey>,
     powers: Powers,
     own_nick: String,
-    list: TypedListView<OccupantItem, gtk::NoSelection>,
+    list: TypedGridView<OccupantItem, gtk::NoSelection>,
     count: u32,
 }
 
@@ -408,8 +414,9 @@ impl SimpleComponent for Occupants {
                 set_vexpand: true,
                 set_hscrollbar_policy: gtk::PolicyType::Never,
                 #[local_ref]
-                view -> gtk::ListView {
-                    add_css_class: "navigation-sidebar",
+                view -> gtk::GridView {
+                    set_max_columns: 1,
+                    add_css_class: "occupant-list",
                     set_accessible_name: &gettext("Occupant List"),
                 },
             },
@@ -444,10 +451,12 @@ impl SimpleComponent for Occupants {
             key: None,
             powers: Powers::default(),
             own_nick: String::new(),
-            list: TypedListView::new(),
+            list: TypedGridView::new(),
             count: 0,
         };
         let view = &model.list.view;
+        // Enter or Space on a row opens its menu.
+        view.connect_activate(|view, _| row_popover::open_focused(view));
         let widgets = view_output!();
         ComponentParts { model, widgets }
     }

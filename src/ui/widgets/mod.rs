@@ -2,3 +2,4 @@
 
 pub mod data_form;
 pub mod row_menu;
+pub mod row_popover;

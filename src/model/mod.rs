@@ -12,7 +12,7 @@ mod roster;
 
 pub use account::{AccountSummary, ConnectionState, ServerAddress, TlsMode};
 pub use call::{CallDirection, CallEndReason, CallId, CallState, CallSummary, MediaKind};
-pub use chat::{ChatState, ChatSummary};
+pub use chat::{ChatState, ChatSummary, RoomSender};
 pub use form::{
     DataForm, FORM_TYPE, FieldKind, FieldProblem, FormField, FormKind, FormOption, ProblemKind,
 };

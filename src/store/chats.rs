@@ -2,13 +2,14 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::codec::parse_jid;
+use super::codec::{direction_from_sql, parse_jid};
 use super::messages::{MESSAGE_COLUMNS, collect_messages, message_from_row};
 use super::{StoreError, StoreHandle};
-use crate::model::{BareJid, ChatMessage, ChatSummary, Timestamp};
+use crate::model::{BareJid, ChatMessage, ChatSummary, RoomSender, Timestamp};
 
 /// Chat list columns, from `chats c` joined with its last message `m`.
-const SUMMARY_COLUMNS: &str = "c.account, c.peer, m.body, m.timestamp, c.unread";
+const SUMMARY_COLUMNS: &str = "c.account, c.peer, m.body, m.timestamp, c.unread, \
+    m.direction, m.nick, m.private_with, m.moderated";
 
 impl StoreHandle {
     /// One entry per chat (account, peer), most recent activity first, read
@@ -48,13 +49,7 @@ impl StoreHandle {
                 })
                 .optional()?
                 .flatten();
-            Ok(found.unwrap_or(ChatSummary {
-                account,
-                peer,
-                last_body: None,
-                last_timestamp: None,
-                unread: 0,
-            }))
+            Ok(found.unwrap_or_else(|| ChatSummary::empty(account, peer)))
         })
         .await
     }
@@ -146,11 +141,18 @@ fn summary_from_row(
         return Ok(None);
     };
     let unread: i64 = row.get(4)?;
+    let direction = row.get::<_, Option<i64>>(5)?.and_then(direction_from_sql);
+    let last_sender = match (row.get::<_, Option<String>>(6)?, direction) {
+        (Some(nick), Some(direction)) => Some(RoomSender::from_parts(nick, row.get(7)?, direction)),
+        _ => None,
+    };
     Ok(Some(ChatSummary {
         account,
         peer,
         last_body: row.get(2)?,
         last_timestamp: row.get::<_, Option<i64>>(3)?.map(Timestamp),
+        last_sender,
+        last_moderated: row.get::<_, Option<bool>>(8)?.unwrap_or(false),
         unread: u32::try_from(unread.max(0)).unwrap_or(u32::MAX),
     }))
 }

@@ -63,11 +63,8 @@ mod tests {
         let jid = |s: &str| s.parse::<BareJid>().expect("valid JID");
         Event::ChatUpdated {
             chat: ChatSummary {
-                account: jid("alice@example.org"),
-                peer: jid(peer),
-                last_body: None,
-                last_timestamp: None,
                 unread,
+                ..ChatSummary::empty(jid("alice@example.org"), jid(peer))
             },
         }
     }

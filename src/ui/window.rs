@@ -446,6 +446,7 @@ impl MainWindow {
         }
         match event {
             Event::ChatHistory { .. }
+            | Event::MessageAdded { .. }
             | Event::MessageStateChanged { .. }
             | Event::ChatStateChanged { .. }
             | Event::RoomOccupants { .. }
@@ -458,7 +459,6 @@ impl MainWindow {
             }
             Event::ContactUpdated { .. }
             | Event::RosterReplaced { .. }
-            | Event::MessageAdded { .. }
             | Event::RoomsLoaded { .. }
             | Event::RoomUpdated { .. }
             | Event::RoomRemoved { .. } => {

@@ -15,13 +15,7 @@ async fn chat_list_is_newest_first_with_unread_counts() {
         .expect("chat");
     assert_eq!(
         empty,
-        ChatSummary {
-            account: jid(ALICE),
-            peer: jid("bob@example.org"),
-            last_body: None,
-            last_timestamp: None,
-            unread: 0,
-        }
+        ChatSummary::empty(jid(ALICE), jid("bob@example.org"))
     );
 
     for (n, body) in ["b1", "b2", "b3"].iter().enumerate() {

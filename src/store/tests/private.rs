@@ -1,9 +1,10 @@
 //! Private messages in rooms (XEP-0045 §7.5): they round-trip with the
 //! other occupant's nickname, wait in the outbox like other messages and
-//! leave it when acknowledged or confirmed by a receipt.
+//! leave it when acknowledged or confirmed by a receipt, and the chat list
+//! names who wrote the newest one.
 
 use super::{count, incoming, jid, store};
-use crate::model::{DeliveryState, Direction, RoomMessageInfo, Timestamp};
+use crate::model::{DeliveryState, Direction, Moderation, RoomMessageInfo, RoomSender, Timestamp};
 
 const ALICE: &str = "alice@example.org";
 const ROOM: &str = "garden@rooms.example.org";
@@ -133,4 +134,83 @@ async fn a_bounce_before_the_servers_ack_stays_failed() {
     let stored = store.message(sent.id).await.expect("read").expect("kept");
     assert_eq!(stored.state, DeliveryState::Failed);
     assert!(store.outbox(jid(ALICE)).await.expect("outbox").is_empty());
+}
+
+#[tokio::test]
+async fn the_chat_list_entry_names_who_wrote_the_newest_room_message() {
+    let store = store();
+    let (alice, room) = (jid(ALICE), jid(ROOM));
+    let summary = || store.chat(alice.clone(), room.clone());
+    let from_bob = |body: &str, timestamp: i64, private: bool| {
+        let mut msg = incoming(ALICE, ROOM, body, timestamp);
+        msg.stanza_id = Some(format!("id-{timestamp}"));
+        msg.room = Some(RoomMessageInfo {
+            nick: "bob".into(),
+            server_id: Some(format!("arch-{timestamp}")),
+            private_with: private.then(|| "bob".into()),
+            ..RoomMessageInfo::default()
+        });
+        msg
+    };
+
+    store
+        .insert_message(from_bob("hello all", 1, false))
+        .await
+        .expect("insert");
+    let chat = summary().await.expect("chat");
+    assert_eq!(chat.last_sender, Some(RoomSender::Group("bob".into())));
+    assert!(!chat.last_moderated);
+
+    store
+        .insert_message(from_bob("psst", 2, true))
+        .await
+        .expect("insert");
+    let chat = summary().await.expect("chat");
+    assert_eq!(
+        chat.last_sender,
+        Some(RoomSender::PrivateFrom("bob".into()))
+    );
+
+    store
+        .insert_outgoing_private(
+            alice.clone(),
+            room.clone(),
+            ("alice".into(), "bob".into()),
+            "back at you".into(),
+            "pm-2".into(),
+            Timestamp(3),
+        )
+        .await
+        .expect("outgoing");
+    let chat = summary().await.expect("chat");
+    assert_eq!(chat.last_sender, Some(RoomSender::PrivateTo("bob".into())));
+    assert_eq!(chat.last_body.as_deref(), Some("back at you"));
+
+    store
+        .insert_message(from_bob("spam", 4, false))
+        .await
+        .expect("insert");
+    let moderation = Moderation {
+        by: Some("mod".into()),
+        reason: None,
+    };
+    store
+        .moderate_room_message(alice.clone(), room.clone(), "arch-4".into(), moderation)
+        .await
+        .expect("moderate")
+        .expect("the message");
+    let chat = summary().await.expect("chat");
+    assert!(chat.last_moderated);
+    assert_eq!(chat.last_sender, Some(RoomSender::Group("bob".into())));
+
+    // A one-to-one chat names no room sender.
+    store
+        .insert_message(incoming(ALICE, "carol@example.org", "hi", 5))
+        .await
+        .expect("insert");
+    let chat = store
+        .chat(alice.clone(), jid("carol@example.org"))
+        .await
+        .expect("chat");
+    assert_eq!((chat.last_sender, chat.last_moderated), (None, false));
 }

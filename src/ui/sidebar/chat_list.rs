@@ -13,7 +13,7 @@ use relm4::prelude::*;
 
 use crate::ui::AccessibleName;
 use relm4::typed_view::list::{RelmListItem, TypedListView};
-use warbler::model::{BareJid, ChatMessage, ChatSummary, Direction, RoomSummary};
+use warbler::model::{BareJid, ChatSummary, RoomSender, RoomSummary};
 
 use crate::i18n::{gettext_f, ngettext_f};
 use crate::ui::chat::message_row::{format_list_time, moderated_text};
@@ -27,48 +27,23 @@ pub struct ChatItem {
     name: String,
     /// Set when the chat is a group chat.
     room: Option<RoomSummary>,
-    /// Who wrote the newest message, in a group chat.
-    last_sender: Option<LastSender>,
-}
-
-/// Who wrote a room's newest message, for its preview line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LastSender {
-    /// A message to the whole room, from this nickname.
-    Group(String),
-    /// A private message from this occupant.
-    PrivateFrom(String),
-    /// A private message we sent to this occupant.
-    PrivateTo(String),
-}
-
-impl LastSender {
-    /// Who wrote a room message; `None` outside rooms.
-    pub fn of(message: &ChatMessage) -> Option<Self> {
-        let info = message.room.as_ref()?;
-        Some(match (&info.private_with, message.direction) {
-            (None, _) => Self::Group(info.nick.clone()),
-            (Some(nick), Direction::Incoming) => Self::PrivateFrom(nick.clone()),
-            (Some(nick), Direction::Outgoing) => Self::PrivateTo(nick.clone()),
-        })
-    }
 }
 
 /// The preview of a room message's first line, marked with who wrote it
 /// (if known) and, for a private message, as private.
-fn room_preview(sender: Option<&LastSender>, body: &str) -> String {
+fn room_preview(sender: Option<&RoomSender>, body: &str) -> String {
     match sender {
-        Some(LastSender::Group(nick)) => gettext_f(
+        Some(RoomSender::Group(nick)) => gettext_f(
             // Translators: the chat list's preview of a group chat message.
             "{nick}: {body}",
             &[("nick", nick), ("body", body)],
         ),
-        Some(LastSender::PrivateFrom(nick)) => gettext_f(
+        Some(RoomSender::PrivateFrom(nick)) => gettext_f(
             // Translators: the chat list's preview of a private message a room occupant sent to the user.
             "{nick} (privately): {body}",
             &[("nick", nick), ("body", body)],
         ),
-        Some(LastSender::PrivateTo(nick)) => gettext_f(
+        Some(RoomSender::PrivateTo(nick)) => gettext_f(
             // Translators: the chat list's preview of a private message the user sent to a room occupant.
             "To {nick} (privately): {body}",
             &[("nick", nick), ("body", body)],
@@ -249,14 +224,12 @@ impl ChatItem {
                 state_label(&room.state).unwrap_or_default()
             }
             (Some(_), Some(body)) => {
-                // Room messages are stored without text only once a
-                // moderator removed them.
-                let body = if body.is_empty() {
+                let body = if self.summary.last_moderated {
                     moderated_text(None)
                 } else {
                     body
                 };
-                room_preview(self.last_sender.as_ref(), &body)
+                room_preview(self.summary.last_sender.as_ref(), &body)
             }
             (_, body) => body.unwrap_or_default(),
         }
@@ -280,8 +253,6 @@ pub enum ChatListInput {
     Room(RoomSummary),
     /// A room was forgotten.
     RoomRemoved(ChatKey),
-    /// Who wrote a room's newest message.
-    LastSender(ChatKey, LastSender),
     /// Highlight a chat.
     Select(Option<ChatKey>),
     /// A row was activated.
@@ -293,7 +264,6 @@ pub struct ChatList {
     list: TypedListView<ChatItem, gtk::SingleSelection>,
     names: HashMap<ChatKey, String>,
     rooms: HashMap<ChatKey, RoomSummary>,
-    last_senders: HashMap<ChatKey, LastSender>,
     /// The open chat, highlighted whenever the list changes.
     selected: Option<ChatKey>,
 }
@@ -339,7 +309,6 @@ impl SimpleComponent for ChatList {
             list,
             names: HashMap::new(),
             rooms: HashMap::new(),
-            last_senders: HashMap::new(),
             selected: None,
         };
         let view = &model.list.view;
@@ -386,22 +355,7 @@ impl ChatList {
             }
             ChatListInput::RoomRemoved(key) => {
                 self.rooms.remove(&key);
-                self.last_senders.remove(&key);
                 self.remove(&key);
-            }
-            ChatListInput::LastSender(key, last) => {
-                if self.last_senders.get(&key) == Some(&last) {
-                    return;
-                }
-                self.last_senders.insert(key.clone(), last);
-                if let Some(pos) = self.list.find(|item| item.key() == key)
-                    && let Some(item) = self.list.get(pos)
-                {
-                    let summary = item.borrow().summary.clone();
-                    self.list.remove(pos);
-                    let item = self.item(summary);
-                    self.list.append(item);
-                }
             }
             ChatListInput::Update(chat) => {
                 let key = (chat.account.clone(), chat.peer.clone());
@@ -455,7 +409,6 @@ impl ChatList {
         ChatItem {
             summary,
             name,
-            last_sender: self.last_senders.get(&key).cloned(),
             room,
         }
     }
@@ -500,13 +453,7 @@ fn room_key(room: &RoomSummary) -> ChatKey {
 
 /// The chat summary of a room without stored messages.
 fn empty_summary(room: &RoomSummary) -> ChatSummary {
-    ChatSummary {
-        account: room.account.clone(),
-        peer: room.room.clone(),
-        last_body: None,
-        last_timestamp: None,
-        unread: 0,
-    }
+    ChatSummary::empty(room.account.clone(), room.room.clone())
 }
 
 #[cfg(test)]
@@ -517,57 +464,17 @@ mod tests {
     fn previews_mark_private_room_messages() {
         let bob = || "Bob".to_owned();
         assert_eq!(
-            room_preview(Some(&LastSender::Group(bob())), "hi"),
+            room_preview(Some(&RoomSender::Group(bob())), "hi"),
             "Bob: hi"
         );
         assert_eq!(
-            room_preview(Some(&LastSender::PrivateFrom(bob())), "hi"),
+            room_preview(Some(&RoomSender::PrivateFrom(bob())), "hi"),
             "Bob (privately): hi"
         );
         assert_eq!(
-            room_preview(Some(&LastSender::PrivateTo(bob())), "hi"),
+            room_preview(Some(&RoomSender::PrivateTo(bob())), "hi"),
             "To Bob (privately): hi"
         );
         assert_eq!(room_preview(None, "hi"), "hi");
-    }
-
-    #[test]
-    fn the_last_sender_of_room_messages() {
-        let mut message = ChatMessage {
-            id: warbler::model::MessageId(1),
-            account: "alice@example.org".parse().expect("account"),
-            peer: "team@conference.example.org".parse().expect("room"),
-            direction: Direction::Incoming,
-            body: "hi".into(),
-            timestamp: warbler::model::Timestamp(0),
-            state: warbler::model::DeliveryState::Received,
-            stanza_id: None,
-            origin_id: None,
-            room: None,
-        };
-        assert_eq!(LastSender::of(&message), None);
-        message.room = Some(Box::new(warbler::model::RoomMessageInfo {
-            nick: "Bob".into(),
-            ..Default::default()
-        }));
-        assert_eq!(
-            LastSender::of(&message),
-            Some(LastSender::Group("Bob".into()))
-        );
-        if let Some(info) = message.room.as_mut() {
-            info.private_with = Some("Bob".into());
-        }
-        assert_eq!(
-            LastSender::of(&message),
-            Some(LastSender::PrivateFrom("Bob".into()))
-        );
-        message.direction = Direction::Outgoing;
-        if let Some(info) = message.room.as_mut() {
-            info.nick = "Alice".into();
-        }
-        assert_eq!(
-            LastSender::of(&message),
-            Some(LastSender::PrivateTo("Bob".into()))
-        );
     }
 }

@@ -11,7 +11,7 @@ use relm4::prelude::*;
 use warbler::session::{Command, Event};
 
 use super::ChatKey;
-use chat_list::{ChatList, ChatListInput, LastSender};
+use chat_list::{ChatList, ChatListInput};
 use requests::{Requests, RequestsInput};
 use roster::{Roster, RosterInput, RosterOutput};
 
@@ -151,14 +151,6 @@ impl SimpleComponent for Sidebar {
                         .emit(RosterInput::RoomRemoved((account.clone(), room.clone())));
                     self.chat_list
                         .emit(ChatListInput::RoomRemoved((account, room)));
-                }
-                Event::MessageAdded { message } => {
-                    if let Some(last) = LastSender::of(&message) {
-                        self.chat_list.emit(ChatListInput::LastSender(
-                            (message.account, message.peer),
-                            last,
-                        ));
-                    }
                 }
                 Event::AccountRemoved { account } => {
                     self.chat_list

@@ -16,6 +16,8 @@
 //!   `xmpp:…?join` link and Enter in the Join Room dialog; needs xdotool).
 //!   Screenshots before and after scrolling go to the temp directory.
 //!
+//! With `UI_BENCH_VERBOSE` set, every per-second frame summary is printed.
+//!
 //! Name scenarios after `--` to run only those: `start-up`, `memory`
 //! (which includes the flood) and `big-room`, e.g.
 //! `cargo bench --bench ui -- big-room`.
@@ -151,6 +153,9 @@ impl Warbler {
             .lines
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
+            if std::env::var_os("UI_BENCH_VERBOSE").is_some() {
+                eprintln!("warbler-perf {line}");
+            }
             let fields: Vec<&str> = line.split(' ').collect();
             if let [
                 "frames",

@@ -28,7 +28,7 @@ import sys
 
 from driver import (  # next to this script, so on the module path
     CONTROL, Atspi, activate, click, fail, find, launch, named, press, replace_text, sign_in,
-    stop, tell, text_of, type_into, wait_for, wait_for_line,
+    stop, tell, text_of, type_into, wait_for, wait_for_line, wait_gone,
 )
 import driver
 from driver import screenshot as _screenshot
@@ -134,11 +134,16 @@ def private_message(app, occupants, message):
     """6. Bob's occupant menu: "Send Private Message" puts the composer in
     private mode (a chip names Bob); Enter sends to Bob alone; his private
     answer shows, marked private."""
-    # A click on his row (below its heading) opens his menu.
+    # A click on his row (below its heading) opens his menu; Escape closes
+    # it and Enter on the row, which keeps the focus, opens it again.
     click(wait_for(lambda: occupants, None, lambda n: n.startswith("Bob, "), "Bob's row",
                    sized=True), down=0.8)
+    wait_for(lambda: app, "menu item", "Send Private Message", "Bob's menu", sized=True)
+    press(0xFF1B)  # Escape
+    wait_gone(lambda: app, "menu item", "Send Private Message", "Bob's menu after Escape")
+    press(0xFF0D)  # Enter
     activate(wait_for(lambda: app, "menu item", "Send Private Message",
-                      "the Send Private Message item", sized=True))
+                      "the Send Private Message item, opened from the keyboard", sized=True))
     wait_for(lambda: app, "label", "Private message to Bob", "the private message chip",
              sized=True)
     wait_for(lambda: app, "push button", "Stop Private Message", "the chip's close button",

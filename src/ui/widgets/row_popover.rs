@@ -100,16 +100,43 @@ fn open<T>(
     if menu.n_items() == 0 {
         return;
     }
+    // The row the menu belongs to has the focus, before and after, so the
+    // keyboard carries on from it.
+    let row = list_row(anchor);
+    if let Some(row) = &row {
+        row.grab_focus();
+    }
     let popover = gtk::PopoverMenu::from_model(Some(&menu));
     popover.set_parent(anchor);
     if let Some((x, y)) = at {
         popover.set_pointing_to(Some(&gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
     }
-    // Only once the chosen item's action ran: it is looked up from the
-    // popover's place in the window.
-    popover.connect_closed(|popover| {
+    popover.connect_closed(move |popover| {
         let popover = popover.clone();
-        glib::idle_add_local_once(move || popover.unparent());
+        let row = row.clone();
+        // Only once the chosen item's action ran: it is looked up from the
+        // popover's place in the window, and may move the focus itself.
+        glib::idle_add_local_once(move || {
+            let focus = popover.root().and_then(|root| root.focus());
+            let lost = focus.is_none_or(|focus| focus.is_ancestor(&popover));
+            if lost && let Some(row) = row {
+                row.grab_focus();
+            }
+            popover.unparent();
+        });
     });
     popover.popup();
+}
+
+/// The list's own row widget (focusable, a child of the list or grid view)
+/// that holds `widget`.
+fn list_row(widget: &gtk::Widget) -> Option<gtk::Widget> {
+    let mut row = widget.clone();
+    loop {
+        let parent = row.parent()?;
+        if parent.is::<gtk::GridView>() || parent.is::<gtk::ListView>() {
+            return Some(row);
+        }
+        row = parent;
+    }
 }

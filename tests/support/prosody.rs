@@ -27,7 +27,6 @@ pub const DOMAIN: &str = "localhost";
 pub const MUC_DOMAIN: &str = "conference.localhost";
 
 const START_TIMEOUT: Duration = Duration::from_secs(10);
-const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Options for a [`TestServer`]; see [`TestServer::builder`].
 #[derive(Debug, Clone)]
@@ -264,22 +263,9 @@ impl TestServer {
     /// Stop the server cleanly (SIGTERM, then SIGKILL after 5 s). Clients
     /// see their streams closed. Data is kept for [`TestServer::start_again`].
     pub fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .stderr(Stdio::null())
-            .status();
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        if let Some(child) = self.child.take() {
+            super::stop_server(child);
         }
-        let _ = child.kill();
-        let _ = child.wait();
     }
 
     /// Kill the server without any goodbye (SIGKILL): clients see a dead TCP

@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use super::prosody::{free_udp_port, spawn_from_keeper_thread};
 
 const START_TIMEOUT: Duration = Duration::from_secs(10);
-const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How many UDP ports the server may relay from; a call uses a few.
 const RELAY_PORTS: u16 = 40;
@@ -107,22 +106,9 @@ impl TurnServer {
 
     /// Stop the server (SIGTERM, then SIGKILL after 5 s).
     pub fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .stderr(Stdio::null())
-            .status();
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        if let Some(child) = self.child.take() {
+            super::stop_server(child);
         }
-        let _ = child.kill();
-        let _ = child.wait();
     }
 
     /// Ready once it answers a STUN binding request.

@@ -110,16 +110,6 @@ fn split_count(name: Option<&str>) -> (Option<String>, Option<u32>) {
     (Some(name.to_owned()), None)
 }
 
-/// Ask a room about itself.
-pub(crate) fn info_request(id: &str, room: &BareJid) -> Iq {
-    Iq::Get {
-        from: None,
-        to: Some(Jid::from(room.clone())),
-        id: id.to_owned(),
-        payload: Element::builder("query", NS_INFO).build(),
-    }
-}
-
 /// What a room's disco#info says that matters to us.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct RoomInfo {

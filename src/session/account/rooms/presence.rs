@@ -8,8 +8,8 @@ use super::RoomIq;
 use crate::model::{OccupantChange, RoomError, RoomExit, RoomState};
 use crate::session::Event;
 use crate::session::account::AccountActor;
+use crate::xmpp::disco;
 use crate::xmpp::message::new_id;
-use crate::xmpp::muc::directory;
 use crate::xmpp::muc::presence::{
     self as muc_presence, JoinHistory, OccupantPresence, RoomPresence,
 };
@@ -36,7 +36,7 @@ impl AccountActor {
                 join: true,
             },
         );
-        self.send(directory::info_request(&id, jid).into()).await;
+        self.send(disco::info_request(&id, jid).into()).await;
     }
 
     /// Send the join presence, asking for history only when the room keeps

@@ -6,6 +6,7 @@ use xmpp_parsers::minidom::Element;
 use crate::model::{Affiliation, RoomError};
 use crate::session::Event;
 use crate::session::account::{AccountActor, PendingIq};
+use crate::xmpp::disco;
 use crate::xmpp::muc::{admin, directory, room_error};
 
 /// A room request waiting for its answer.
@@ -208,7 +209,7 @@ impl AccountActor {
                 join: false,
             },
         );
-        self.send(directory::info_request(&id, room).into()).await;
+        self.send(disco::info_request(&id, room).into()).await;
     }
 
     fn emit_form(&self, room: BareJid, payload: Option<&Element>, registration: bool) {

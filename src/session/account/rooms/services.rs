@@ -7,6 +7,7 @@ use xmpp_parsers::minidom::Element;
 use super::RoomIq;
 use crate::session::account::AccountActor;
 use crate::session::{CoreError, Event};
+use crate::xmpp::disco;
 use crate::xmpp::message::new_id;
 use crate::xmpp::muc::{directory, services};
 
@@ -80,8 +81,7 @@ impl AccountActor {
                     service: service.clone(),
                 },
             );
-            self.send(directory::info_request(&id, &service).into())
-                .await;
+            self.send(disco::info_request(&id, &service).into()).await;
         }
         self.finish_service_search();
     }

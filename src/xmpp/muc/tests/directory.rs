@@ -5,8 +5,9 @@ use xmpp_parsers::minidom::Element;
 
 use super::{COVEN, bare, coven, el, xml};
 use crate::model::PublicRoom;
+use crate::xmpp::disco::info_request;
 use crate::xmpp::muc::directory::{
-    ModerationVersion, PAGE_SIZE, RoomInfo, info_request, room_info, rooms_page, rooms_request,
+    ModerationVersion, PAGE_SIZE, RoomInfo, room_info, rooms_page, rooms_request,
 };
 
 const SERVICE: &str = "chat.shakespeare.lit";

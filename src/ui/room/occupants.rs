@@ -156,10 +156,7 @@ impl RelmGridItem for OccupantItem {
             widgets.dot.add_css_class(presence_class);
         }
         // Everyone but us can at least be written to privately.
-        let has_menu = !self.own;
-        if widgets.more.is_visible() != has_menu {
-            widgets.more.set_visible(has_menu);
-        }
+        widgets.more.set_visible(!self.own);
         *widgets.shown.borrow_mut() = Some(self.clone());
         // Translators: an occupant row read by screen readers: "Bob, Moderator, Available".
         let summary = gettext_f(

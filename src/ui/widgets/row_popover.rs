@@ -69,21 +69,13 @@ pub fn attach<T: 'static>(
 /// which Enter and Space send).
 pub fn open_focused(list: &impl IsA<gtk::Widget>) {
     let list = list.upcast_ref::<gtk::Widget>();
-    let Some(mut widget) = list.root().and_then(|root| root.focus()) else {
-        return;
-    };
-    // The focus is on the list's own row widget or inside it; ours is that
-    // widget's child.
-    while let Some(parent) = widget.parent() {
-        if &parent == list {
-            break;
-        }
-        widget = parent;
-    }
-    if widget.parent().as_ref() != Some(list) {
-        return;
-    }
-    if let Some(row) = widget.first_child() {
+    let row = list
+        .root()
+        .and_then(|root| root.focus())
+        .and_then(|focus| list_row(&focus))
+        .filter(|row| row.parent().as_ref() == Some(list));
+    // Ours is the list row widget's child.
+    if let Some(row) = row.and_then(|row| row.first_child()) {
         let _ = row.activate_action(&format!("{GROUP}.open"), None);
     }
 }
@@ -129,7 +121,7 @@ fn open<T>(
 }
 
 /// The list's own row widget (focusable, a child of the list or grid view)
-/// that holds `widget`.
+/// that is or holds `widget`.
 fn list_row(widget: &gtk::Widget) -> Option<gtk::Widget> {
     let mut row = widget.clone();
     loop {

@@ -11,6 +11,7 @@ mod connection;
 mod credentials;
 mod error;
 mod event;
+mod memory;
 mod supervisor;
 
 use std::path::PathBuf;
@@ -148,7 +149,10 @@ pub fn start(config: SessionConfig) -> Result<(SessionHandle, EventReceiver), Co
     std::thread::Builder::new()
         .name("warbler-supervisor".to_owned())
         .spawn(move || {
-            runtime.block_on(supervisor::Supervisor::run(config, ev_tx, cmd_rx));
+            runtime.block_on(async move {
+                let events = memory::EventSink::with_trimmer(ev_tx);
+                supervisor::Supervisor::run(config, events, cmd_rx).await;
+            });
             // Give signed-out streams a moment to flush their last bytes.
             runtime.shutdown_timeout(std::time::Duration::from_secs(1));
         })

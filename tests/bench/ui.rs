@@ -217,6 +217,34 @@ impl Warbler {
         process::rss_mib(&self.child.id().to_string())
     }
 
+    /// With `UI_BENCH_VERBOSE` set, print where the resident memory is:
+    /// the largest mappings by file (anonymous memory as one line).
+    fn print_memory_breakdown(&self) {
+        if std::env::var_os("UI_BENCH_VERBOSE").is_none() {
+            return;
+        }
+        let smaps =
+            std::fs::read_to_string(format!("/proc/{}/smaps", self.child.id())).unwrap_or_default();
+        let mut by_name: std::collections::HashMap<String, f64> = Default::default();
+        let mut name = String::new();
+        for line in smaps.lines() {
+            if line.starts_with(|c: char| c.is_ascii_hexdigit()) && line.contains('-') {
+                name = line
+                    .split_whitespace()
+                    .nth(5)
+                    .unwrap_or("[anonymous]")
+                    .to_owned();
+            } else if let Some(value) = line.strip_prefix("Rss:") {
+                *by_name.entry(name.clone()).or_default() += process::kib_to_mib(value);
+            }
+        }
+        let mut largest: Vec<(String, f64)> = by_name.into_iter().collect();
+        largest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (name, mib) in largest.iter().take(25) {
+            println!("  {mib:7.1} MiB  {name}");
+        }
+    }
+
     fn stop(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -319,6 +347,17 @@ fn memory_and_flood(
         warbler.rss_mib(),
         warbler.gl_driver_mib(),
     );
+    warbler.print_memory_breakdown();
+    if let Some(seconds) = std::env::var("UI_BENCH_HOLD")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        // Time to look at the idle process from outside.
+        println!("memory: holding pid {} for {seconds} s", warbler.child.id());
+        std::thread::sleep(Duration::from_secs(seconds));
+        // What was drawn meanwhile is not part of the next figure.
+        while warbler.lines.try_recv().is_ok() {}
+    }
 
     let alice = server.jid("alice");
     let flooding = Instant::now();

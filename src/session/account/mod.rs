@@ -32,8 +32,7 @@ pub(super) use commands::AccountCommand;
 use reconnect::{Attempt, Reconnector};
 pub(super) use rooms::{default_nick as default_room_nick, room_summary};
 
-/// Sends events to the UI.
-pub(crate) type EventSink = mpsc::UnboundedSender<Event>;
+pub(crate) use crate::session::memory::EventSink;
 
 /// Handle to a running account actor.
 #[derive(Debug, Clone)]

@@ -6,7 +6,8 @@
 //! - `sign_in_page_shortcuts_and_dark_style` needs no server.
 //! - `signs_in_receives_and_answers_a_message` signs in to a test Prosody as
 //!   Alice while the test plays Bob with a raw client: Bob's message must
-//!   show up in the window, and Alice's answer must reach Bob.
+//!   show up in the window, and Alice's answer must reach Bob; then a burst
+//!   of Bob's messages must all be shown, the last at the bottom.
 //!
 //! Needs `xvfb-run`, `dbus-run-session`, `gnome-keyring-daemon`, ImageMagick
 //! and python3 with the AT-SPI GObject bindings. Without them the tests are
@@ -17,6 +18,9 @@ mod support;
 use support::ui::{
     TOOLS, alice_and_bob_online, driver_command, prerequisites, run_driver, signed_in_driver, token,
 };
+
+/// Messages Bob sends at once after the conversation.
+const BURST: usize = 300;
 
 #[test]
 fn sign_in_page_shortcuts_and_dark_style() {
@@ -44,7 +48,8 @@ fn signs_in_receives_and_answers_a_message() {
     let mut command = signed_in_driver(&python, "chat.py", home.path(), &server, "alice", "pw-a");
     command
         .env("WARBLER_UI_INCOMING", &incoming)
-        .env("WARBLER_UI_REPLY", &reply);
+        .env("WARBLER_UI_REPLY", &reply)
+        .env("WARBLER_UI_BURST", BURST.to_string());
     let passed = run_driver(command, |line| match line {
         "signed-in" => {
             runtime
@@ -73,6 +78,15 @@ fn signs_in_receives_and_answers_a_message() {
             );
             runtime.block_on(bob.send(&receipt));
             Some("receipt-sent".to_owned())
+        }
+        "burst-please" => {
+            runtime.block_on(async {
+                for number in 0..BURST {
+                    let body = format!("Burst {number} {incoming}");
+                    bob.send_message(&server.jid("alice"), &body).await;
+                }
+            });
+            Some("burst-sent".to_owned())
         }
         _ => None,
     });

@@ -447,8 +447,12 @@ impl Component for App {
     fn update_cmd(&mut self, msg: AppCmd, sender: ComponentSender<Self>, root: &Self::Root) {
         match msg {
             AppCmd::Events(batch) => {
-                for event in batch {
-                    self.handle_event(event, &sender, root);
+                let for_main: Vec<Event> = batch
+                    .into_iter()
+                    .filter_map(|event| self.handle_event(event, &sender, root))
+                    .collect();
+                if !for_main.is_empty() {
+                    self.main.emit(MainInput::Events(for_main));
                 }
             }
             AppCmd::CoreStopped | AppCmd::ShutdownTimedOut => {
@@ -671,12 +675,13 @@ impl App {
         }
     }
 
+    /// Handle one event; returns it if the main page needs it too.
     fn handle_event(
         &mut self,
         event: Event,
         sender: &ComponentSender<Self>,
         root: &adw::ApplicationWindow,
-    ) {
+    ) -> Option<Event> {
         match &event {
             Event::AccountsLoaded { accounts } => {
                 self.accounts = accounts.clone();
@@ -759,7 +764,7 @@ impl App {
                 if self.quitting {
                     relm4::main_application().quit();
                 }
-                return;
+                return None;
             }
             _ => {}
         }
@@ -785,7 +790,7 @@ impl App {
             dialog.emit(AccountsInput::Event(Box::new(event.clone())));
         }
         self.directory_event(&event);
-        self.main.emit(MainInput::Event(event));
+        Some(event)
     }
 
     fn quit(&mut self, root: &adw::ApplicationWindow, sender: &ComponentSender<Self>) {

@@ -114,6 +114,15 @@ pub fn set_accessible_label(widget: &impl IsA<gtk::Widget>, name: &str) {
     widget.set_accessible_name(name);
 }
 
+/// Set a widget's tooltip only if it changed: setting one, even the same,
+/// makes GTK ask the display where the pointer is (a round trip).
+pub fn set_tooltip_if_changed(widget: &impl IsA<gtk::Widget>, text: Option<&str>) {
+    let text = text.filter(|t| !t.is_empty());
+    if widget.tooltip_text().as_deref() != text {
+        widget.set_tooltip_text(text);
+    }
+}
+
 /// An address the user typed (surrounding spaces and an `xmpp:` prefix
 /// allowed), if it is a valid bare address.
 pub fn parse_typed_address(text: &str) -> Option<BareJid> {

@@ -23,8 +23,8 @@ use crate::i18n::gettext_f;
 /// Messages of the main page.
 #[derive(Debug)]
 pub enum MainInput {
-    /// An event from the core.
-    Event(Event),
+    /// A batch of the core's events, in order.
+    Events(Vec<Event>),
     /// Show a chat.
     ShowChat {
         /// The chat.
@@ -300,7 +300,7 @@ impl Component for MainWindow {
         _root: &Self::Root,
     ) {
         match msg {
-            MainInput::Event(event) => self.handle_event(event),
+            MainInput::Events(events) => self.handle_events(events),
             MainInput::ShowChat {
                 key,
                 name,
@@ -399,7 +399,20 @@ impl MainWindow {
         }
     }
 
-    fn handle_event(&mut self, event: Event) {
+    /// Handle a batch of the core's events; the chat view gets its share as
+    /// one batch.
+    fn handle_events(&mut self, events: Vec<Event>) {
+        let mut for_chat = Vec::new();
+        for event in events {
+            self.handle_event(event, &mut for_chat);
+        }
+        if !for_chat.is_empty() {
+            self.chat.emit(ChatInput::Events(for_chat));
+        }
+    }
+
+    /// Handle one event, adding it to `for_chat` if the chat view needs it.
+    fn handle_event(&mut self, event: Event, for_chat: &mut Vec<Event>) {
         match &event {
             Event::AccountsLoaded { accounts } => {
                 self.states = accounts
@@ -454,15 +467,13 @@ impl MainWindow {
             | Event::MessageChanged { .. }
             | Event::AffiliationList { .. }
             | Event::RoomActionDone { .. }
-            | Event::RoomActionFailed { .. } => {
-                self.chat.emit(ChatInput::Event(event));
-            }
+            | Event::RoomActionFailed { .. } => for_chat.push(event),
             Event::ContactUpdated { .. }
             | Event::RosterReplaced { .. }
             | Event::RoomsLoaded { .. }
             | Event::RoomUpdated { .. }
             | Event::RoomRemoved { .. } => {
-                self.chat.emit(ChatInput::Event(event.clone()));
+                for_chat.push(event.clone());
                 self.sidebar.emit(SidebarInput::Event(Box::new(event)));
             }
             other => self.sidebar.emit(SidebarInput::Event(Box::new(other))),

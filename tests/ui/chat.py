@@ -35,6 +35,7 @@ PASSWORD = os.environ["WARBLER_UI_PASSWORD"]
 PORT = os.environ["WARBLER_UI_PORT"]
 INCOMING = os.environ["WARBLER_UI_INCOMING"]
 REPLY = os.environ["WARBLER_UI_REPLY"]
+BURST = int(os.environ["WARBLER_UI_BURST"])
 
 
 def screenshot(name):
@@ -87,6 +88,19 @@ def main():
         "the sent message marked Delivered", sized=True,
     )
     screenshot("13-message-sent.png")
+
+    # 4. A burst from Bob: every message is shown, the newest at the bottom
+    # (rows are added a few per frame; none may be lost or reordered).
+    tell("burst-please")
+    wait_for_line("burst-sent")
+    for number in (BURST - 100, BURST - 1):
+        wait_for(
+            lambda: app, None,
+            lambda name, number=number: name.startswith("Bob at ")
+            and name.endswith(f"Burst {number} {INCOMING}"),
+            f"burst message {number} in the chat view", sized=True,
+        )
+    screenshot("14-burst-received.png")
 
     stop(proc)
     tell("ok")

@@ -16,8 +16,8 @@ use super::message_menu;
 use super::private::{private_label, private_summary};
 use crate::i18n::gettext_f;
 use crate::ui::room::colors::nick_attributes;
-use crate::ui::set_accessible_label;
 use crate::ui::widgets::row_menu::{self, Bound};
+use crate::ui::{set_accessible_label, set_tooltip_if_changed};
 
 /// The local date and time of a timestamp.
 fn local(ts: Timestamp) -> Option<glib::DateTime> {
@@ -281,12 +281,12 @@ impl RelmListItem for MessageItem {
                 widgets.body.set_selectable(false);
                 widgets.body.set_use_markup(false);
                 widgets.body.set_label(&text);
-                widgets.body.add_css_class("moderated");
+                widgets.body.set_class_active("moderated", true);
                 text
             }
             None => {
                 // The body is plain text; linkify escapes it and adds only links.
-                widgets.body.remove_css_class("moderated");
+                widgets.body.set_class_active("moderated", false);
                 widgets.body.set_selectable(true);
                 widgets.body.set_markup(&linkify(&message.body));
                 message.body.clone()
@@ -320,27 +320,22 @@ impl RelmListItem for MessageItem {
             widgets.nick.set_visible(false);
         }
         let mention = sender.is_some_and(|s| s.mention);
-        if mention {
-            widgets.bubble.add_css_class("mention");
-        } else {
-            widgets.bubble.remove_css_class("mention");
-        }
+        // Classes are only toggled, never removed and added back: each
+        // change restyles the whole bubble.
+        widgets.bubble.set_class_active("mention", mention);
         widgets.bubble.set_halign(if outgoing {
             gtk::Align::End
         } else {
             gtk::Align::Start
         });
-        widgets.bubble.remove_css_class("incoming");
-        widgets.bubble.remove_css_class("outgoing");
-        widgets
-            .bubble
-            .add_css_class(if outgoing { "outgoing" } else { "incoming" });
+        widgets.bubble.set_class_active("incoming", !outgoing);
+        widgets.bubble.set_class_active("outgoing", outgoing);
         let state = delivery_icon(message.state).filter(|_| outgoing);
         widgets.state.set_visible(state.is_some());
         let state_text = match &state {
             Some((icon, text)) => {
                 widgets.state.set_icon_name(Some(icon));
-                widgets.state.set_tooltip_text(Some(text));
+                set_tooltip_if_changed(&widgets.state, Some(text));
                 set_accessible_label(&widgets.state, text);
                 text.clone()
             }

@@ -9,13 +9,15 @@ mod linkify;
 mod message_menu;
 pub mod message_row;
 mod moderation;
+mod pacing;
 mod private;
 mod private_chip;
 mod room;
+mod timeline;
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::rc::Rc;
-use std::time::Duration;
 
 use adw::prelude::*;
 use gettextrs::gettext;
@@ -25,23 +27,24 @@ use relm4::prelude::*;
 
 use crate::ui::AccessibleName;
 use relm4::typed_view::list::TypedListView;
-use warbler::model::{ChatMessage, ChatState, MessageId, RoomSummary};
+use warbler::model::{ChatState, MessageId, RoomSummary};
 use warbler::session::{Command, Event};
 
 use super::room::menu::{self as room_menu, RoomAction};
 use super::room::occupant_store::OccupantStore;
 use super::room::occupants::Occupants;
 use super::room::status::{RoomStatus, StatusAction};
-use super::{ChatKey, set_accessible_label};
+use super::{ChatKey, set_tooltip_if_changed};
 use composer::{Composer, ComposerInput, ComposerOutput};
-use message_row::{MessageItem, day_label, local_day};
+use message_row::MessageItem;
 use room::room_subtitle;
 
 /// Messages of the chat view.
 #[derive(Debug)]
 pub enum ChatInput {
-    /// An event from the core (history, messages, states, names).
-    Event(Event),
+    /// A batch of the core's events (history, messages, states, names), in
+    /// order.
+    Events(Vec<Event>),
     /// Show a chat.
     Show {
         /// The chat.
@@ -73,6 +76,8 @@ pub enum ChatInput {
     Complete(String),
     /// Private messages to one occupant.
     Private(private::PrivateInput),
+    /// A new frame: add more of the waiting message rows.
+    AppendPending,
 }
 
 /// What the chat view asks of the main page.
@@ -91,8 +96,17 @@ pub struct ChatView {
     key: Option<ChatKey>,
     name: String,
     list: TypedListView<MessageItem, gtk::NoSelection>,
-    /// Ids of the shown rows, in list order (`None` for room notices).
+    /// Ids of the shown rows and of `pending`, in list order (`None` for
+    /// room notices).
     ids: Vec<Option<MessageId>>,
+    /// Rows of new messages not yet added to the list.
+    pending: VecDeque<MessageItem>,
+    /// Whether to scroll to the newest message as `pending` is added.
+    scroll_after_append: bool,
+    /// How many of `pending` to add per frame.
+    pacer: pacing::RowPacer,
+    /// Whether the next frame adds more of `pending`.
+    append_scheduled: bool,
     complete: bool,
     loading_older: bool,
     peer_state: Option<ChatState>,
@@ -155,6 +169,7 @@ impl Component for ChatView {
                         #[watch]
                         set_label: &model.title(),
                     },
+                    #[name = "subtitle"]
                     gtk::Label {
                         add_css_class: "subtitle",
                         set_use_markup: false,
@@ -164,8 +179,6 @@ impl Component for ChatView {
                         set_label: &model.subtitle(),
                         #[watch]
                         set_visible: !model.subtitle().is_empty(),
-                        #[watch]
-                        set_tooltip_text: model.room.as_ref().and_then(|r| r.subject.as_deref()),
                     },
                 },
 
@@ -304,6 +317,10 @@ impl Component for ChatView {
             name: String::new(),
             list: TypedListView::new(),
             ids: Vec::new(),
+            pending: VecDeque::new(),
+            scroll_after_append: false,
+            pacer: pacing::RowPacer::default(),
+            append_scheduled: false,
             complete: false,
             loading_older: false,
             peer_state: None,
@@ -326,6 +343,14 @@ impl Component for ChatView {
         ComponentParts { model, widgets }
     }
 
+    fn post_view() {
+        // Not `#[watch]`: this runs after every event.
+        set_tooltip_if_changed(
+            &*subtitle,
+            model.room.as_ref().and_then(|r| r.subject.as_deref()),
+        );
+    }
+
     fn update(&mut self, msg: ChatInput, sender: ComponentSender<Self>, _root: &Self::Root) {
         match msg {
             ChatInput::Show {
@@ -336,8 +361,7 @@ impl Component for ChatView {
             } => {
                 if self.key.as_ref() != Some(&key) {
                     self.leave(&sender);
-                    self.list.clear();
-                    self.ids.clear();
+                    self.clear_messages();
                     self.complete = false;
                     self.loading_older = false;
                     self.peer_state = None;
@@ -422,7 +446,8 @@ impl Component for ChatView {
                     );
                 }
             }
-            ChatInput::Event(event) => self.handle_event(event, &sender),
+            ChatInput::Events(events) => self.handle_events(events, &sender),
+            ChatInput::AppendPending => self.append_paced(&sender),
         }
     }
 }
@@ -471,171 +496,5 @@ impl ChatView {
             );
         }
         self.composing = false;
-    }
-
-    fn item(&self, message: ChatMessage, previous: Option<&ChatMessage>) -> MessageItem {
-        let new_day =
-            previous.is_none_or(|prev| local_day(prev.timestamp) != local_day(message.timestamp));
-        MessageItem {
-            day: new_day.then(|| day_label(message.timestamp)),
-            peer_name: self.name.clone(),
-            sender: self.room_sender(&message),
-            notice: None,
-            message,
-        }
-    }
-
-    fn message_at(&self, position: u32) -> Option<ChatMessage> {
-        self.list
-            .get(position)
-            .map(|item| item.borrow().message.clone())
-    }
-
-    fn handle_event(&mut self, event: Event, sender: &ComponentSender<Self>) {
-        let event = match self.room_event(event, sender) {
-            Some(event) => event,
-            None => return,
-        };
-        match event {
-            Event::ChatHistory {
-                account,
-                peer,
-                messages,
-                older,
-                complete,
-            } if self.is_open(&account, &peer) => {
-                self.complete = complete;
-                if older {
-                    self.loading_older = false;
-                    self.prepend(messages);
-                } else {
-                    self.list.clear();
-                    self.ids.clear();
-                    self.stick_to_bottom.set(true);
-                    let mut previous: Option<ChatMessage> = None;
-                    let mut items = Vec::with_capacity(messages.len());
-                    for message in messages {
-                        self.ids.push(Some(message.id));
-                        let item = self.item(message.clone(), previous.as_ref());
-                        previous = Some(message);
-                        items.push(item);
-                    }
-                    self.list.extend_from_iter(items);
-                    self.scroll_to_end();
-                }
-            }
-            Event::MessageAdded { message } if self.is_open(&message.account, &message.peer) => {
-                if let Some(pos) = self.ids.iter().position(|id| *id == Some(message.id)) {
-                    self.replace(pos as u32, message);
-                    return;
-                }
-                if message.direction == warbler::model::Direction::Incoming {
-                    self.peer_state = None;
-                }
-                let previous = self
-                    .ids
-                    .len()
-                    .checked_sub(1)
-                    .and_then(|p| self.message_at(p as u32));
-                self.ids.push(Some(message.id));
-                let outgoing = message.direction == warbler::model::Direction::Outgoing;
-                let item = self.item(message, previous.as_ref());
-                self.list.append(item);
-                if outgoing || self.stick_to_bottom.get() {
-                    self.scroll_to_end();
-                }
-            }
-            Event::MessageStateChanged {
-                account,
-                peer,
-                id,
-                state,
-            } if self.is_open(&account, &peer) => {
-                if let Some(pos) = self.ids.iter().position(|i| *i == Some(id))
-                    && let Some(mut message) = self.message_at(pos as u32)
-                {
-                    message.state = state;
-                    self.replace(pos as u32, message);
-                }
-            }
-            Event::ChatStateChanged {
-                account,
-                peer,
-                state,
-            } if self.is_open(&account, &peer) => {
-                self.peer_state = Some(state);
-            }
-            Event::ContactUpdated { account, contact } if self.is_open(&account, &contact.jid) => {
-                self.name = contact.display_name();
-            }
-            Event::RosterReplaced { account, contacts } => {
-                if let Some(contact) = contacts.iter().find(|c| self.is_open(&account, &c.jid)) {
-                    self.name = contact.display_name();
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Scroll to the newest message, now and once the rows are laid out.
-    fn scroll_to_end(&self) {
-        let Some(last) = self.list.len().checked_sub(1) else {
-            return;
-        };
-        self.stick_to_bottom.set(true);
-        let view = self.list.view.clone();
-        let scroll = move || {
-            if let Err(error) =
-                view.activate_action("list.scroll-to-item", Some(&last.to_variant()))
-            {
-                tracing::debug!("Could not scroll the messages: {error}");
-            }
-        };
-        scroll();
-        glib::idle_add_local_once(scroll);
-    }
-
-    /// Replace the row at `pos`, keeping its day separator.
-    fn replace(&mut self, pos: u32, message: ChatMessage) {
-        if let Some(item) = self.list.get(pos) {
-            let mut updated = item.borrow().clone();
-            updated.message = message;
-            self.list.remove(pos);
-            self.list.insert(pos, updated);
-        }
-    }
-
-    /// Insert an older page above the shown messages, keeping the scroll
-    /// position.
-    fn prepend(&mut self, messages: Vec<ChatMessage>) {
-        if messages.is_empty() {
-            return;
-        }
-        let adjustment = self.scrolled.vadjustment();
-        self.anchor
-            .set(Some(adjustment.upper() - adjustment.value()));
-        let count = messages.len() as u32;
-        let old_first = self.message_at(0);
-        let mut previous: Option<ChatMessage> = None;
-        let mut ids = Vec::with_capacity(messages.len());
-        for (index, message) in messages.into_iter().enumerate() {
-            ids.push(Some(message.id));
-            let item = self.item(message.clone(), previous.as_ref());
-            previous = Some(message);
-            self.list.insert(index as u32, item);
-        }
-        ids.append(&mut self.ids);
-        self.ids = ids;
-        // The former first message may no longer start a new day.
-        if let Some(first) = old_first
-            && matches!(self.ids.get(count as usize), Some(Some(_)))
-        {
-            let item = self.item(first, previous.as_ref());
-            self.list.remove(count);
-            self.list.insert(count, item);
-        }
-        let anchor = self.anchor.clone();
-        glib::timeout_add_local_once(Duration::from_millis(400), move || anchor.set(None));
-        set_accessible_label(&self.list.view, &gettext("Messages"));
     }
 }

@@ -156,8 +156,7 @@ impl ChatView {
                     self.key = None;
                     self.room = None;
                     self.name.clear();
-                    self.list.clear();
-                    self.ids.clear();
+                    self.clear_messages();
                     self.sync_room();
                     let _ = sender.output(ChatOutput::Closed);
                 }

@@ -1,0 +1,250 @@
+//! The chat view's message list: rows for the core's history pages, new
+//! messages and state changes. New messages are added a few rows per
+//! frame, with one list change and one scroll each time, which keeps the
+//! window drawing while thousands arrive.
+
+use std::time::Duration;
+
+use gettextrs::gettext;
+use relm4::gtk::{glib, prelude::*};
+use relm4::prelude::*;
+use warbler::model::ChatMessage;
+use warbler::session::Event;
+
+use super::message_row::{MessageItem, day_label, local_day};
+use super::{ChatInput, ChatView};
+use crate::ui::set_accessible_label;
+
+impl ChatView {
+    pub(super) fn item(&self, message: ChatMessage, previous: Option<&ChatMessage>) -> MessageItem {
+        let new_day =
+            previous.is_none_or(|prev| local_day(prev.timestamp) != local_day(message.timestamp));
+        MessageItem {
+            day: new_day.then(|| day_label(message.timestamp)),
+            peer_name: self.name.clone(),
+            sender: self.room_sender(&message),
+            notice: None,
+            message,
+        }
+    }
+
+    pub(super) fn message_at(&self, position: u32) -> Option<ChatMessage> {
+        self.list
+            .get(position)
+            .map(|item| item.borrow().message.clone())
+    }
+
+    /// Handle a batch of the core's events. New messages of the open chat
+    /// wait in `pending` and are added a few rows per frame (see
+    /// [`super::pacing`]); any other event first adds every waiting row,
+    /// as it may need the list as it stands.
+    pub(super) fn handle_events(&mut self, events: Vec<Event>, sender: &ComponentSender<Self>) {
+        for event in events {
+            if !matches!(event, Event::MessageAdded { .. }) {
+                self.append_all_pending();
+            }
+            self.handle_event(event, sender);
+        }
+        if !self.append_scheduled {
+            self.append_paced(sender);
+        }
+    }
+
+    /// Add this frame's share of the waiting rows; if rows remain, come
+    /// back at the next frame.
+    pub(super) fn append_paced(&mut self, sender: &ComponentSender<Self>) {
+        self.append_scheduled = false;
+        if self.pending.is_empty() {
+            self.pacer.caught_up();
+            return;
+        }
+        let count = self
+            .pacer
+            .rows_for_frame(std::time::Instant::now())
+            .min(self.pending.len());
+        self.append_rows(count);
+        if !self.pending.is_empty() {
+            self.append_scheduled = true;
+            let sender = sender.clone();
+            self.list.view.add_tick_callback(move |_, _| {
+                sender.input(ChatInput::AppendPending);
+                glib::ControlFlow::Break
+            });
+        }
+    }
+
+    /// Add every waiting row now.
+    fn append_all_pending(&mut self) {
+        self.append_rows(self.pending.len());
+    }
+
+    /// Add the first `count` waiting rows and, if one of the messages asked
+    /// for it, scroll to the newest.
+    fn append_rows(&mut self, count: usize) {
+        if count > 0 {
+            self.list.extend_from_iter(self.pending.drain(..count));
+        }
+        if self.scroll_after_append {
+            self.scroll_to_end();
+            self.scroll_after_append = !self.pending.is_empty();
+        }
+    }
+
+    /// Forget the shown messages (another chat opens, or this one closed).
+    pub(super) fn clear_messages(&mut self) {
+        self.list.clear();
+        self.ids.clear();
+        self.pending.clear();
+        self.scroll_after_append = false;
+    }
+
+    fn handle_event(&mut self, event: Event, sender: &ComponentSender<Self>) {
+        let event = match self.room_event(event, sender) {
+            Some(event) => event,
+            None => return,
+        };
+        match event {
+            Event::ChatHistory {
+                account,
+                peer,
+                messages,
+                older,
+                complete,
+            } if self.is_open(&account, &peer) => {
+                self.complete = complete;
+                if older {
+                    self.loading_older = false;
+                    self.prepend(messages);
+                } else {
+                    self.list.clear();
+                    self.ids.clear();
+                    self.stick_to_bottom.set(true);
+                    let mut previous: Option<ChatMessage> = None;
+                    let mut items = Vec::with_capacity(messages.len());
+                    for message in messages {
+                        self.ids.push(Some(message.id));
+                        let item = self.item(message.clone(), previous.as_ref());
+                        previous = Some(message);
+                        items.push(item);
+                    }
+                    self.list.extend_from_iter(items);
+                    self.scroll_to_end();
+                }
+            }
+            Event::MessageAdded { message } if self.is_open(&message.account, &message.peer) => {
+                if let Some(pos) = self.ids.iter().rposition(|id| *id == Some(message.id)) {
+                    self.append_all_pending();
+                    self.replace(pos as u32, message);
+                    return;
+                }
+                if message.direction == warbler::model::Direction::Incoming {
+                    self.peer_state = None;
+                }
+                let previous = match self.pending.back() {
+                    Some(item) => Some(item.message.clone()),
+                    None => self
+                        .list
+                        .len()
+                        .checked_sub(1)
+                        .and_then(|p| self.message_at(p)),
+                };
+                self.ids.push(Some(message.id));
+                let outgoing = message.direction == warbler::model::Direction::Outgoing;
+                let item = self.item(message, previous.as_ref());
+                self.pending.push_back(item);
+                self.scroll_after_append |= outgoing || self.stick_to_bottom.get();
+            }
+            Event::MessageStateChanged {
+                account,
+                peer,
+                id,
+                state,
+            } if self.is_open(&account, &peer) => {
+                if let Some(pos) = self.ids.iter().position(|i| *i == Some(id))
+                    && let Some(mut message) = self.message_at(pos as u32)
+                {
+                    message.state = state;
+                    self.replace(pos as u32, message);
+                }
+            }
+            Event::ChatStateChanged {
+                account,
+                peer,
+                state,
+            } if self.is_open(&account, &peer) => {
+                self.peer_state = Some(state);
+            }
+            Event::ContactUpdated { account, contact } if self.is_open(&account, &contact.jid) => {
+                self.name = contact.display_name();
+            }
+            Event::RosterReplaced { account, contacts } => {
+                if let Some(contact) = contacts.iter().find(|c| self.is_open(&account, &c.jid)) {
+                    self.name = contact.display_name();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Scroll to the newest message, now and once the rows are laid out.
+    pub(super) fn scroll_to_end(&self) {
+        let Some(last) = self.list.len().checked_sub(1) else {
+            return;
+        };
+        self.stick_to_bottom.set(true);
+        let view = self.list.view.clone();
+        let scroll = move || {
+            if let Err(error) =
+                view.activate_action("list.scroll-to-item", Some(&last.to_variant()))
+            {
+                tracing::debug!("Could not scroll the messages: {error}");
+            }
+        };
+        scroll();
+        glib::idle_add_local_once(scroll);
+    }
+
+    /// Replace the row at `pos`, keeping its day separator.
+    pub(super) fn replace(&mut self, pos: u32, message: ChatMessage) {
+        if let Some(item) = self.list.get(pos) {
+            let mut updated = item.borrow().clone();
+            updated.message = message;
+            self.list.remove(pos);
+            self.list.insert(pos, updated);
+        }
+    }
+
+    /// Insert an older page above the shown messages, keeping the scroll
+    /// position.
+    fn prepend(&mut self, messages: Vec<ChatMessage>) {
+        if messages.is_empty() {
+            return;
+        }
+        let adjustment = self.scrolled.vadjustment();
+        self.anchor
+            .set(Some(adjustment.upper() - adjustment.value()));
+        let count = messages.len() as u32;
+        let old_first = self.message_at(0);
+        let mut previous: Option<ChatMessage> = None;
+        let mut ids = Vec::with_capacity(messages.len());
+        for (index, message) in messages.into_iter().enumerate() {
+            ids.push(Some(message.id));
+            let item = self.item(message.clone(), previous.as_ref());
+            previous = Some(message);
+            self.list.insert(index as u32, item);
+        }
+        ids.append(&mut self.ids);
+        self.ids = ids;
+        // The former first message may no longer start a new day.
+        if let Some(first) = old_first
+            && matches!(self.ids.get(count as usize), Some(Some(_)))
+        {
+            let item = self.item(first, previous.as_ref());
+            self.list.remove(count);
+            self.list.insert(count, item);
+        }
+        let anchor = self.anchor.clone();
+        glib::timeout_add_local_once(Duration::from_millis(400), move || anchor.set(None));
+        set_accessible_label(&self.list.view, &gettext("Messages"));
+    }
+}

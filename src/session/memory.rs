@@ -36,11 +36,15 @@ impl EventSink {
     }
 
     /// Send an event; fails only once the UI has stopped listening.
-    pub(crate) fn send(&self, event: Event) -> Result<(), mpsc::error::SendError<Event>> {
+    pub(crate) fn send(&self, event: Event) -> Result<(), UiGone> {
         self.work.notify_one();
-        self.events.send(event)
+        self.events.send(event).map_err(|_| UiGone)
     }
 }
+
+/// The UI stopped listening: the event was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UiGone;
 
 /// After each burst of work, wait for a quiet spell, then `trim` (off the
 /// runtime's workers: it takes the allocator's locks). Runs until the

@@ -35,7 +35,7 @@ pub enum MainInput {
         draft: Option<String>,
         /// The room, for a group chat the window may not know yet (just
         /// joined); known rooms are looked up.
-        room: Option<RoomSummary>,
+        room: Option<Box<RoomSummary>>,
     },
     /// Focus the contact search.
     FocusSearch,
@@ -307,10 +307,10 @@ impl Component for MainWindow {
                 draft,
                 room,
             } => {
-                let room = room.or_else(|| self.rooms.get(&key).cloned());
+                let room = room.or_else(|| self.rooms.get(&key).cloned().map(Box::new));
                 let name = room
                     .as_ref()
-                    .map(crate::ui::room::room_name)
+                    .map(|room| crate::ui::room::room_name(room))
                     .unwrap_or(name);
                 self.open_chat = Some(key.clone());
                 self.sidebar

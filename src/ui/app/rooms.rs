@@ -114,7 +114,7 @@ impl App {
             name: room_name(&room),
             key,
             draft: None,
-            room: Some(room),
+            room: Some(Box::new(room)),
         });
     }
 

@@ -54,7 +54,7 @@ pub enum ChatInput {
         /// Text for the composer.
         draft: Option<String>,
         /// The room, when the chat is a group chat.
-        room: Option<RoomSummary>,
+        room: Option<Box<RoomSummary>>,
     },
     /// The layout folded or unfolded.
     SetFolded(bool),
@@ -378,7 +378,7 @@ impl Component for ChatView {
                     self.key = Some(key);
                 }
                 self.name = name;
-                self.show_room(room);
+                self.show_room(room.map(|room| *room));
                 if let Some(draft) = draft {
                     self.composer.emit(ComposerInput::SetText(draft));
                 }

@@ -239,18 +239,10 @@ impl SimpleComponent for Occupants {
 
     fn init(_: (), root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         let actions = gio::SimpleActionGroup::new();
-        for name in [
-            "kick",
-            "voice",
-            "devoice",
-            "ban",
-            "grant-moderator",
-            "revoke-moderator",
-            "grant-member",
-            "revoke-member",
-            "grant-admin",
-            "revoke-admin",
-        ] {
+        for name in ["kick", "voice", "devoice", "ban"]
+            .into_iter()
+            .chain(StatusChange::ACTIONS)
+        {
             let action = gio::SimpleAction::new(name, Some(glib::VariantTy::STRING));
             let sender = sender.clone();
             action.connect_activate(move |action, target| {

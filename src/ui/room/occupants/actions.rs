@@ -115,6 +115,16 @@ pub(super) enum StatusChange {
 }
 
 impl StatusChange {
+    /// The menu actions that change an occupant's role or affiliation.
+    pub(super) const ACTIONS: [&'static str; 6] = [
+        "grant-moderator",
+        "revoke-moderator",
+        "grant-member",
+        "revoke-member",
+        "grant-admin",
+        "revoke-admin",
+    ];
+
     pub(super) fn of(action: &str) -> Option<Self> {
         Some(match action {
             "grant-moderator" => Self::Role(Role::Moderator),
@@ -341,14 +351,7 @@ mod tests {
 
     #[test]
     fn every_status_action_has_a_change_and_a_prompt() {
-        for action in [
-            "grant-moderator",
-            "revoke-moderator",
-            "grant-member",
-            "revoke-member",
-            "grant-admin",
-            "revoke-admin",
-        ] {
+        for action in StatusChange::ACTIONS {
             assert!(StatusChange::of(action).is_some(), "{action}");
             assert!(status_prompt(action, "bob").is_some(), "{action}");
         }

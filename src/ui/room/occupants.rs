@@ -59,8 +59,8 @@ fn sort_key(occupant: &Occupant) -> (Role, String, String) {
 pub struct OccupantWidgets {
     header: gtk::Label,
     dot: gtk::Box,
-    nick: gtk::Label,
-    status: gtk::Label,
+    nick: gtk::Inscription,
+    status: gtk::Inscription,
     more: gtk::Image,
     shown: Bound<OccupantItem>,
 }
@@ -93,17 +93,22 @@ impl RelmGridItem for OccupantItem {
                         set_orientation: gtk::Orientation::Vertical,
                         set_hexpand: true,
 
+                        // Inscriptions, not labels: a new text only
+                        // redraws them, where a label would make the
+                        // whole window lay out again on every scroll step
+                        // (on X11 each time asking for the monitor's work
+                        // area, a round trip).
                         #[name = "nick"]
-                        gtk::Label {
+                        gtk::Inscription {
                             set_xalign: 0.0,
-                            set_use_markup: false,
-                            set_ellipsize: gtk::pango::EllipsizeMode::End,
+                            set_min_lines: 1,
+                            set_text_overflow: gtk::InscriptionOverflow::EllipsizeEnd,
                         },
                         #[name = "status"]
-                        gtk::Label {
+                        gtk::Inscription {
                             set_xalign: 0.0,
-                            set_use_markup: false,
-                            set_ellipsize: gtk::pango::EllipsizeMode::End,
+                            set_min_lines: 1,
+                            set_text_overflow: gtk::InscriptionOverflow::EllipsizeEnd,
                             add_css_class: "dim-label",
                             add_css_class: "caption",
                         },
@@ -136,7 +141,7 @@ impl RelmGridItem for OccupantItem {
         widgets
             .header
             .set_label(self.header.as_deref().unwrap_or_default());
-        widgets.nick.set_label(&occupant.nick);
+        widgets.nick.set_text(Some(&occupant.nick));
         let dark = relm4::adw::StyleManager::default().is_dark();
         widgets
             .nick
@@ -146,7 +151,7 @@ impl RelmGridItem for OccupantItem {
             Some(status) if !status.is_empty() => format!("{presence} · {status}"),
             _ => presence.clone(),
         };
-        widgets.status.set_label(&status);
+        widgets.status.set_text(Some(&status));
         // Restyling is not free and most occupants share a presence.
         let presence_class = presence_css(occupant.show);
         if !widgets.dot.has_css_class(presence_class) {

@@ -23,6 +23,7 @@ pub use presence::{PresenceShow, PresenceStatus};
 pub use room::{
     AffiliatedUser, Affiliation, Occupant, OccupantChange, PublicRoom, PublicRoomsPage, Role,
     RoomError, RoomExit, RoomInvitation, RoomNotify, RoomState, RoomSummary, mentions,
+    nickname_allowed,
 };
 pub use roster::{Contact, RosterItem, Subscription};
 pub use xmpp_parsers::jid::{BareJid, FullJid, Jid};

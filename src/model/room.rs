@@ -82,6 +82,9 @@ pub enum RoomNotify {
 pub enum RoomError {
     /// Someone else uses this nickname.
     NicknameConflict,
+    /// The nickname cannot be used in an address (see [`nickname_allowed`]),
+    /// or the room said it is malformed.
+    NicknameInvalid,
     /// The room needs a password (or the one given was wrong).
     PasswordRequired,
     /// The room is members-only and we are not a member.
@@ -270,6 +273,14 @@ pub enum OccupantChange {
     },
 }
 
+/// Whether `nick` can be used as a nickname: not blank, and allowed in the
+/// last part of an address. Our address library follows the original
+/// rules (RFC 3920's resourceprep over Unicode 3.2), so characters newer
+/// than that, such as most emoji, are refused before they reach a room.
+pub fn nickname_allowed(nick: &str) -> bool {
+    !nick.trim().is_empty() && xmpp_parsers::jid::ResourcePart::new(nick).is_ok()
+}
+
 /// Whether `body` mentions `nick`: the nickname as a whole word, any case,
 /// optionally after `@`.
 pub fn mentions(body: &str, nick: &str) -> bool {
@@ -299,7 +310,20 @@ pub fn mentions(body: &str, nick: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::mentions;
+    use super::{mentions, nickname_allowed};
+
+    #[test]
+    fn nicknames_the_address_rules_refuse_are_not_allowed() {
+        assert!(nickname_allowed("Alice"));
+        assert!(nickname_allowed("Zoë Ω"));
+        // Older symbols pass; emoji newer than Unicode 3.2 do not.
+        assert!(nickname_allowed("Ann ♥"));
+        assert!(!nickname_allowed("bird 🐦"));
+        assert!(!nickname_allowed(""));
+        assert!(!nickname_allowed("   "));
+        assert!(!nickname_allowed("line\nbreak"));
+        assert!(!nickname_allowed(&"x".repeat(2000)));
+    }
 
     #[test]
     fn a_mention_is_the_whole_nickname_in_any_case() {

@@ -76,6 +76,14 @@ def main():
         fail("no bookmark switch", app)
     if not bookmark.get_state_set().contains(Atspi.StateType.CHECKED):
         fail("the bookmark switch is off by default", app)
+    # A nickname the address rules refuse (a newer emoji) is explained
+    # before anything is sent.
+    replace_text(nick, "bird \U0001F426")
+    refused = lambda name: name.startswith("This nickname can’t be used")
+    wait_for(lambda: app, "label", refused, "the refused-nickname hint", sized=True)
+    screenshot("40a-join-nickname-refused.png")
+    replace_text(nick, local_part)
+    wait_gone(lambda: app, "label", refused, "the refused-nickname hint")
     type_into(address, ROOM)
     screenshot("40-join-dialog.png")
     click(wait_for(lambda: app, "push button", named("Join"), "the Join button", sized=True))

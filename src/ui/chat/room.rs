@@ -7,8 +7,8 @@ use gettextrs::gettext;
 use relm4::gtk::{self, prelude::*};
 use relm4::prelude::*;
 use warbler::model::{
-    BareJid, ChatMessage, DeliveryState, Direction, MessageId, OccupantChange, Role, RoomState,
-    RoomSummary, Timestamp, mentions,
+    BareJid, ChatMessage, DeliveryState, Direction, MessageId, OccupantChange, Role, RoomError,
+    RoomState, RoomSummary, Timestamp, mentions, nickname_allowed,
 };
 use warbler::session::{Command, Event};
 
@@ -277,6 +277,7 @@ impl ChatView {
                     gettext("_Change"),
                 );
                 prompt.initial = room.nick.clone();
+                prompt.valid = nickname_allowed;
                 self.ask(prompt, sender, move |nick| Command::SetRoomNick {
                     account: account.clone(),
                     room: jid.clone(),
@@ -339,6 +340,13 @@ impl ChatView {
         let Some(room) = self.room.clone() else {
             return;
         };
+        let nick_invalid = matches!(
+            room.state,
+            RoomState::Failed {
+                error: RoomError::NicknameInvalid
+            }
+        );
+        let own_nick = room.nick.clone();
         let join = move |nick: Option<String>, password: Option<String>| Command::JoinRoom {
             account: room.account.clone(),
             room: room.room.clone(),
@@ -352,15 +360,16 @@ impl ChatView {
             StatusAction::ChooseNick => {
                 let mut prompt = Prompt::new(
                     gettext("Choose Another Nickname"),
-                    gettext("Someone in this room already uses your nickname."),
+                    if nick_invalid {
+                        gettext("Your nickname can’t be used in this room.")
+                    } else {
+                        gettext("Someone in this room already uses your nickname.")
+                    },
                     gettext("Nickname"),
                     gettext("_Join"),
                 );
-                prompt.initial = self
-                    .room
-                    .as_ref()
-                    .map(|r| r.nick.clone())
-                    .unwrap_or_default();
+                prompt.initial = own_nick;
+                prompt.valid = nickname_allowed;
                 self.ask(prompt, sender, move |nick| join(Some(nick), None));
             }
             StatusAction::EnterPassword => {

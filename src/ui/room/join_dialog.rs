@@ -8,7 +8,7 @@ use gettextrs::gettext;
 use relm4::adw;
 use relm4::gtk;
 use relm4::prelude::*;
-use warbler::model::BareJid;
+use warbler::model::{BareJid, nickname_allowed};
 
 use crate::ui::{fallback_name, parse_typed_address, set_accessible_label};
 
@@ -73,6 +73,8 @@ pub struct JoinDialog {
     password: adw::PasswordEntryRow,
     bookmark: gtk::Switch,
     account: gtk::DropDown,
+    /// Says why the nickname can't be used (hidden while it can).
+    nick_hint: gtk::Label,
     /// The nickname the dialog proposed, replaced when the account changes
     /// unless the user typed another.
     proposed_nick: String,
@@ -98,7 +100,7 @@ impl JoinDialog {
     fn request(&self) -> Option<JoinRequest> {
         let room = parse_room(&self.address.text())?;
         let nick = self.nick.text().trim().to_owned();
-        if nick.is_empty() {
+        if !nickname_allowed(&nick) {
             return None;
         }
         let password = self.password.text().to_string();
@@ -214,8 +216,19 @@ impl SimpleComponent for JoinDialog {
             .build();
         let browse_sender = sender.clone();
         browse.connect_clicked(move |_| browse_sender.input(JoinInput::Browse));
+        // Why Join is disabled, when it is the nickname's fault.
+        let nick_hint = gtk::Label::builder()
+            .label(gettext(
+                "This nickname can’t be used: it contains characters nicknames may not have, such as most emoji.",
+            ))
+            .wrap(true)
+            .xalign(0.0)
+            .visible(false)
+            .css_classes(["caption", "error"])
+            .build();
         let content = gtk::Box::new(gtk::Orientation::Vertical, 12);
         content.append(&list);
+        content.append(&nick_hint);
         content.append(&browse);
         root.set_extra_child(Some(&content));
 
@@ -252,6 +265,7 @@ impl SimpleComponent for JoinDialog {
             bookmark,
             account,
             proposed_nick,
+            nick_hint,
         };
         root.set_response_enabled("join", model.request().is_some());
         ComponentParts {
@@ -263,6 +277,14 @@ impl SimpleComponent for JoinDialog {
     fn update(&mut self, msg: JoinInput, sender: ComponentSender<Self>) {
         match msg {
             JoinInput::Changed => {
+                let nick = self.nick.text();
+                let nick_refused = !nick.trim().is_empty() && !nickname_allowed(nick.trim());
+                self.nick_hint.set_visible(nick_refused);
+                if nick_refused {
+                    self.nick.add_css_class("error");
+                } else {
+                    self.nick.remove_css_class("error");
+                }
                 if let Some(dialog) = self.dialog() {
                     dialog.set_response_enabled("join", self.request().is_some());
                 }

@@ -31,7 +31,7 @@ pub fn describe(state: &RoomState) -> Option<(String, Option<(StatusAction, Stri
         ),
         RoomState::Failed { error } => {
             let action = match error {
-                RoomError::NicknameConflict => {
+                RoomError::NicknameConflict | RoomError::NicknameInvalid => {
                     Some((StatusAction::ChooseNick, gettext("Choose _Nickname…")))
                 }
                 RoomError::PasswordRequired => {

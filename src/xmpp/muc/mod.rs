@@ -90,6 +90,8 @@ pub(crate) fn affiliation_to_attr(affiliation: Affiliation) -> &'static str {
 pub(crate) fn room_error(condition: &str) -> RoomError {
     match condition {
         "conflict" => RoomError::NicknameConflict,
+        // The room's word for an unusable (often empty) nickname.
+        "jid-malformed" => RoomError::NicknameInvalid,
         "not-authorized" => RoomError::PasswordRequired,
         "registration-required" => RoomError::MembersOnly,
         "forbidden" => RoomError::Forbidden,

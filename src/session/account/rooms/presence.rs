@@ -67,12 +67,8 @@ impl AccountActor {
         let (nick, password) = (room.summary.nick.clone(), room.password.clone());
         match muc_presence::join(base, jid, &nick, password.as_deref(), &history) {
             Some(presence) => self.send(presence.into()).await,
-            None => self.room_failed(
-                jid,
-                RoomError::Other {
-                    condition: "jid-malformed".into(),
-                },
-            ),
+            // Only the nickname can make the room's address invalid.
+            None => self.room_failed(jid, RoomError::NicknameInvalid),
         }
     }
 

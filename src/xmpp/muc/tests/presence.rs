@@ -294,8 +294,12 @@ fn join_errors() {
     );
     assert_eq!(
         join_error("jid-malformed", "modify"),
+        RoomError::NicknameInvalid
+    );
+    assert_eq!(
+        join_error("policy-violation", "modify"),
         RoomError::Other {
-            condition: "jid-malformed".into()
+            condition: "policy-violation".into()
         }
     );
 }

@@ -145,11 +145,14 @@ impl AccountActor {
         self.room_failed(jid, error);
     }
 
-    async fn on_occupant(&mut self, update: OccupantPresence) {
+    async fn on_occupant(&mut self, mut update: OccupantPresence) {
         let jid = update.room.clone();
         let Some(room) = self.rooms.map.get_mut(&jid) else {
             return;
         };
+        update.occupant.occupant_id = room
+            .info
+            .trusted_occupant_id(update.occupant.occupant_id.take());
         // While joining, our own presence may lack status 110 on old
         // services; our nickname identifies it then.
         let is_self = update.is_self

@@ -210,8 +210,13 @@ impl AccountActor {
         if is_self {
             room.summary.nick = new_nick;
             room.pending_nick = None;
+            let bookmarked = room.summary.bookmarked;
             self.save_room(&jid).await;
             self.emit_room(&jid);
+            // The bookmark carries our nickname to our other devices.
+            if bookmarked {
+                self.publish_bookmark(&jid).await;
+            }
         }
         let change = OccupantChange::Renamed {
             old_nick: nick,

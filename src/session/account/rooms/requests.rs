@@ -47,12 +47,18 @@ pub(in crate::session::account) enum RoomIq {
         query_id: String,
         older: bool,
     },
+    /// Our account's disco#info: which bookmarks it keeps.
+    AccountInfo,
     /// Native bookmarks.
     Bookmarks,
     /// Legacy bookmarks.
     LegacyBookmarks,
     /// A bookmark publish or retraction.
     BookmarkChange,
+    /// The legacy bookmarks, read to change them.
+    LegacyRead,
+    /// The changed legacy bookmarks, stored back.
+    LegacyWrite,
 }
 
 impl AccountActor {
@@ -131,8 +137,11 @@ impl AccountActor {
                 let fin = directory::archive_fin(payload.as_ref());
                 self.on_archive_fin(&room, &query_id, older, fin).await;
             }
+            RoomIq::AccountInfo => self.on_account_info(payload.as_ref()).await,
             RoomIq::Bookmarks => self.on_bookmarks(payload.as_ref(), true).await,
             RoomIq::LegacyBookmarks => self.on_bookmarks(payload.as_ref(), false).await,
+            RoomIq::LegacyRead => self.on_legacy_read(payload.as_ref()).await,
+            RoomIq::LegacyWrite => self.on_legacy_written().await,
         }
     }
 
@@ -185,6 +194,12 @@ impl AccountActor {
                 tracing::info!(account = %account, %room, condition, "The room's archive refused a query");
                 self.archive_failed(&room, &query_id);
             }
+            RoomIq::AccountInfo => {
+                tracing::debug!(account = %account, condition, "No account info");
+                self.on_account_info(None).await;
+            }
+            RoomIq::LegacyRead => self.on_legacy_error(true, &condition).await,
+            RoomIq::LegacyWrite => self.on_legacy_error(false, &condition).await,
             RoomIq::Bookmarks => {
                 // No bookmarks node yet is simply no bookmarks; any other
                 // refusal means no native bookmarks on this server.

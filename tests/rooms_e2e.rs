@@ -2,7 +2,8 @@
 //! (`conference.localhost`, with room archives): creating and configuring
 //! rooms, talking, nick changes, moderation (of occupants and of
 //! messages), member lists, destroying rooms, invitations, bookmarks across
-//! devices, archive history after a reconnect, self-ping recovery and
+//! devices (also legacy ones: `rooms_e2e/legacy_bookmarks.rs`), archive
+//! history after a reconnect, self-ping recovery and
 //! private messages between occupants (`rooms_e2e/private.rs`).
 //!
 //! Warbler's core plays the users under test; raw clients play the others.
@@ -10,6 +11,8 @@
 
 mod support;
 
+#[path = "rooms_e2e/legacy_bookmarks.rs"]
+mod legacy_bookmarks;
 #[path = "rooms_e2e/private.rs"]
 mod private;
 

@@ -1,8 +1,10 @@
 //! Bookmarks on a server that keeps only legacy ones (XEP-0048 in private
 //! XML storage, no XEP-0402): a room bookmarked on one device is joined on
 //! the next one to sign in, a nickname change reaches the bookmark, leaving
-//! removes it, and nothing else in the storage is lost on the way.
+//! or destroying removes it, changes made together are all written, and
+//! nothing else in the storage is lost on the way.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use warbler::model::RoomState;
@@ -158,8 +160,46 @@ async fn legacy_bookmarks_follow_the_user_across_devices() {
         .wait(|e| matches!(e, Event::RoomRemoved { room: r, .. } if *r == room))
         .await;
     foreign_entries_kept(&storage(&mut own).await);
-
     phone.shutdown().await;
+
+    // Two rooms bookmarked at once: the second write waits for the first
+    // and neither is lost. Destroying one removes its bookmark.
+    let first = room_jid(&server, "first");
+    let second = room_jid(&server, "second");
+    for room in [&first, &second] {
+        laptop.send(Command::JoinRoom {
+            account: laptop.jid.clone(),
+            room: room.clone(),
+            nick: Some("Alice".into()),
+            password: None,
+            bookmark: true,
+            instant: true,
+        });
+    }
+    let mut joined = HashSet::new();
+    while joined.len() < 2 {
+        if let Event::RoomUpdated { room } = laptop
+            .wait(|e| matches!(e, Event::RoomUpdated { room } if room.state == RoomState::Joined))
+            .await
+        {
+            joined.insert(room.room.clone());
+        }
+    }
+    let (first_str, second_str) = (first.to_string(), second.to_string());
+    storage_until(&mut own, |s| {
+        conference(s, &first_str).is_some() && conference(s, &second_str).is_some()
+    })
+    .await;
+    laptop.send(Command::DestroyRoom {
+        account: laptop.jid.clone(),
+        room: first.clone(),
+        reason: None,
+        alternative: None,
+    });
+    let stored = storage_until(&mut own, |s| conference(s, &first_str).is_none()).await;
+    assert!(conference(&stored, &second_str).is_some());
+    foreign_entries_kept(&stored);
+
     laptop.shutdown().await;
     bob.close().await;
     own.close().await;

@@ -71,7 +71,7 @@ impl AccountActor {
             self.apply_bookmark(bookmark.clone()).await;
             if migrate {
                 let id = new_id();
-                self.expect_room_iq(id.clone(), RoomIq::BookmarkChange);
+                self.expect_room_iq(id.clone(), RoomIq::BookmarkChange { published: None });
                 self.send(bookmarks::publish(&id, bookmark).into()).await;
             }
         }
@@ -213,7 +213,12 @@ impl AccountActor {
             return;
         }
         let id = new_id();
-        self.expect_room_iq(id.clone(), RoomIq::BookmarkChange);
+        self.expect_room_iq(
+            id.clone(),
+            RoomIq::BookmarkChange {
+                published: Some(jid.clone()),
+            },
+        );
         self.send(bookmarks::publish(&id, &bookmark).into()).await;
     }
 
@@ -230,7 +235,7 @@ impl AccountActor {
             return;
         }
         let id = new_id();
-        self.expect_room_iq(id.clone(), RoomIq::BookmarkChange);
+        self.expect_room_iq(id.clone(), RoomIq::BookmarkChange { published: None });
         self.send(bookmarks::retract(&id, jid).into()).await;
     }
 }

@@ -156,3 +156,40 @@ impl AccountActor {
         self.keep_unsent(unsent);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xmpp::bookmarks::Bookmark;
+
+    fn set(room: &str, autojoin: bool) -> BookmarkChange {
+        BookmarkChange::Set(Bookmark {
+            room: room.parse().expect("a room"),
+            name: None,
+            nick: None,
+            password: None,
+            autojoin,
+        })
+    }
+
+    // The newest change of a room wins; other rooms' changes stay queued.
+    #[test]
+    fn queue_keeps_the_newest_change_per_room() {
+        let mut writes = LegacyWrites::default();
+        writes.queue(set("a@muc.example", true));
+        writes.queue(set("b@muc.example", true));
+        writes.queue(BookmarkChange::Removed(
+            "a@muc.example".parse().expect("a room"),
+        ));
+        writes.queue(set("b@muc.example", false));
+        assert_eq!(
+            writes.queued,
+            vec![
+                BookmarkChange::Removed("a@muc.example".parse().expect("a room")),
+                set("b@muc.example", false),
+            ]
+        );
+        assert!(writes.queued_for(&"b@muc.example".parse().expect("a room")));
+        assert!(!writes.queued_for(&"c@muc.example".parse().expect("a room")));
+    }
+}

@@ -53,8 +53,8 @@ pub(in crate::session::account) enum RoomIq {
     Bookmarks,
     /// Legacy bookmarks.
     LegacyBookmarks,
-    /// A bookmark publish or retraction.
-    BookmarkChange,
+    /// A native bookmark publish (of this room) or retraction.
+    BookmarkChange { published: Option<BareJid> },
     /// The legacy bookmarks, read to change them.
     LegacyRead,
     /// The changed legacy bookmarks, stored back.
@@ -97,7 +97,14 @@ impl AccountActor {
                 self.refresh_room_info(&room).await;
             }
             RoomIq::Created { room } => self.refresh_room_info(&room).await,
-            RoomIq::Quiet { .. } | RoomIq::BookmarkChange => {}
+            RoomIq::Quiet { .. } => {}
+            RoomIq::BookmarkChange { published } => {
+                // The server has it now, even if its notification does
+                // not come back to us.
+                if let Some(room) = published.and_then(|r| self.rooms.map.get_mut(&r)) {
+                    room.bookmark_unsent = false;
+                }
+            }
             RoomIq::Destroy { room } => {
                 self.emit(Event::RoomActionDone {
                     account,
@@ -208,7 +215,7 @@ impl AccountActor {
                 }
                 self.on_bookmarks(None, true).await;
             }
-            RoomIq::LegacyBookmarks | RoomIq::BookmarkChange => {
+            RoomIq::LegacyBookmarks | RoomIq::BookmarkChange { .. } => {
                 tracing::info!(account = %account, condition, "A bookmark request failed");
             }
         }

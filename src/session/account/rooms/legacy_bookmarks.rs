@@ -133,7 +133,7 @@ impl AccountActor {
         self.start_legacy_write().await;
     }
 
-    /// The failed write's failure, read from the answer's condition.
+    /// The server refused to read (`reading`) or to store the document.
     pub(super) async fn on_legacy_error(&mut self, reading: bool, condition: &str) {
         tracing::warn!(account = %self.jid, condition,
             "Could not change the bookmarks: the server refused to {}",

@@ -2,14 +2,17 @@
 //! (`conference.localhost`, with room archives): creating and configuring
 //! rooms, talking, nick changes, moderation (of occupants and of
 //! messages), member lists, destroying rooms, invitations, bookmarks across
-//! devices, archive history after a reconnect, self-ping recovery and
-//! private messages between occupants (`rooms_e2e/private.rs`).
+//! devices (legacy ones in `rooms_e2e/legacy_bookmarks.rs`), archive history
+//! after a reconnect, self-ping recovery and private messages between
+//! occupants (`rooms_e2e/private.rs`).
 //!
 //! Warbler's core plays the users under test; raw clients play the others.
 //! Needs a Secret Service on the session bus (the test command runs one).
 
 mod support;
 
+#[path = "rooms_e2e/legacy_bookmarks.rs"]
+mod legacy_bookmarks;
 #[path = "rooms_e2e/private.rs"]
 mod private;
 

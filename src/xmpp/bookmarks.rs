@@ -16,6 +16,9 @@ const NS_PUBSUB: &str = "http://jabber.org/protocol/pubsub";
 const NS_PUBSUB_EVENT: &str = "http://jabber.org/protocol/pubsub#event";
 const NS_PRIVATE: &str = "jabber:iq:private";
 const NS_STORAGE: &str = "storage:bookmarks";
+/// Advertised on our account when the server keeps native and legacy
+/// bookmarks in step (XEP-0402 §5.3); only then are native ones used.
+pub(crate) const NS_COMPAT: &str = "urn:xmpp:bookmarks:1#compat";
 
 /// One bookmarked room.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,4 +248,103 @@ pub(crate) fn parse_legacy(payload: Option<&Element>) -> Vec<Bookmark> {
             })
         })
         .collect()
+}
+
+/// The `<storage/>` element of a legacy bookmarks answer, to change and
+/// store back; `None` if the answer is not one (then nothing may be
+/// written: storing a document we could not read would erase it).
+///
+/// An answer without `<storage/>` means nothing is stored yet.
+pub(crate) fn legacy_storage(payload: Option<&Element>) -> Option<Element> {
+    let query = payload.filter(|p| p.is("query", NS_PRIVATE))?;
+    let mut storages = query.children().filter(|c| c.name() == "storage");
+    match (storages.next(), storages.next()) {
+        (None, _) => Some(Element::builder("storage", NS_STORAGE).build()),
+        (Some(storage), None) if storage.is("storage", NS_STORAGE) => Some(storage.clone()),
+        // Another namespace, or two documents: not something to rewrite.
+        _ => None,
+    }
+}
+
+/// Whether `element` is a legacy bookmark of `room`.
+fn is_conference_of(element: &Element, room: &BareJid) -> bool {
+    element.is("conference", NS_STORAGE)
+        && element
+            .attr("jid")
+            .and_then(|j| j.parse::<BareJid>().ok())
+            .is_some_and(|j| j == *room)
+}
+
+/// Replace the text child `name` of a conference, keeping its other
+/// children (other clients' extensions) where they are.
+fn set_text_child(conference: &mut Element, name: &str, value: &str) {
+    while conference.remove_child(name, NS_STORAGE).is_some() {}
+    conference.append_child(text(name, NS_STORAGE, value));
+}
+
+/// Apply one change to a legacy `<storage/>` document, touching nothing
+/// but the conferences of that room: other rooms, `<url/>` entries, other
+/// clients' attributes and children and entries we cannot read stay as
+/// they are, since storing the document replaces all of it.
+pub(crate) fn apply_legacy_change(storage: &mut Element, change: &BookmarkChange) {
+    match change {
+        BookmarkChange::Set(bookmark) => {
+            let mut found = false;
+            for conference in storage
+                .children_mut()
+                .filter(|c| is_conference_of(c, &bookmark.room))
+            {
+                found = true;
+                update_conference(conference, bookmark);
+            }
+            if !found {
+                let mut conference = Element::builder("conference", NS_STORAGE)
+                    .attr(xml_ncname!("jid").into(), bookmark.room.as_str())
+                    .build();
+                update_conference(&mut conference, bookmark);
+                storage.append_child(conference);
+            }
+        }
+        BookmarkChange::Removed(room) => {
+            for node in storage.take_nodes() {
+                let ours = matches!(&node, Node::Element(e) if is_conference_of(e, room));
+                if !ours {
+                    storage.append_node(node);
+                }
+            }
+        }
+    }
+}
+
+/// Write what we know of a bookmark into its conference; what we do not
+/// know (no name, no password in memory) keeps the stored value.
+fn update_conference(conference: &mut Element, bookmark: &Bookmark) {
+    let none = xmpp_parsers::minidom::rxml::Namespace::NONE;
+    conference.set_attr(
+        none.clone(),
+        xml_ncname!("autojoin").into(),
+        if bookmark.autojoin { "true" } else { "false" },
+    );
+    if let Some(name) = &bookmark.name {
+        conference.set_attr(none, xml_ncname!("name").into(), name.as_str());
+    }
+    if let Some(nick) = &bookmark.nick {
+        set_text_child(conference, "nick", nick);
+    }
+    if let Some(password) = &bookmark.password {
+        set_text_child(conference, "password", password);
+    }
+}
+
+/// Store a whole legacy `<storage/>` document (XEP-0049 replaces what was
+/// there).
+pub(crate) fn store_legacy(id: &str, storage: Element) -> Iq {
+    Iq::Set {
+        from: None,
+        to: None,
+        id: id.to_owned(),
+        payload: Element::builder("query", NS_PRIVATE)
+            .append(storage)
+            .build(),
+    }
 }

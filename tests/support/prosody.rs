@@ -45,6 +45,8 @@ pub struct TestServerBuilder {
     /// Hand out a TURN server on 127.0.0.1 (XEP-0215): its shared secret
     /// and port.
     turn_external: Option<(String, u16)>,
+    /// Keep native bookmarks (XEP-0402) in step with the legacy ones.
+    native_bookmarks: bool,
 }
 
 impl Default for TestServerBuilder {
@@ -59,6 +61,7 @@ impl Default for TestServerBuilder {
             sql_archives: false,
             smacks_hibernation_secs: 30,
             turn_external: None,
+            native_bookmarks: true,
         }
     }
 }
@@ -142,6 +145,15 @@ impl TestServerBuilder {
     /// from `secret`, as production servers next to a coturn do.
     pub fn turn_external(mut self, secret: &str, port: u16) -> Self {
         self.turn_external = Some((secret.to_owned(), port));
+        self
+    }
+
+    /// Whether the server keeps native bookmarks (XEP-0402) and mirrors
+    /// them to the legacy ones (default: yes, `mod_bookmarks`). Without,
+    /// only legacy bookmarks in private XML storage remain (XEP-0048 over
+    /// `mod_private`), as on servers that never had native ones.
+    pub fn native_bookmarks(mut self, enabled: bool) -> Self {
+        self.native_bookmarks = enabled;
         self
     }
 
@@ -349,7 +361,7 @@ c2s_ports = {{ {c2s} }}
 c2s_direct_tls_interfaces = {{ "127.0.0.1" }}
 c2s_direct_tls_ports = {{ {tls} }}
 c2s_direct_tls_ssl = {ssl}
-modules_disabled = {{ "s2s" }}
+modules_disabled = {{ "s2s";{no_bookmarks} }}
 s2s_ports = {{ }}
 c2s_require_encryption = true
 c2s_stanza_size_limit = 4 * 1024 * 1024
@@ -379,6 +391,11 @@ VirtualHost "{DOMAIN}"
                 "debug"
             } else {
                 "info"
+            },
+            no_bookmarks = if self.options.native_bookmarks {
+                ""
+            } else {
+                r#" "bookmarks";"#
             },
             c2s = self.c2s_port,
             tls = self.direct_tls_port,

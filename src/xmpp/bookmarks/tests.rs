@@ -7,8 +7,8 @@ use xmpp_parsers::message::Message;
 use xmpp_parsers::minidom::Element;
 
 use super::{
-    Bookmark, BookmarkChange, fetch, fetch_legacy, notification, parse_fetch, parse_legacy,
-    publish, retract,
+    Bookmark, BookmarkChange, apply_legacy_change, fetch, fetch_legacy, legacy_storage,
+    notification, parse_fetch, parse_legacy, publish, retract, store_legacy,
 };
 
 const JULIET: &str = "juliet@capulet.lit";
@@ -281,4 +281,194 @@ fn legacy_private_storage() {
     );
     assert!(parse_legacy(None).is_empty());
     assert!(parse_legacy(Some(&el("<query xmlns='jabber:iq:private'/>"))).is_empty());
+}
+
+/// XEP-0048 §3.3 example 3's storage (a conference and a URL), with a
+/// broken entry and another client's extensions.
+const OBERON_STORAGE: &str = "<query xmlns='jabber:iq:private'>\
+     <storage xmlns='storage:bookmarks'>\
+     <conference name='Council of Oberon' autojoin='true' minimized='yes' \
+     jid='council@conference.underhill.org'>\
+     <nick>Puck</nick><password>titania</password>\
+     <state xmlns='http://myclient.example/bookmark/state' pinned='true'/>\
+     </conference>\
+     <url name='Complete Works of Shakespeare' url='http://the-tech.mit.edu/Shakespeare/'/>\
+     <conference jid='@@broken'/><conference name='no jid'/>\
+     <x xmlns='urn:example:other-client'>kept</x>\
+     </storage></query>";
+
+fn oberon_storage() -> Element {
+    legacy_storage(Some(&el(OBERON_STORAGE))).expect("a storage")
+}
+
+/// Everything in `storage` but the conferences of `room`.
+fn others(storage: &Element, room: &str) -> Vec<Element> {
+    storage
+        .children()
+        .filter(|c| c.attr("jid") != Some(room))
+        .cloned()
+        .collect()
+}
+
+// Adding a room keeps every other entry, the URL, the broken ones and the
+// foreign element, and reads back as the bookmark written.
+#[test]
+fn legacy_add_keeps_other_entries() {
+    let before = oberon_storage();
+    let mut storage = before.clone();
+    apply_legacy_change(&mut storage, &BookmarkChange::Set(the_play()));
+    assert_eq!(others(&storage, THEPLAY), others(&before, THEPLAY));
+    let added = storage.children().last().expect("an entry");
+    assert_eq!(
+        *added,
+        el(
+            "<conference xmlns='storage:bookmarks' jid='theplay@conference.shakespeare.lit' \
+            autojoin='true' name='The Play&apos;s the Thing'><nick>JC</nick></conference>"
+        )
+    );
+    let query = Element::builder("query", "jabber:iq:private")
+        .append(storage)
+        .build();
+    let read = parse_legacy(Some(&query));
+    assert_eq!(read.len(), 2);
+    assert_eq!(read[1], the_play());
+}
+
+// Updating our room changes only what we know: another client's attribute
+// and extension stay, an unknown password is not erased.
+#[test]
+fn legacy_update_keeps_unknown_attributes_and_children() {
+    let mut storage = oberon_storage();
+    let council = bare("council@conference.underhill.org");
+    apply_legacy_change(
+        &mut storage,
+        &BookmarkChange::Set(Bookmark {
+            room: council.clone(),
+            name: None,
+            nick: Some("Robin".into()),
+            password: None,
+            autojoin: false,
+        }),
+    );
+    let conference = storage.children().next().expect("the council");
+    assert_eq!(conference.attr("minimized"), Some("yes"));
+    assert_eq!(conference.attr("name"), Some("Council of Oberon"));
+    assert_eq!(conference.attr("autojoin"), Some("false"));
+    assert!(
+        conference
+            .get_child("state", "http://myclient.example/bookmark/state")
+            .is_some()
+    );
+    assert_eq!(storage.children().count(), 5, "no entry added or lost");
+    let query = Element::builder("query", "jabber:iq:private")
+        .append(storage)
+        .build();
+    assert_eq!(
+        parse_legacy(Some(&query)),
+        vec![Bookmark {
+            room: council,
+            name: Some("Council of Oberon".into()),
+            nick: Some("Robin".into()),
+            password: Some("titania".into()),
+            autojoin: false,
+        }]
+    );
+}
+
+// Removing removes our room's conferences (all of them, however the JID is
+// cased) and nothing else; removing a room that is not there changes
+// nothing.
+#[test]
+fn legacy_remove_touches_only_that_room() {
+    let before = oberon_storage();
+    let mut storage = before.clone();
+    let mut twice =
+        el("<conference xmlns='storage:bookmarks' jid='Council@conference.underhill.org'/>");
+    twice.append_child(el("<nick xmlns='storage:bookmarks'>Puck</nick>"));
+    storage.append_child(twice);
+    apply_legacy_change(
+        &mut storage,
+        &BookmarkChange::Removed(bare("council@conference.underhill.org")),
+    );
+    let kept: Vec<&Element> = before.children().skip(1).collect();
+    assert_eq!(storage.children().collect::<Vec<_>>(), kept);
+    let mut unchanged = before.clone();
+    apply_legacy_change(&mut unchanged, &BookmarkChange::Removed(bare(THEPLAY)));
+    assert_eq!(unchanged, before);
+}
+
+// XEP-0049 §2.1 example 1: the whole document is stored back.
+#[test]
+fn legacy_store_request() {
+    let storage = el("<storage xmlns='storage:bookmarks'>\
+         <url name='Complete Works of Shakespeare' url='http://the-tech.mit.edu/Shakespeare/'/>\
+         </storage>");
+    assert_eq!(
+        Element::from(store_legacy("store1", storage)),
+        el("<iq xmlns='jabber:client' type='set' id='store1'>\
+            <query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'>\
+            <url name='Complete Works of Shakespeare' url='http://the-tech.mit.edu/Shakespeare/'/>\
+            </storage></query></iq>")
+    );
+}
+
+// Only a private-storage answer can be rewritten; nothing stored yet is an
+// empty document, anything else is refused rather than overwritten.
+#[test]
+fn legacy_storage_answers() {
+    assert!(legacy_storage(None).is_none());
+    let empty = legacy_storage(Some(&el("<query xmlns='jabber:iq:private'/>")));
+    assert_eq!(empty, Some(el("<storage xmlns='storage:bookmarks'/>")));
+    let foreign = el("<query xmlns='jabber:iq:private'>\
+         <storage xmlns='storage:rosternotes'/></query>");
+    assert!(legacy_storage(Some(&foreign)).is_none());
+    let two = el("<query xmlns='jabber:iq:private'>\
+         <storage xmlns='storage:bookmarks'/><storage xmlns='storage:bookmarks'/></query>");
+    assert!(legacy_storage(Some(&two)).is_none());
+    let other = el("<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+         <storage xmlns='storage:bookmarks'/></pubsub>");
+    assert!(legacy_storage(Some(&other)).is_none());
+}
+
+// Hostile or broken entries: oversized and invalid JIDs, a full JID,
+// missing attributes. They are not read as bookmarks, never match our
+// room, and survive a write untouched.
+#[test]
+fn legacy_hostile_entries_are_skipped_and_kept() {
+    let huge = format!("{}@conference.underhill.org", "a".repeat(5000));
+    let xml = format!(
+        "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'>\
+         <conference jid='{huge}' autojoin='true'/>\
+         <conference jid='council@conference.underhill.org/Puck' autojoin='true'/>\
+         <conference jid='' autojoin='1'/><conference autojoin='true'><nick>x</nick></conference>\
+         <conference jid='a@b@c'/><url/>\
+         </storage></query>"
+    );
+    let query = el(&xml);
+    assert!(parse_legacy(Some(&query)).is_empty());
+    let before = legacy_storage(Some(&query)).expect("a storage");
+    let mut storage = before.clone();
+    apply_legacy_change(
+        &mut storage,
+        &BookmarkChange::Removed(bare("council@conference.underhill.org")),
+    );
+    assert_eq!(storage, before, "no broken entry is taken for ours");
+    apply_legacy_change(
+        &mut storage,
+        &BookmarkChange::Set(Bookmark {
+            room: bare("council@conference.underhill.org"),
+            name: None,
+            nick: None,
+            password: None,
+            autojoin: true,
+        }),
+    );
+    assert_eq!(storage.children().count(), before.children().count() + 1);
+    assert!(
+        before
+            .children()
+            .zip(storage.children())
+            .all(|(a, b)| a == b),
+        "the broken entries are kept as they were"
+    );
 }

@@ -125,6 +125,17 @@ pub(crate) struct RoomInfo {
     pub moderation: Option<ModerationVersion>,
     /// It answers self-pings itself (XEP-0410 optimisation).
     pub self_ping_optimised: bool,
+    /// It vouches for occupant ids (XEP-0421); without this any occupant
+    /// can send an `<occupant-id/>` of its choosing through the room.
+    pub occupant_id: bool,
+}
+
+impl RoomInfo {
+    /// An occupant id as given in a room's stanza, kept only if the room
+    /// advertises XEP-0421 (XEP-0421 §4: otherwise it may be forged).
+    pub(crate) fn trusted_occupant_id(&self, id: Option<String>) -> Option<String> {
+        id.filter(|_| self.occupant_id)
+    }
 }
 
 /// The XEP-0425 version a room speaks.
@@ -162,6 +173,7 @@ pub(crate) fn room_info(payload: Option<&Element>) -> RoomInfo {
                 "http://jabber.org/protocol/muc#self-ping-optimization" => {
                     info.self_ping_optimised = true;
                 }
+                super::NS_OCCUPANT_ID => info.occupant_id = true,
                 _ => {}
             }
         }

@@ -233,8 +233,12 @@ impl AccountActor {
             }
         } else {
             room.summary.nick = nick;
+            let bookmarked = room.summary.bookmarked;
             self.save_room(jid).await;
             self.emit_room(jid);
+            if bookmarked {
+                self.publish_bookmark(jid).await;
+            }
         }
     }
 

@@ -148,11 +148,12 @@ impl AccountActor {
     /// echoes of our own messages and messages without a body.
     pub(in crate::session::account) async fn store_room_message(
         &mut self,
-        message: RoomMessage,
+        mut message: RoomMessage,
         unread: bool,
     ) -> Option<ChatMessage> {
         let jid = message.room.clone();
         let room = self.room(&jid)?;
+        message.occupant_id = room.info.trusted_occupant_id(message.occupant_id.take());
         let own_nick = room.summary.nick.clone();
         let own_occupant_id = room
             .occupants

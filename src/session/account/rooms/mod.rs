@@ -7,13 +7,14 @@
 mod archive;
 mod bookmarks;
 mod commands;
+mod legacy_bookmarks;
 mod messages;
 mod presence;
 mod private;
 mod requests;
 mod services;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -149,6 +150,11 @@ pub(super) struct Rooms {
     pub bookmarks_loaded: bool,
     /// The server keeps native bookmarks (XEP-0402); else legacy ones.
     pub native_bookmarks: bool,
+    /// Legacy bookmark changes being written or waiting to be.
+    pub legacy: legacy_bookmarks::LegacyWrites,
+    /// Rooms whose bookmark was removed here but not yet on the server
+    /// (offline, before the fetch, or a failed write); for this run only.
+    pub unsent_removals: HashSet<BareJid>,
     /// The server's conference services, once found in this session.
     pub services: Option<Vec<BareJid>>,
     /// The search for them, while it runs.
@@ -163,6 +169,8 @@ impl Rooms {
             check_after,
             bookmarks_loaded: false,
             native_bookmarks: true,
+            legacy: legacy_bookmarks::LegacyWrites::default(),
+            unsent_removals: HashSet::new(),
             services: None,
             service_search: None,
         }
@@ -238,6 +246,7 @@ impl AccountActor {
             }
         }
         self.rooms.bookmarks_loaded = false;
+        self.legacy_session_started();
         self.fetch_bookmarks().await;
         for jid in rooms {
             if self.room(&jid).is_some_and(|r| r.wanted) {

@@ -141,11 +141,14 @@ impl AccountActor {
         self.room_failed(jid, error);
     }
 
-    async fn on_occupant(&mut self, update: OccupantPresence) {
+    async fn on_occupant(&mut self, mut update: OccupantPresence) {
         let jid = update.room.clone();
         let Some(room) = self.rooms.map.get_mut(&jid) else {
             return;
         };
+        update.occupant.occupant_id = room
+            .info
+            .trusted_occupant_id(update.occupant.occupant_id.take());
         // While joining, our own presence may lack status 110 on old
         // services; our nickname identifies it then.
         let is_self = update.is_self
@@ -203,8 +206,13 @@ impl AccountActor {
         if is_self {
             room.summary.nick = new_nick;
             room.pending_nick = None;
+            let bookmarked = room.summary.bookmarked;
             self.save_room(&jid).await;
             self.emit_room(&jid);
+            // The bookmark carries our nickname to our other devices.
+            if bookmarked {
+                self.publish_bookmark(&jid).await;
+            }
         }
         let change = OccupantChange::Renamed {
             old_nick: nick,

@@ -47,12 +47,18 @@ pub(in crate::session::account) enum RoomIq {
         query_id: String,
         older: bool,
     },
+    /// Our account's disco#info: which bookmarks it keeps.
+    AccountInfo,
     /// Native bookmarks.
     Bookmarks,
     /// Legacy bookmarks.
     LegacyBookmarks,
-    /// A bookmark publish or retraction.
-    BookmarkChange,
+    /// A native bookmark publish (of this room) or retraction.
+    BookmarkChange { published: Option<BareJid> },
+    /// The legacy bookmarks, read to change them.
+    LegacyRead,
+    /// The changed legacy bookmarks, stored back.
+    LegacyWrite,
 }
 
 impl AccountActor {
@@ -91,7 +97,14 @@ impl AccountActor {
                 self.refresh_room_info(&room).await;
             }
             RoomIq::Created { room } => self.refresh_room_info(&room).await,
-            RoomIq::Quiet { .. } | RoomIq::BookmarkChange => {}
+            RoomIq::Quiet { .. } => {}
+            RoomIq::BookmarkChange { published } => {
+                // The server has it now, even if its notification does
+                // not come back to us.
+                if let Some(room) = published.and_then(|r| self.rooms.map.get_mut(&r)) {
+                    room.bookmark_unsent = false;
+                }
+            }
             RoomIq::Destroy { room } => {
                 self.emit(Event::RoomActionDone {
                     account,
@@ -131,8 +144,11 @@ impl AccountActor {
                 let fin = directory::archive_fin(payload.as_ref());
                 self.on_archive_fin(&room, &query_id, older, fin).await;
             }
+            RoomIq::AccountInfo => self.on_account_info(payload.as_ref()).await,
             RoomIq::Bookmarks => self.on_bookmarks(payload.as_ref(), true).await,
             RoomIq::LegacyBookmarks => self.on_bookmarks(payload.as_ref(), false).await,
+            RoomIq::LegacyRead => self.on_legacy_read(payload.as_ref()).await,
+            RoomIq::LegacyWrite => self.on_legacy_written().await,
         }
     }
 
@@ -185,6 +201,12 @@ impl AccountActor {
                 tracing::info!(account = %account, %room, condition, "The room's archive refused a query");
                 self.archive_failed(&room, &query_id);
             }
+            RoomIq::AccountInfo => {
+                tracing::debug!(account = %account, condition, "No account info");
+                self.on_account_info(None).await;
+            }
+            RoomIq::LegacyRead => self.on_legacy_error(true, &condition).await,
+            RoomIq::LegacyWrite => self.on_legacy_error(false, &condition).await,
             RoomIq::Bookmarks => {
                 // No bookmarks node yet is simply no bookmarks; any other
                 // refusal means no native bookmarks on this server.
@@ -193,7 +215,7 @@ impl AccountActor {
                 }
                 self.on_bookmarks(None, true).await;
             }
-            RoomIq::LegacyBookmarks | RoomIq::BookmarkChange => {
+            RoomIq::LegacyBookmarks | RoomIq::BookmarkChange { .. } => {
                 tracing::info!(account = %account, condition, "A bookmark request failed");
             }
         }

@@ -167,7 +167,38 @@ fn room_info_features() {
             archived: true,
             moderation: Some(ModerationVersion::V1),
             self_ping_optimised: true,
+            occupant_id: false,
         }
+    );
+}
+
+// XEP-0421 §4: occupant ids count only in rooms that advertise them;
+// elsewhere an occupant could claim anyone's id.
+#[test]
+fn occupant_ids_only_from_rooms_that_advertise_them() {
+    let vouching = room_info(Some(&el(
+        "<query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='conference' type='text'/>\
+         <feature var='http://jabber.org/protocol/muc'/>\
+         <feature var='urn:xmpp:occupant-id:0'/></query>",
+    )));
+    assert!(vouching.occupant_id);
+    assert_eq!(
+        vouching.trusted_occupant_id(Some("dd72603deec90a38ba552f7c68cbcc61bca202cd".into())),
+        Some("dd72603deec90a38ba552f7c68cbcc61bca202cd".into())
+    );
+    assert_eq!(vouching.trusted_occupant_id(None), None);
+    let silent = room_info(Some(&el(
+        "<query xmlns='http://jabber.org/protocol/disco#info'>\
+         <feature var='http://jabber.org/protocol/muc'/>\
+         <feature var='urn:xmpp:occupant-id:1'/></query>",
+    )));
+    assert!(!silent.occupant_id, "another version is not this one");
+    assert_eq!(silent.trusted_occupant_id(Some("forged".into())), None);
+    // A room we could not ask about is not trusted either.
+    assert_eq!(
+        RoomInfo::default().trusted_occupant_id(Some("x".into())),
+        None
     );
 }
 

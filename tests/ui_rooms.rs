@@ -248,13 +248,32 @@ fn is_removal_notice(stanza: &xmpp_parsers::minidom::Element, room: &str, reason
         })
 }
 
+/// Whether a stanza invites to `room` with `reason`: directly (XEP-0249)
+/// or through the room (XEP-0045 §7.8.2).
+fn is_invitation(stanza: &xmpp_parsers::minidom::Element, room: &str, reason: &str) -> bool {
+    if stanza.name() != "message" {
+        return false;
+    }
+    let direct = stanza
+        .get_child("x", "jabber:x:conference")
+        .is_some_and(|x| x.attr("jid") == Some(room) && x.attr("reason") == Some(reason));
+    let mediated = stanza.attr("from") == Some(room)
+        && stanza
+            .get_child("x", "http://jabber.org/protocol/muc#user")
+            .and_then(|x| x.get_child("invite", "http://jabber.org/protocol/muc#user"))
+            .and_then(|i| i.get_child("reason", "http://jabber.org/protocol/muc#user"))
+            .is_some_and(|r| r.text() == reason);
+    direct || mediated
+}
+
 /// UI test of moderating a room as its owner (`tests/ui/moderation.py`):
 /// Alice removes Bob's message from its menu with a reason, and Bob gets
 /// the room's notice; in "Members & Bans" she sees Carol among the members
 /// and the ban list, is told an address is not one, and adds Dave, which
-/// the room's member list then holds. Last she destroys the room, which
-/// leaves her chat list, and Bob is told where the talk goes on.
-/// Screenshots: `60-` to `68-…`.
+/// the room's member list then holds. She invites Dave from the room menu
+/// with a reason, which Dave (a raw client) gets. Last she destroys the
+/// room, which leaves her chat list, and Bob is told where the talk goes
+/// on. Screenshots: `60-` to `68-…`.
 #[test]
 fn moderates_a_message_and_edits_the_members() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -277,7 +296,7 @@ fn moderates_a_message_and_edits_the_members() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     // Bob creates the room and makes Alice an owner and Carol a member,
     // and bans Mallory; Carol joins (Alice makes her a moderator).
-    let (mut bob, carol) = runtime.block_on(async {
+    let (mut bob, carol, mut dave) = runtime.block_on(async {
         let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
         bob.send_initial_presence().await;
         bob.join_room(&room, "Bob").await;
@@ -301,8 +320,12 @@ fn moderates_a_message_and_edits_the_members() {
         let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
         carol.send_initial_presence().await;
         carol.join_room(&room, "Carol").await;
-        (bob, carol)
+        // Dave is online, not in the room: Alice invites him.
+        let mut dave = RawClient::connect(&server, "dave", "pw-d").await;
+        dave.send_initial_presence().await;
+        (bob, carol, dave)
     });
+    let invite_reason = "We need <b>you</b> & your review";
     let spam = token("spam");
     let reason = "Off topic here";
 
@@ -321,7 +344,8 @@ fn moderates_a_message_and_edits_the_members() {
         .env("WARBLER_UI_REASON", reason)
         .env("WARBLER_UI_BANNED", &banned)
         .env("WARBLER_UI_NEW_MEMBER", &new_member)
-        .env("WARBLER_UI_VENUE", &venue);
+        .env("WARBLER_UI_VENUE", &venue)
+        .env("WARBLER_UI_INVITE_REASON", invite_reason);
     let passed = run_driver(command, |line| match line {
         "joined" => {
             runtime.block_on(async {
@@ -354,6 +378,15 @@ fn moderates_a_message_and_edits_the_members() {
             );
             Some("members-checked".to_owned())
         }
+        "invited" => {
+            let invitation =
+                runtime.block_on(dave.wait_for(WAIT, |e| is_invitation(e, &room, invite_reason)));
+            assert!(
+                invitation.is_some(),
+                "Dave did not get the invitation with its reason"
+            );
+            Some("invite-seen".to_owned())
+        }
         "destroyed" => {
             let gone = runtime.block_on(bob.wait_for(WAIT, |e| {
                 let destroy = e
@@ -379,4 +412,5 @@ fn moderates_a_message_and_edits_the_members() {
     );
     runtime.block_on(bob.close());
     runtime.block_on(carol.close());
+    runtime.block_on(dave.close());
 }

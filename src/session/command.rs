@@ -325,6 +325,9 @@ pub enum Command {
         service: BareJid,
         /// `PublicRoomsPage::next` of the previous page; `None` for the first.
         after: Option<String>,
+        /// Chosen by the caller and repeated in the answer, so an answer to
+        /// an older request (another service, a fresh start) is told apart.
+        request: u32,
     },
     /// Find the conference services of the account's server (emits
     /// `Event::RoomServices`).

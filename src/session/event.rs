@@ -227,6 +227,8 @@ pub enum Event {
         account: BareJid,
         /// The page.
         page: PublicRoomsPage,
+        /// The `request` of the `BrowseRooms` answered.
+        request: u32,
     },
     /// A service did not list its rooms (it refused, does not exist, or
     /// the account is offline).
@@ -237,6 +239,8 @@ pub enum Event {
         service: BareJid,
         /// Why.
         error: CoreError,
+        /// The `request` of the `BrowseRooms` answered.
+        request: u32,
     },
     /// The conference services of the account's server, after
     /// `FindRoomServices`; empty when it has none or could not tell.

@@ -74,7 +74,12 @@ impl AccountActor {
                 let iq = admin::destroy(&id, &room, reason.as_deref(), alternative.as_ref());
                 self.room_request(id, RoomIq::Destroy { room }, iq).await;
             }
-            Command::BrowseRooms { service, after, .. } => self.browse_rooms(service, after).await,
+            Command::BrowseRooms {
+                service,
+                after,
+                request,
+                ..
+            } => self.browse_rooms(service, after, request).await,
             Command::FindRoomServices { .. } => self.find_room_services().await,
             Command::InviteToRoom {
                 room,

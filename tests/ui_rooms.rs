@@ -6,7 +6,7 @@
 //!
 //! A second test browses the conference service's public rooms (30 of
 //! them, listed ten at a time), searches them, loads more and joins one
-//! from the directory. A third has Alice moderate a room she owns
+//! from the directory; the server's second service is a pick away. A third has Alice moderate a room she owns
 //! (`tests/ui/moderation.py`).
 //!
 //! Runs like the other UI tests (see `ui_manage.rs`): a test Prosody with
@@ -140,6 +140,9 @@ fn joins_a_room_writes_and_sees_mentions() {
 const DIRECTORY_ROOMS: usize = 30;
 const DIRECTORY_PAGE: u32 = 10;
 
+/// The name of the one room of the server's second conference service.
+const OTHER_SERVICE_ROOM: &str = "Elsewhere Lounge";
+
 /// The name of directory room `i` (one has characters that would be
 /// markup).
 fn directory_room_name(i: usize) -> String {
@@ -159,7 +162,9 @@ fn browses_searches_pages_and_joins_public_rooms() {
         .accounts(&[("alice", "pw-a"), ("bob", "pw-b"), ("carol", "pw-c")])
         .muc(true)
         .room_directory_pages(DIRECTORY_PAGE)
+        .second_muc()
         .start();
+    let lounge = format!("lounge@{}", server.second_muc_domain());
     let room = |i: usize| format!("room{i:02}@{}", server.muc_domain());
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     // Bob creates and names the rooms and stays in them (they are not
@@ -171,6 +176,9 @@ fn browses_searches_pages_and_joins_public_rooms() {
             bob.join_room(&room(i), "Bob").await;
             bob.name_room(&room(i), &directory_room_name(i)).await;
         }
+        // The server's other service has one room.
+        bob.join_room(&lounge, "Bob").await;
+        bob.name_room(&lounge, OTHER_SERVICE_ROOM).await;
         let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
         carol.send_initial_presence().await;
         for i in [7, 25] {
@@ -190,6 +198,8 @@ fn browses_searches_pages_and_joins_public_rooms() {
     );
     command
         .env("WARBLER_UI_SERVICE", server.muc_domain())
+        .env("WARBLER_UI_OTHER_SERVICE", server.second_muc_domain())
+        .env("WARBLER_UI_OTHER_ROOM", OTHER_SERVICE_ROOM)
         .env("WARBLER_UI_ROOMS", DIRECTORY_ROOMS.to_string())
         .env("WARBLER_UI_PAGE", DIRECTORY_PAGE.to_string());
     let joined_room = room(25);

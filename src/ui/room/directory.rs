@@ -100,6 +100,9 @@ pub struct RoomDirectory {
     services: Vec<BareJid>,
     /// Picks one of them (shown when there are several).
     service_pick: adw::ComboRow,
+    /// The position the pick shows: its notifications for it (as when
+    /// the list of services is filled) are not the user's.
+    picked: Option<u32>,
     /// The service text we filled in; replaced by later discoveries unless
     /// the user typed another.
     proposed: String,
@@ -316,6 +319,7 @@ impl Component for RoomDirectory {
             service,
             services: Vec::new(),
             service_pick,
+            picked: None,
             proposed: String::new(),
             browsing: None,
             pending: PendingPage::default(),

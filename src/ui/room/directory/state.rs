@@ -120,9 +120,14 @@ impl RoomDirectory {
         }
     }
 
-    /// One of the server's services was picked: list its rooms (unless
-    /// they are listed already, as when the list of services is filled).
+    /// One of the server's services was picked: list its rooms. The
+    /// notification of filling the pick is not a pick (the first service
+    /// is browsed then, unless the user typed another).
     pub(super) fn pick_service(&mut self, position: u32, sender: &ComponentSender<Self>) {
+        if self.picked == Some(position) {
+            return;
+        }
+        self.picked = Some(position);
         let Some(service) = self.services.get(position as usize).cloned() else {
             return;
         };
@@ -139,9 +144,8 @@ impl RoomDirectory {
     fn set_services(&mut self, services: Vec<BareJid>) {
         let names: Vec<String> = services.iter().map(ToString::to_string).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        // The current list is set first, so the pick's notification finds
-        // the service it names.
         self.services = services;
+        self.picked = (!self.services.is_empty()).then_some(0);
         self.service_pick
             .set_model(Some(&gtk::StringList::new(&names)));
         self.service_pick.set_visible(self.services.len() > 1);

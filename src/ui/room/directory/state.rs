@@ -155,12 +155,11 @@ impl RoomDirectory {
     /// still the one awaited, stop waiting (and say so if nothing is
     /// listed).
     pub(super) fn timed_out(&mut self, request: u32) {
-        if self.pending.answered(request).is_some() {
-            if self.view == View::Loading {
-                self.view = View::Failed(gettext(
-                    "The service did not answer. Check its address, or try again later.",
-                ));
-            }
+        // Taking the answer stops the wait, whatever is shown.
+        if self.pending.answered(request).is_some() && self.view == View::Loading {
+            self.view = View::Failed(gettext(
+                "The service did not answer. Check its address, or try again later.",
+            ));
         }
     }
 

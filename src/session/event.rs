@@ -121,6 +121,18 @@ pub enum Event {
         /// New state.
         state: ChatState,
     },
+    /// A room occupant's chat state (typing …) in private messages with us
+    /// changed.
+    OccupantChatStateChanged {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The occupant's nickname.
+        nick: String,
+        /// New state.
+        state: ChatState,
+    },
     /// Messages matching a `SearchMessages` query, newest first.
     SearchResults {
         /// The account searched.

@@ -7,7 +7,9 @@ use crate::model::{Affiliation, RoomError, RoomInvitation, RoomState};
 use crate::session::account::AccountActor;
 use crate::session::{Command, Event};
 use crate::xmpp::message::new_id;
-use crate::xmpp::muc::{admin, directory, message as muc_message, presence as muc_presence};
+use crate::xmpp::muc::{
+    admin, directory, message as muc_message, presence as muc_presence, private as muc_private,
+};
 
 impl AccountActor {
     /// Handle a room command forwarded by the supervisor.
@@ -30,6 +32,17 @@ impl AccountActor {
                 if self.require_joined(&room) {
                     self.send(muc_message::subject(&room, &subject).into())
                         .await;
+                }
+            }
+            Command::SetOccupantChatState {
+                room, nick, state, ..
+            } => {
+                // Typing is not worth an error: outside the room it is
+                // dropped quietly.
+                if self.online && self.room(&room).is_some_and(Room::joined) {
+                    if let Some(stanza) = muc_private::chat_state(&room, &nick, state) {
+                        self.send(stanza.into()).await;
+                    }
                 }
             }
             Command::SetRoomNotify { room, notify, .. } => {

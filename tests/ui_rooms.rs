@@ -121,6 +121,10 @@ fn joins_a_room_writes_and_sees_mentions() {
             runtime.block_on(whispered(&mut others, &room, &private));
             Some("answered".to_owned())
         }
+        "typing-privately" => {
+            runtime.block_on(typing_privately(&mut others, &room));
+            Some("typing-back".to_owned())
+        }
         _ => None,
     });
     assert!(
@@ -246,6 +250,27 @@ async fn whispered(others: &mut [(RawClient, &str)], room: &str, token: &str) {
         })
         .await;
     assert!(leaked.is_none(), "Carol saw Alice's private message");
+}
+
+/// Alice types privately to Bob: Bob is told (from her occupant address),
+/// and types back.
+async fn typing_privately(others: &mut [(RawClient, &str)], room: &str) {
+    const CHAT_STATES: &str = "http://jabber.org/protocol/chatstates";
+    let alice = format!("{room}/alice");
+    let bob = &mut others[0].0;
+    let told = bob
+        .wait_for(WAIT, |e| {
+            e.name() == "message"
+                && e.attr("from") == Some(alice.as_str())
+                && e.has_child("composing", CHAT_STATES)
+        })
+        .await
+        .expect("Bob was not told Alice types to him");
+    assert_eq!(told.attr("type"), Some("chat"));
+    bob.send(&format!(
+        "<message type='chat' to='{alice}'><composing xmlns='{CHAT_STATES}'/></message>"
+    ))
+    .await;
 }
 
 /// Whether a stanza is `room`'s notice that a message was removed with

@@ -39,10 +39,11 @@ impl AccountActor {
             } => {
                 // Typing is not worth an error: outside the room it is
                 // dropped quietly.
-                if self.online && self.room(&room).is_some_and(Room::joined) {
-                    if let Some(stanza) = muc_private::chat_state(&room, &nick, state) {
-                        self.send(stanza.into()).await;
-                    }
+                if self.online
+                    && self.room(&room).is_some_and(Room::joined)
+                    && let Some(stanza) = muc_private::chat_state(&room, &nick, state)
+                {
+                    self.send(stanza.into()).await;
                 }
             }
             Command::SetRoomNotify { room, notify, .. } => {

@@ -8,6 +8,8 @@
 
 mod support;
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use support::core::{Client, jid};
 use support::muc::room_jid;
 use support::prosody::TestServer;
@@ -27,15 +29,23 @@ async fn create_rooms(server: &TestServer, count: usize) -> RawClient {
     bob
 }
 
-/// Ask for a page of `service`'s rooms and wait for it.
+/// Numbers the requests, each answer names its own.
+static REQUESTS: AtomicU32 = AtomicU32::new(1);
+
+/// Ask for a page of `service`'s rooms and wait for its answer (by the
+/// request's number).
 async fn page(alice: &mut Client, service: &BareJid, after: Option<String>) -> PublicRoomsPage {
+    let sent = REQUESTS.fetch_add(1, Ordering::Relaxed);
     alice.send(Command::BrowseRooms {
         account: alice.jid.clone(),
         service: service.clone(),
         after,
+        request: sent,
     });
     match alice
-        .wait(|e| matches!(e, Event::PublicRooms { page, .. } if page.service == *service))
+        .wait(|e| {
+            matches!(e, Event::PublicRooms { page, request, .. } if page.service == *service && *request == sent)
+        })
         .await
     {
         Event::PublicRooms { page, .. } => page,
@@ -103,9 +113,12 @@ async fn finds_the_service_and_pages_its_rooms() {
         account: alice.jid.clone(),
         service: nowhere.clone(),
         after: None,
+        request: 7,
     });
     let event = alice
-        .wait(|e| matches!(e, Event::PublicRoomsFailed { service, .. } if *service == nowhere))
+        .wait(|e| {
+            matches!(e, Event::PublicRoomsFailed { service, request: 7, .. } if *service == nowhere)
+        })
         .await;
     let Event::PublicRoomsFailed { error, .. } = event else {
         unreachable!("wait returns only what matches");

@@ -6,7 +6,7 @@
 //!
 //! A second test browses the conference service's public rooms (30 of
 //! them, listed ten at a time), searches them, loads more and joins one
-//! from the directory. A third has Alice moderate a room she owns
+//! from the directory; the server's second service is a pick away. A third has Alice moderate a room she owns
 //! (`tests/ui/moderation.py`).
 //!
 //! Runs like the other UI tests (see `ui_manage.rs`): a test Prosody with
@@ -121,6 +121,10 @@ fn joins_a_room_writes_and_sees_mentions() {
             runtime.block_on(whispered(&mut others, &room, &private));
             Some("answered".to_owned())
         }
+        "typing-privately" => {
+            runtime.block_on(typing_privately(&mut others, &room));
+            Some("typing-back".to_owned())
+        }
         _ => None,
     });
     assert!(
@@ -139,6 +143,9 @@ fn joins_a_room_writes_and_sees_mentions() {
 /// service lists a page.
 const DIRECTORY_ROOMS: usize = 30;
 const DIRECTORY_PAGE: u32 = 10;
+
+/// The name of the one room of the server's second conference service.
+const OTHER_SERVICE_ROOM: &str = "Elsewhere Lounge";
 
 /// The name of directory room `i` (one has characters that would be
 /// markup).
@@ -159,7 +166,9 @@ fn browses_searches_pages_and_joins_public_rooms() {
         .accounts(&[("alice", "pw-a"), ("bob", "pw-b"), ("carol", "pw-c")])
         .muc(true)
         .room_directory_pages(DIRECTORY_PAGE)
+        .second_muc()
         .start();
+    let lounge = format!("lounge@{}", server.second_muc_domain());
     let room = |i: usize| format!("room{i:02}@{}", server.muc_domain());
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     // Bob creates and names the rooms and stays in them (they are not
@@ -171,6 +180,9 @@ fn browses_searches_pages_and_joins_public_rooms() {
             bob.join_room(&room(i), "Bob").await;
             bob.name_room(&room(i), &directory_room_name(i)).await;
         }
+        // The server's other service has one room.
+        bob.join_room(&lounge, "Bob").await;
+        bob.name_room(&lounge, OTHER_SERVICE_ROOM).await;
         let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
         carol.send_initial_presence().await;
         for i in [7, 25] {
@@ -190,6 +202,8 @@ fn browses_searches_pages_and_joins_public_rooms() {
     );
     command
         .env("WARBLER_UI_SERVICE", server.muc_domain())
+        .env("WARBLER_UI_OTHER_SERVICE", server.second_muc_domain())
+        .env("WARBLER_UI_OTHER_ROOM", OTHER_SERVICE_ROOM)
         .env("WARBLER_UI_ROOMS", DIRECTORY_ROOMS.to_string())
         .env("WARBLER_UI_PAGE", DIRECTORY_PAGE.to_string());
     let joined_room = room(25);
@@ -238,6 +252,27 @@ async fn whispered(others: &mut [(RawClient, &str)], room: &str, token: &str) {
     assert!(leaked.is_none(), "Carol saw Alice's private message");
 }
 
+/// Alice types privately to Bob: Bob is told (from her occupant address),
+/// and types back.
+async fn typing_privately(others: &mut [(RawClient, &str)], room: &str) {
+    const CHAT_STATES: &str = "http://jabber.org/protocol/chatstates";
+    let alice = format!("{room}/alice");
+    let bob = &mut others[0].0;
+    let told = bob
+        .wait_for(WAIT, |e| {
+            e.name() == "message"
+                && e.attr("from") == Some(alice.as_str())
+                && e.has_child("composing", CHAT_STATES)
+        })
+        .await
+        .expect("Bob was not told Alice types to him");
+    assert_eq!(told.attr("type"), Some("chat"));
+    bob.send(&format!(
+        "<message type='chat' to='{alice}'><composing xmlns='{CHAT_STATES}'/></message>"
+    ))
+    .await;
+}
+
 /// Whether a stanza is `room`'s notice that a message was removed with
 /// `reason`.
 fn is_removal_notice(stanza: &xmpp_parsers::minidom::Element, room: &str, reason: &str) -> bool {
@@ -248,13 +283,32 @@ fn is_removal_notice(stanza: &xmpp_parsers::minidom::Element, room: &str, reason
         })
 }
 
+/// Whether a stanza invites to `room` with `reason`: directly (XEP-0249)
+/// or through the room (XEP-0045 §7.8.2).
+fn is_invitation(stanza: &xmpp_parsers::minidom::Element, room: &str, reason: &str) -> bool {
+    if stanza.name() != "message" {
+        return false;
+    }
+    let direct = stanza
+        .get_child("x", "jabber:x:conference")
+        .is_some_and(|x| x.attr("jid") == Some(room) && x.attr("reason") == Some(reason));
+    let mediated = stanza.attr("from") == Some(room)
+        && stanza
+            .get_child("x", "http://jabber.org/protocol/muc#user")
+            .and_then(|x| x.get_child("invite", "http://jabber.org/protocol/muc#user"))
+            .and_then(|i| i.get_child("reason", "http://jabber.org/protocol/muc#user"))
+            .is_some_and(|r| r.text() == reason);
+    direct || mediated
+}
+
 /// UI test of moderating a room as its owner (`tests/ui/moderation.py`):
 /// Alice removes Bob's message from its menu with a reason, and Bob gets
 /// the room's notice; in "Members & Bans" she sees Carol among the members
 /// and the ban list, is told an address is not one, and adds Dave, which
-/// the room's member list then holds. Last she destroys the room, which
-/// leaves her chat list, and Bob is told where the talk goes on.
-/// Screenshots: `60-` to `68-…`.
+/// the room's member list then holds. She invites Dave from the room menu
+/// with a reason, which Dave (a raw client) gets. Last she destroys the
+/// room, which leaves her chat list, and Bob is told where the talk goes
+/// on. Screenshots: `60-` to `68-…`.
 #[test]
 fn moderates_a_message_and_edits_the_members() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -277,7 +331,7 @@ fn moderates_a_message_and_edits_the_members() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     // Bob creates the room and makes Alice an owner and Carol a member,
     // and bans Mallory; Carol joins (Alice makes her a moderator).
-    let (mut bob, carol) = runtime.block_on(async {
+    let (mut bob, carol, mut dave) = runtime.block_on(async {
         let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
         bob.send_initial_presence().await;
         bob.join_room(&room, "Bob").await;
@@ -301,8 +355,12 @@ fn moderates_a_message_and_edits_the_members() {
         let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
         carol.send_initial_presence().await;
         carol.join_room(&room, "Carol").await;
-        (bob, carol)
+        // Dave is online, not in the room: Alice invites him.
+        let mut dave = RawClient::connect(&server, "dave", "pw-d").await;
+        dave.send_initial_presence().await;
+        (bob, carol, dave)
     });
+    let invite_reason = "We need <b>you</b> & your review";
     let spam = token("spam");
     let reason = "Off topic here";
 
@@ -321,7 +379,8 @@ fn moderates_a_message_and_edits_the_members() {
         .env("WARBLER_UI_REASON", reason)
         .env("WARBLER_UI_BANNED", &banned)
         .env("WARBLER_UI_NEW_MEMBER", &new_member)
-        .env("WARBLER_UI_VENUE", &venue);
+        .env("WARBLER_UI_VENUE", &venue)
+        .env("WARBLER_UI_INVITE_REASON", invite_reason);
     let passed = run_driver(command, |line| match line {
         "joined" => {
             runtime.block_on(async {
@@ -354,6 +413,15 @@ fn moderates_a_message_and_edits_the_members() {
             );
             Some("members-checked".to_owned())
         }
+        "invited" => {
+            let invitation =
+                runtime.block_on(dave.wait_for(WAIT, |e| is_invitation(e, &room, invite_reason)));
+            assert!(
+                invitation.is_some(),
+                "Dave did not get the invitation with its reason"
+            );
+            Some("invite-seen".to_owned())
+        }
         "destroyed" => {
             let gone = runtime.block_on(bob.wait_for(WAIT, |e| {
                 let destroy = e
@@ -379,4 +447,5 @@ fn moderates_a_message_and_edits_the_members() {
     );
     runtime.block_on(bob.close());
     runtime.block_on(carol.close());
+    runtime.block_on(dave.close());
 }

@@ -147,6 +147,18 @@ pub enum Command {
         /// New state.
         state: ChatState,
     },
+    /// Tell a room occupant we write to privately whether we are typing
+    /// (XEP-0085; only while in the room).
+    SetOccupantChatState {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The occupant's nickname.
+        nick: String,
+        /// New state.
+        state: ChatState,
+    },
     /// Full-text search in an account's stored messages (emits
     /// `Event::SearchResults`).
     SearchMessages {
@@ -325,6 +337,9 @@ pub enum Command {
         service: BareJid,
         /// `PublicRoomsPage::next` of the previous page; `None` for the first.
         after: Option<String>,
+        /// Chosen by the caller and repeated in the answer, so an answer to
+        /// an older request (another service, a fresh start) is told apart.
+        request: u32,
     },
     /// Find the conference services of the account's server (emits
     /// `Event::RoomServices`).
@@ -428,7 +443,8 @@ impl Command {
             | Self::SetOccupantRole { account, .. }
             | Self::SetAffiliation { account, .. }
             | Self::RequestAffiliationList { account, .. }
-            | Self::ModerateMessage { account, .. } => Some(account),
+            | Self::ModerateMessage { account, .. }
+            | Self::SetOccupantChatState { account, .. } => Some(account),
             Self::AnswerInvitation { invitation, .. } => Some(&invitation.account),
             _ => None,
         }

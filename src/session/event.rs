@@ -121,6 +121,18 @@ pub enum Event {
         /// New state.
         state: ChatState,
     },
+    /// A room occupant's chat state (typing …) in private messages with us
+    /// changed.
+    OccupantChatStateChanged {
+        /// The account.
+        account: BareJid,
+        /// The room.
+        room: BareJid,
+        /// The occupant's nickname.
+        nick: String,
+        /// New state.
+        state: ChatState,
+    },
     /// Messages matching a `SearchMessages` query, newest first.
     SearchResults {
         /// The account searched.
@@ -227,6 +239,8 @@ pub enum Event {
         account: BareJid,
         /// The page.
         page: PublicRoomsPage,
+        /// The `request` of the `BrowseRooms` answered.
+        request: u32,
     },
     /// A service did not list its rooms (it refused, does not exist, or
     /// the account is offline).
@@ -237,6 +251,8 @@ pub enum Event {
         service: BareJid,
         /// Why.
         error: CoreError,
+        /// The `request` of the `BrowseRooms` answered.
+        request: u32,
     },
     /// The conference services of the account's server, after
     /// `FindRoomServices`; empty when it has none or could not tell.

@@ -462,6 +462,7 @@ impl MainWindow {
             | Event::MessageAdded { .. }
             | Event::MessageStateChanged { .. }
             | Event::ChatStateChanged { .. }
+            | Event::OccupantChatStateChanged { .. }
             | Event::RoomOccupants { .. }
             | Event::OccupantChanged { .. }
             | Event::MessageChanged { .. }

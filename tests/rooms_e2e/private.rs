@@ -2,10 +2,11 @@
 //! core: they reach the one occupant only, answers come back marked
 //! private, one written offline is delivered after reconnecting, and one
 //! to somebody who is not in the room bounces with a clear error.
+//! Typing notifications (XEP-0085) go both ways between two occupants.
 
 use std::time::Duration;
 
-use warbler::model::{ConnectionState, DeliveryState, Direction, RoomError};
+use warbler::model::{ChatState, ConnectionState, DeliveryState, Direction, RoomError};
 use warbler::session::{Command, Event};
 use xmpp_parsers::minidom::Element;
 
@@ -16,6 +17,7 @@ use crate::support::raw_client::RawClient;
 use crate::support::xml;
 
 const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
+const CHAT_STATES: &str = "http://jabber.org/protocol/chatstates";
 
 /// Whether a stanza is a message whose body contains `token`.
 fn says(element: &Element, token: &str) -> bool {
@@ -207,6 +209,75 @@ async fn private_messages_reach_one_occupant_only() {
             ("hello?", Some("Nobody")),
         ]
     );
+
+    bob.close().await;
+    carol.close().await;
+    alice.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typing_notifications_between_occupants() {
+    let server = server();
+    let root = tempfile::tempdir().expect("temp");
+    let room = room_jid(&server, "typing");
+    let alice_address = format!("{room}/Alice");
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    alice.join_room(&room, "Alice").await;
+    let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+    bob.join_room(room.as_str(), "Bob").await;
+    let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
+    carol.join_room(room.as_str(), "Carol").await;
+    alice
+        .wait(|e| {
+            matches!(e, Event::OccupantChanged { change: warbler::model::OccupantChange::Updated { occupant }, .. }
+                if occupant.nick == "Carol")
+        })
+        .await;
+
+    // Bob types to Alice privately: her core names him in the room.
+    bob.send(&format!(
+        "<message type='chat' to='{alice_address}'><composing xmlns='{CHAT_STATES}'/></message>"
+    ))
+    .await;
+    let typing = alice
+        .wait(|e| matches!(e, Event::OccupantChatStateChanged { .. }))
+        .await;
+    let Event::OccupantChatStateChanged {
+        room: from,
+        nick,
+        state,
+        ..
+    } = typing
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (from, nick.as_str(), state),
+        (room.clone(), "Bob", ChatState::Composing)
+    );
+
+    // Alice types back: only Bob is told, from her occupant address.
+    alice.send(Command::SetOccupantChatState {
+        account: alice.jid.clone(),
+        room: room.clone(),
+        nick: "Bob".into(),
+        state: ChatState::Composing,
+    });
+    let got = bob
+        .wait_for(Duration::from_secs(10), |e| {
+            e.name() == "message" && e.has_child("composing", CHAT_STATES)
+        })
+        .await
+        .expect("Bob was told Alice types");
+    assert_eq!(got.attr("type"), Some("chat"));
+    assert_eq!(got.attr("from"), Some(alice_address.as_str()));
+    assert!(xml::body(&got).is_none(), "a notification has no body");
+    let leaked = carol
+        .wait_for(Duration::from_secs(2), |e| {
+            e.has_child("composing", CHAT_STATES)
+        })
+        .await;
+    assert!(leaked.is_none(), "Carol was told Alice types: {leaked:?}");
 
     bob.close().await;
     carol.close().await;

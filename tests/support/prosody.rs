@@ -25,6 +25,9 @@ use super::certs::test_certificates;
 pub const DOMAIN: &str = "localhost";
 /// The multi-user chat component.
 pub const MUC_DOMAIN: &str = "conference.localhost";
+/// A second multi-user chat component, with
+/// [`TestServerBuilder::second_muc`].
+pub const SECOND_MUC_DOMAIN: &str = "rooms.localhost";
 
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -39,6 +42,8 @@ pub struct TestServerBuilder {
     muc: bool,
     /// Page the conference service's room list this many rooms at a time.
     room_pages: Option<u32>,
+    /// Run a second MUC component (`rooms.localhost`).
+    second_muc: bool,
     /// Keep archives (users' and rooms') in SQLite rather than in files.
     sql_archives: bool,
     smacks_hibernation_secs: u32,
@@ -58,6 +63,7 @@ impl Default for TestServerBuilder {
             filler_contacts: BTreeMap::new(),
             muc: true,
             room_pages: None,
+            second_muc: false,
             sql_archives: false,
             smacks_hibernation_secs: 30,
             turn_external: None,
@@ -115,6 +121,13 @@ impl TestServerBuilder {
     /// with `muc_mam`).
     pub fn muc(mut self, enabled: bool) -> Self {
         self.muc = enabled;
+        self
+    }
+
+    /// Also run a second MUC component, `rooms.localhost` (plain, its rooms
+    /// listed all at once), so the server offers two conference services.
+    pub fn second_muc(mut self) -> Self {
+        self.second_muc = true;
         self
     }
 
@@ -211,6 +224,12 @@ impl TestServer {
     /// The MUC service, `"conference.localhost"`.
     pub fn muc_domain(&self) -> &'static str {
         MUC_DOMAIN
+    }
+
+    /// The second MUC service, `"rooms.localhost"` (see
+    /// [`TestServerBuilder::second_muc`]).
+    pub fn second_muc_domain(&self) -> &'static str {
+        SECOND_MUC_DOMAIN
     }
 
     /// `user@localhost`.
@@ -438,6 +457,17 @@ Component "{MUC_DOMAIN}" "muc"
                 },
                 page_size = self.options.room_pages.unwrap_or(0),
             );
+            if self.options.second_muc {
+                let _ = write!(
+                    c,
+                    r#"
+Component "{SECOND_MUC_DOMAIN}" "muc"
+    muc_room_default_public = true
+    muc_room_locking = true
+    ssl = {ssl}
+"#,
+                );
+            }
         }
         c
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Browse the public rooms of the server's conference service from the
-"Join Room" dialog, see a service that cannot be browsed, search the rooms,
+"Join Room" dialog, pick the server's other service and back, see a service that cannot be browsed, search the rooms,
 load more pages, and join one from the directory, taking screenshots.
 
 Run by tests/ui_rooms.rs inside its own X server and D-Bus session:
@@ -11,8 +11,10 @@ Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD
 and WARBLER_UI_PORT (as for chat.py); WARBLER_UI_SERVICE (the conference
 service the server offers), WARBLER_UI_ROOMS (how many public rooms it
 has: room01 … roomNN, named "Room NN" except room07, "Gardening &
-<b>Plants</b>") and WARBLER_UI_PAGE (how many rooms it lists a page). Bob
-is in every room; Carol also in room07 and room25.
+<b>Plants</b>") and WARBLER_UI_PAGE (how many rooms it lists a page);
+WARBLER_UI_OTHER_SERVICE (the server's second conference service) and
+WARBLER_UI_OTHER_ROOM (the name of its one room). Bob is in every room;
+Carol also in room07 and room25.
 
 The driver prints "joined" once room25 is open with Bob and Carol in its
 occupant list (the test checks that Bob saw Alice enter and answers
@@ -37,6 +39,8 @@ PORT = os.environ["WARBLER_UI_PORT"]
 SERVICE = os.environ["WARBLER_UI_SERVICE"]
 ROOMS = int(os.environ["WARBLER_UI_ROOMS"])
 PAGE = int(os.environ["WARBLER_UI_PAGE"])
+OTHER_SERVICE = os.environ["WARBLER_UI_OTHER_SERVICE"]
+OTHER_ROOM = os.environ["WARBLER_UI_OTHER_ROOM"]
 GARDEN = "Gardening & <b>Plants</b>"
 
 
@@ -52,6 +56,26 @@ def room_row(name, i, people):
     """Matches a directory row ("Room 01, room01@…, 1 person")."""
     count = "1 person" if people == 1 else f"{people} people"
     return lambda label: label == f"{name}, {address(i)}, {count}"
+
+
+def pick_service(app, wanted):
+    """Pick `wanted` among the server's services (the pick shows the
+    other one): open the pick's list and choose it with the keyboard (GTK
+    4.8 reports a popover's items at the wrong place for a click)."""
+    pick = wait_for(lambda: app, None, named("Services of the Server"),
+                    "the pick of the server's services", sized=True)
+    click(pick)
+    wait_for(lambda: pick, "label", named(wanted), f"{wanted} in the list of services",
+             sized=True)
+    # The list's labels in order, after the pick's own (the shown one).
+    names = [n.get_name() for n in driver.walk(pick)
+             if n.get_role_name() == "label" and n.get_name() in (SERVICE, OTHER_SERVICE)][1:]
+    press(0xFF50)  # Home: the first service
+    for _ in range(names.index(wanted)):
+        press(0xFF54)  # Down
+    press(0xFF0D)  # Return
+    service = wait_for(lambda: app, "text", named("Service"), "the Service field", sized=True)
+    wait_until(lambda: text_of(service) == wanted, f"{wanted} in the Service field", app=app)
 
 
 def occupant(nick):
@@ -75,6 +99,18 @@ def main():
                    "the Browse Rooms button", sized=True))
     rooms = wait_for(lambda: app, "list", "Public Rooms", "the list of public rooms",
                      sized=True, timeout=driver.ONLINE_TIMEOUT)
+
+    # 1a. The server offers two services: the first one found is browsed
+    # (the server's order varies) and the other is a pick away, and back.
+    service = wait_for(lambda: app, "text", named("Service"), "the Service field", sized=True)
+    wait_until(lambda: text_of(service) in (SERVICE, OTHER_SERVICE), "a service filled in",
+               app=app)
+    if text_of(service) != OTHER_SERVICE:
+        pick_service(app, OTHER_SERVICE)
+    wait_for(lambda: rooms, None, lambda n: n.startswith(f"{OTHER_ROOM}, lounge@{OTHER_SERVICE}"),
+             "the other service's room", sized=True, timeout=driver.ONLINE_TIMEOUT)
+    screenshot("42b-directory-other-service.png")
+    pick_service(app, SERVICE)
     wait_for(lambda: rooms, None, room_row("Room 01", 1, 1), "room01 in the directory",
              sized=True)
     wait_for(lambda: rooms, None, room_row(GARDEN, 7, 2),

@@ -3,7 +3,8 @@
 menu, remove Bob's message through its menu
 (a right click on the message) with a reason, then open "Members & Bans",
 see the member and ban lists, get a clear error for an address that is
-not one, and add a member; then destroy the room; taking screenshots.
+not one, and add a member; invite Dave with a reason from the room menu;
+then destroy the room; taking screenshots.
 
 Run by tests/ui_rooms.rs inside its own X server and D-Bus session:
 
@@ -16,13 +17,17 @@ occupant),
 WARBLER_UI_SPAM (a token in Bob's message), WARBLER_UI_REASON (the reason
 for removing it), WARBLER_UI_BANNED (an address on the ban list) and
 WARBLER_UI_NEW_MEMBER (the address Alice adds to the members) and
-WARBLER_UI_VENUE (the room Alice names when she destroys the room).
+WARBLER_UI_VENUE (the room Alice names when she destroys the room) and
+WARBLER_UI_INVITE_REASON (the reason of Alice's invitation to Dave, the
+new member).
 
 The driver prints "joined" once the room is open (the test has Bob write
 and answers "written"), "removed" once Bob's message shows as removed (the
 test checks Bob got the room's notice and answers "notice-seen"), and
 "member-added" once the new member is listed (the test checks the room's
-member list and answers "members-checked"), and "destroyed" once the
+member list and answers "members-checked"), "invited" once the invitation
+is sent (the test checks Dave got it with its reason and answers
+"invite-seen"), and "destroyed" once the
 destroyed room left the chat list (the test checks Bob was told where the
 talk goes on and answers "destroy-seen").
 """
@@ -49,6 +54,7 @@ BANNED = os.environ["WARBLER_UI_BANNED"]
 NEW_MEMBER = os.environ["WARBLER_UI_NEW_MEMBER"]
 VENUE = os.environ["WARBLER_UI_VENUE"]
 DESTROY_REASON = "Moving to a new room"
+INVITE_REASON = os.environ["WARBLER_UI_INVITE_REASON"]
 
 
 def screenshot(name):
@@ -174,10 +180,28 @@ def main():
     wait_for(dialog_root, None, named(BANNED), "the banned address", sized=True)
     screenshot("66-ban-list.png")
 
-    # 7. Escape closes the dialog; the owner destroys the room, naming
-    # where the talk goes on, and it leaves the chat list.
+    # 7. Escape closes the dialog; the room menu's Invite… asks for an
+    # address and an optional reason, which Dave gets with the invitation.
     driver.press(0xFF1B)  # Escape
     wait_gone(lambda: app, "page tab", named("Banned"), "the Members & Bans dialog")
+    click(wait_for(lambda: app, "push button", "Room Menu", "the room menu button", sized=True))
+    activate(wait_for(lambda: app, "menu item", lambda n: n.replace("_", "").startswith("Invite"),
+                      "the Invite… item", sized=True))
+    invite = wait_for(lambda: app, "dialog", "Invite to Room", "the invite dialog")
+    invite_button = wait_for(lambda: invite, "push button", named("Invite"),
+                             "the Invite button", sized=True)
+    type_into(wait_for(lambda: invite, "text", named("Address"), "the invitee's address field",
+                       sized=True), NEW_MEMBER)
+    type_into(wait_for(lambda: invite, "text", named("Reason (optional)"),
+                       "the invitation's reason field", sized=True), INVITE_REASON)
+    screenshot("66b-invite-dialog.png")
+    click(invite_button)
+    wait_gone(lambda: app, "dialog", "Invite to Room", "the invite dialog")
+    tell("invited")
+    wait_for_line("invite-seen")
+
+    # 8. The owner destroys the room, naming where the talk goes on, and
+    # it leaves the chat list.
     click(wait_for(lambda: app, "push button", "Room Menu", "the room menu button", sized=True))
     activate(wait_for(lambda: app, "menu item", "Destroy Room", "the Destroy Room… item",
                       sized=True))

@@ -20,7 +20,9 @@ Alice's message is shown (the test checks Bob got it, has Erin join, Bob
 mention Alice and the others write, and answers "mentioned"). With
 WARBLER_UI_PRIVATE (a token), Alice then writes privately to Bob from his
 occupant menu and prints "whispered" (the test checks only Bob got it, has
-him answer privately, and answers "answered").
+him answer privately, and answers "answered"); she types to him privately
+and prints "typing-privately" (the test checks Bob was told she types, has
+him type back, and answers "typing-back").
 """
 
 import os
@@ -168,6 +170,16 @@ def private_message(app, occupants, message):
              "Bob's private answer, marked private", sized=True)
     Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
     screenshot("49-private-message.png")
+
+    # 7. Typing privately tells Bob (XEP-0085); his typing shows in the
+    # chip.
+    type_into(message, "Are you sure")
+    tell("typing-privately")
+    wait_for_line("typing-back")
+    wait_for(lambda: app, "label", "Bob is typing…", "Bob typing in the private chip",
+             sized=True)
+    Atspi.generate_mouse_event(600, 790, "abs")
+    screenshot("49b-private-typing.png")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,9 @@ impl AccountActor {
         };
         // A private message with a room's occupant is kept in the room's
         // conversation, marked private with that occupant's nickname.
-        let private_with = match xmpp::muc::private::route(&incoming, |jid| self.is_room(jid)) {
+        let route = xmpp::muc::private::route(&incoming, |jid| self.is_room(jid));
+        let occupant_state = xmpp::muc::private::occupant_chat_state(&incoming, &route);
+        let private_with = match route {
             Route::Private { nick } => Some(nick),
             Route::Drop => {
                 tracing::debug!(account = %self.jid, "Dropped a private message from a room we are not in");
@@ -77,9 +79,15 @@ impl AccountActor {
                 }
             }
         }
-        // Typing in private is not shown: the room's view has no place for
-        // one occupant's typing.
-        if let Some(state) = incoming.chat_state
+        // An occupant's typing is the room's, by nickname.
+        if let Some((nick, state)) = occupant_state {
+            self.emit(Event::OccupantChatStateChanged {
+                account: self.jid.clone(),
+                room: incoming.peer.clone(),
+                nick,
+                state,
+            });
+        } else if let Some(state) = incoming.chat_state
             && incoming.direction == Direction::Incoming
             && private_with.is_none()
         {

@@ -14,7 +14,7 @@ use relm4::gtk::{self, gdk, gio, glib, prelude::*};
 use relm4::prelude::*;
 
 use super::completion::{completion, mention_prefix, starts_line};
-use super::private_chip::{PrivateChip, StopPrivate, Whereabouts, chip_text};
+use super::private_chip::{ChipTarget, PrivateChip, StopPrivate, Whereabouts, chip_text};
 use crate::ui::{AccessibleName, set_accessible_label};
 use warbler::model::ChatState;
 
@@ -58,6 +58,8 @@ pub enum ComposerInput {
     SetPrivate(Option<(String, bool)>),
     /// Who is in the room, for the occupant written to privately.
     Whereabouts(Whereabouts),
+    /// The occupants of the open room typing to us privately.
+    OccupantsTyping(Vec<String>),
 }
 
 /// What the composer reports.
@@ -74,6 +76,13 @@ pub enum ComposerOutput {
     },
     /// Tell the peer our chat state.
     ChatState(ChatState),
+    /// Tell the occupant `nick` we write to privately our chat state.
+    PrivateChatState {
+        /// The occupant.
+        nick: String,
+        /// Our state.
+        state: ChatState,
+    },
     /// Find the occupants whose nickname starts with this.
     Complete(String),
 }
@@ -100,6 +109,8 @@ pub struct Composer {
     choices: gtk::ListBox,
     /// The occupant written to privately, and whether they are in the room.
     private: Option<(String, bool)>,
+    /// The occupants of the open room typing to us privately.
+    typing: Vec<String>,
     chip: Controller<PrivateChip>,
 }
 
@@ -236,6 +247,7 @@ impl Component for Composer {
             });
         let model = Composer {
             private: None,
+            typing: Vec::new(),
             chip,
             settings,
             buffer,
@@ -271,7 +283,19 @@ impl Component for Composer {
                 self.room = room;
                 self.close_completions();
             }
-            ComposerInput::SetPrivate(private) => self.set_private(private),
+            ComposerInput::SetPrivate(private) => {
+                // Whoever we were typing to is told we stopped.
+                if self.composing && self.private != private {
+                    self.composing = false;
+                    self.generation += 1;
+                    let _ = sender.output(self.state_output(ChatState::Paused));
+                }
+                self.set_private(private);
+            }
+            ComposerInput::OccupantsTyping(nicks) => {
+                self.typing = nicks;
+                self.chip.emit(self.chip_target());
+            }
             ComposerInput::Whereabouts(change) => self.follow(change),
             ComposerInput::Completions(nicks) => self.offer(nicks),
             ComposerInput::CompletionKey(key) => self.completion_key(key),
@@ -293,13 +317,13 @@ impl Component for Composer {
                 if self.empty {
                     if self.composing {
                         self.composing = false;
-                        let _ = sender.output(ComposerOutput::ChatState(ChatState::Active));
+                        let _ = sender.output(self.state_output(ChatState::Active));
                     }
                     return;
                 }
                 if !self.composing {
                     self.composing = true;
-                    let _ = sender.output(ComposerOutput::ChatState(ChatState::Composing));
+                    let _ = sender.output(self.state_output(ChatState::Composing));
                 }
                 self.generation += 1;
                 let generation = self.generation;
@@ -339,7 +363,7 @@ impl Component for Composer {
     fn update_cmd(&mut self, generation: u64, sender: ComponentSender<Self>, _root: &Self::Root) {
         if generation == self.generation && self.composing {
             self.composing = false;
-            let _ = sender.output(ComposerOutput::ChatState(ChatState::Paused));
+            let _ = sender.output(self.state_output(ChatState::Paused));
         }
     }
 }
@@ -353,9 +377,30 @@ impl Composer {
         }
     }
 
+    /// Our chat state for whom we write to: the occupant written to
+    /// privately, or the chat's peer (the chat view drops it for a room).
+    fn state_output(&self, state: ChatState) -> ComposerOutput {
+        match &self.private {
+            Some((nick, true)) => ComposerOutput::PrivateChatState {
+                nick: nick.clone(),
+                state,
+            },
+            _ => ComposerOutput::ChatState(state),
+        }
+    }
+
+    /// What the private chip shows now.
+    fn chip_target(&self) -> Option<ChipTarget> {
+        self.private.as_ref().map(|(nick, here)| ChipTarget {
+            nick: nick.clone(),
+            here: *here,
+            typing: self.typing.contains(nick),
+        })
+    }
+
     fn set_private(&mut self, private: Option<(String, bool)>) {
         self.private = private;
-        self.chip.emit(self.private.clone());
+        self.chip.emit(self.chip_target());
         let name = match &self.private {
             Some((nick, _)) => chip_text(nick, true),
             None => gettext("Message"),

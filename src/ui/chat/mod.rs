@@ -62,6 +62,13 @@ pub enum ChatInput {
     Send(String),
     /// The composer's chat state changed.
     OwnChatState(ChatState),
+    /// Our chat state for the occupant we write to privately changed.
+    OwnPrivateChatState {
+        /// The occupant.
+        nick: String,
+        /// Our state.
+        state: ChatState,
+    },
     /// The list was scrolled to the top.
     LoadOlder,
     /// Back to the sidebar (narrow layout).
@@ -111,6 +118,10 @@ pub struct ChatView {
     loading_older: bool,
     peer_state: Option<ChatState>,
     composing: bool,
+    /// The occupant of the open room we are typing to privately.
+    composing_to: Option<String>,
+    /// The occupants of the open room typing to us privately.
+    occupants_typing: Vec<String>,
     folded: bool,
     composer: Controller<Composer>,
     /// Keep the view at the bottom when content grows.
@@ -267,6 +278,9 @@ impl Component for ChatView {
             .forward(sender.input_sender(), |out| match out {
                 ComposerOutput::Send(body) => ChatInput::Send(body),
                 ComposerOutput::ChatState(state) => ChatInput::OwnChatState(state),
+                ComposerOutput::PrivateChatState { nick, state } => {
+                    ChatInput::OwnPrivateChatState { nick, state }
+                }
                 ComposerOutput::Complete(prefix) => ChatInput::Complete(prefix),
                 ComposerOutput::SendPrivate { nick, body } => {
                     ChatInput::Private(private::PrivateInput::Send { nick, body })
@@ -325,6 +339,8 @@ impl Component for ChatView {
             loading_older: false,
             peer_state: None,
             composing: false,
+            composing_to: None,
+            occupants_typing: Vec::new(),
             folded: false,
             composer,
             stick_to_bottom,
@@ -365,6 +381,9 @@ impl Component for ChatView {
                     self.complete = false;
                     self.loading_older = false;
                     self.peer_state = None;
+                    self.occupants_typing.clear();
+                    self.composer
+                        .emit(ComposerInput::OccupantsTyping(Vec::new()));
                     self.stick_to_bottom.set(true);
                     self.command(
                         &sender,
@@ -424,6 +443,9 @@ impl Component for ChatView {
                     );
                 }
             }
+            ChatInput::OwnPrivateChatState { nick, state } => {
+                self.private_chat_state(nick, state, &sender);
+            }
             ChatInput::ToggleOccupants(shown) => self.show_occupants = shown,
             ChatInput::Complete(prefix) => self.complete(&prefix),
             ChatInput::Room(action) => self.room_action(action, &sender),
@@ -481,9 +503,15 @@ impl ChatView {
             .is_some_and(|(a, p)| a == account && p == peer)
     }
 
-    /// Tell the peer of the chat we leave that we stopped typing.
+    /// Tell the peer (or occupant) of the chat we leave that we stopped
+    /// typing.
     fn leave(&mut self, sender: &ComponentSender<Self>) {
         if self.composing
+            && let Some(nick) = self.composing_to.clone()
+        {
+            self.private_chat_state(nick, ChatState::Paused, sender);
+        } else if self.composing
+            && self.room.is_none()
             && let Some((account, peer)) = self.key.clone()
         {
             self.command(
@@ -496,5 +524,6 @@ impl ChatView {
             );
         }
         self.composing = false;
+        self.composing_to = None;
     }
 }

@@ -2,11 +2,12 @@
 //! "Send Private Message" (the `pm.start` action) puts the composer into
 //! private mode; what it sends then goes to that occupant only. Private
 //! messages stay in the room's conversation, marked as such (see
-//! `message_row`).
+//! `message_row`). Typing notifications (XEP-0085) go both ways: ours to
+//! the occupant written to, and theirs shown in the composer's chip.
 
 use relm4::gtk::{self, gio, glib, prelude::*};
 use relm4::prelude::*;
-use warbler::model::{ChatMessage, Direction, OccupantChange};
+use warbler::model::{ChatMessage, ChatState, Direction, OccupantChange};
 use warbler::session::Command;
 
 use super::private_chip::Whereabouts;
@@ -53,6 +54,19 @@ pub fn private_label(message: &ChatMessage) -> Option<String> {
     })
 }
 
+/// Take an occupant's new chat state into the list of those typing to us;
+/// whether the list changed.
+pub fn note_typing(typing: &mut Vec<String>, nick: &str, state: ChatState) -> bool {
+    let was = typing.iter().any(|n| n == nick);
+    let is = state == ChatState::Composing;
+    if is && !was {
+        typing.push(nick.to_owned());
+    } else if was && !is {
+        typing.retain(|n| n != nick);
+    }
+    was != is
+}
+
 /// How an occupant change concerns the composer's private addressee.
 fn whereabouts(change: &OccupantChange) -> Whereabouts {
     match change {
@@ -96,8 +110,47 @@ impl ChatView {
         }
     }
 
+    /// Tell the occupant we write to privately our chat state.
+    pub(super) fn private_chat_state(
+        &mut self,
+        nick: String,
+        state: ChatState,
+        sender: &ComponentSender<Self>,
+    ) {
+        self.composing = state == ChatState::Composing;
+        self.composing_to = self.composing.then(|| nick.clone());
+        if let Some((account, room)) = self.key.clone().filter(|_| self.room.is_some()) {
+            self.command(
+                sender,
+                Command::SetOccupantChatState {
+                    account,
+                    room,
+                    nick,
+                    state,
+                },
+            );
+        }
+    }
+
+    /// An occupant of the open room typed to us privately (or stopped).
+    pub(super) fn occupant_typing(&mut self, nick: &str, state: ChatState) {
+        if note_typing(&mut self.occupants_typing, nick, state) {
+            self.composer.emit(ComposerInput::OccupantsTyping(
+                self.occupants_typing.clone(),
+            ));
+        }
+    }
+
     /// Tell the composer about a change in the open room's occupants.
-    pub(super) fn private_follow(&self, change: &OccupantChange) {
+    pub(super) fn private_follow(&mut self, change: &OccupantChange) {
+        // Who left or took another name types no more under the old one.
+        match change {
+            OccupantChange::Left { nick, .. } => self.occupant_typing(nick, ChatState::Gone),
+            OccupantChange::Renamed { old_nick, .. } => {
+                self.occupant_typing(old_nick, ChatState::Gone);
+            }
+            OccupantChange::Updated { .. } => {}
+        }
         self.composer
             .emit(ComposerInput::Whereabouts(whereabouts(change)));
     }
@@ -164,6 +217,20 @@ mod tests {
                 ..RoomMessageInfo::default()
             })),
         }
+    }
+
+    #[test]
+    fn typing_occupants_come_and_go_by_their_state() {
+        let mut typing = Vec::new();
+        assert!(note_typing(&mut typing, "Bob", ChatState::Composing));
+        assert!(!note_typing(&mut typing, "Bob", ChatState::Composing));
+        assert!(note_typing(&mut typing, "Carol", ChatState::Composing));
+        assert_eq!(typing, ["Bob", "Carol"]);
+        // Paused, active, inactive or gone: no longer typing.
+        assert!(note_typing(&mut typing, "Bob", ChatState::Paused));
+        assert!(!note_typing(&mut typing, "Bob", ChatState::Active));
+        assert!(note_typing(&mut typing, "Carol", ChatState::Gone));
+        assert!(typing.is_empty());
     }
 
     #[test]

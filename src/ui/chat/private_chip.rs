@@ -3,6 +3,7 @@
 //! that goes back to writing to everyone. When Bob leaves, the chip says
 //! so and the composer sends nothing until he is back or the chip is
 //! closed: a private message must never go to the whole room instead.
+//! While Bob types to us privately (XEP-0085), the chip says so.
 
 use gettextrs::gettext;
 use relm4::gtk::{self, prelude::*};
@@ -43,9 +44,27 @@ pub fn chip_text(nick: &str, present: bool) -> String {
     }
 }
 
-/// The chip: the occupant written to, and whether they are in the room.
+/// The line under the chip's text while the occupant types to us.
+pub fn typing_text(nick: &str) -> String {
+    // Translators: in the private message chip, while that room occupant types to the user.
+    gettext_f("{nick} is typing…", &[("nick", nick)])
+}
+
+/// What the chip shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChipTarget {
+    /// The occupant written to privately.
+    pub nick: String,
+    /// Whether they are in the room.
+    pub here: bool,
+    /// Whether they are typing to us privately.
+    pub typing: bool,
+}
+
+/// The chip: the occupant written to, where they are and whether they
+/// type.
 pub struct PrivateChip {
-    target: Option<(String, bool)>,
+    target: Option<ChipTarget>,
 }
 
 /// The chip's close button was clicked.
@@ -55,8 +74,8 @@ pub struct StopPrivate;
 #[relm4::component(pub)]
 impl SimpleComponent for PrivateChip {
     type Init = ();
-    /// The occupant and whether they are in the room; `None` hides it.
-    type Input = Option<(String, bool)>;
+    /// The occupant and what they do; `None` hides it.
+    type Input = Option<ChipTarget>;
     type Output = StopPrivate;
 
     view! {
@@ -69,18 +88,34 @@ impl SimpleComponent for PrivateChip {
             #[watch]
             set_visible: model.target.is_some(),
             #[watch]
-            set_class_active: ("gone", model.target.as_ref().is_some_and(|(_, here)| !here)),
+            set_class_active: ("gone", model.target.as_ref().is_some_and(|t| !t.here)),
 
             gtk::Image {
                 set_icon_name: Some("changes-prevent-symbolic"),
             },
-            gtk::Label {
+            gtk::Box {
+                set_orientation: gtk::Orientation::Vertical,
                 set_hexpand: true,
-                set_xalign: 0.0,
-                set_use_markup: false,
-                set_wrap: true,
-                #[watch]
-                set_label: &model.text(),
+                set_valign: gtk::Align::Center,
+
+                gtk::Label {
+                    set_xalign: 0.0,
+                    set_use_markup: false,
+                    set_wrap: true,
+                    #[watch]
+                    set_label: &model.text(),
+                },
+                // The nickname is the network's: never markup.
+                gtk::Label {
+                    set_xalign: 0.0,
+                    set_use_markup: false,
+                    add_css_class: "dim-label",
+                    add_css_class: "caption",
+                    #[watch]
+                    set_visible: model.target.as_ref().is_some_and(|t| t.here && t.typing),
+                    #[watch]
+                    set_label: &model.typing(),
+                },
             },
             gtk::Button {
                 set_icon_name: "window-close-symbolic",
@@ -102,7 +137,7 @@ impl SimpleComponent for PrivateChip {
         ComponentParts { model, widgets }
     }
 
-    fn update(&mut self, target: Option<(String, bool)>, _sender: ComponentSender<Self>) {
+    fn update(&mut self, target: Option<ChipTarget>, _sender: ComponentSender<Self>) {
         self.target = target;
     }
 }
@@ -111,7 +146,14 @@ impl PrivateChip {
     fn text(&self) -> String {
         self.target
             .as_ref()
-            .map(|(nick, here)| chip_text(nick, *here))
+            .map(|t| chip_text(&t.nick, t.here))
+            .unwrap_or_default()
+    }
+
+    fn typing(&self) -> String {
+        self.target
+            .as_ref()
+            .map(|t| typing_text(&t.nick))
             .unwrap_or_default()
     }
 }

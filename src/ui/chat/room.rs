@@ -300,25 +300,16 @@ impl ChatView {
                 });
             }
             RoomAction::Invite => {
-                let mut prompt = Prompt::new(
-                    gettext("Invite to Room"),
-                    gettext_f(
-                        "Enter the address of the person to invite to {room}.",
-                        &[("room", &name)],
-                    ),
-                    gettext("Address"),
-                    gettext("_Invite"),
+                let sender = sender.clone();
+                invite::ask_address(
+                    self.parent_window().as_ref(),
+                    account,
+                    jid,
+                    &name,
+                    move |command| {
+                        let _ = sender.output(ChatOutput::Command(command));
+                    },
                 );
-                prompt.valid = |text| crate::ui::parse_typed_address(text).is_some();
-                self.ask(prompt, sender, move |address| {
-                    invite::invite_command(
-                        account.clone(),
-                        jid.clone(),
-                        crate::ui::parse_typed_address(&address)
-                            .expect("the prompt accepts valid addresses only"),
-                        String::new(),
-                    )
-                });
             }
             RoomAction::Settings => {
                 self.command(sender, Command::RequestRoomConfig { account, room: jid })

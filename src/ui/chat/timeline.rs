@@ -174,6 +174,12 @@ impl ChatView {
             } if self.is_open(&account, &peer) => {
                 self.peer_state = Some(state);
             }
+            Event::OccupantChatStateChanged {
+                account,
+                room,
+                nick,
+                state,
+            } if self.is_open(&account, &room) => self.occupant_typing(&nick, state),
             Event::ContactUpdated { account, contact } if self.is_open(&account, &contact.jid) => {
                 self.name = contact.display_name();
             }

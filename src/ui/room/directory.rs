@@ -1,7 +1,7 @@
 //! The "Browse Rooms" window: the public rooms of a conference service
 //! (XEP-0045 §6.3), a page at a time, in a virtualized list with a search.
-//! The service starts as the one the account's server offers and can be
-//! changed to any other; picking a room opens the "Join Room" dialog with
+//! The service starts as the first one the account's server offers; the
+//! others it offers are a pick away, and any other can be typed; picking a room opens the "Join Room" dialog with
 //! it, so nickname and password are asked in one place.
 
 use std::cell::RefCell;
@@ -20,7 +20,10 @@ use warbler::session::{Command, Event};
 use super::directory_list::{RoomItem, normalise_query};
 use crate::ui::{AccessibleName, close_on_escape, set_accessible_label};
 
+mod pending;
 mod state;
+
+use pending::PendingPage;
 
 /// What the window starts with.
 #[derive(Debug)]
@@ -50,6 +53,8 @@ pub enum DirectoryOutput {
 pub enum DirectoryInput {
     /// Another account was picked.
     AccountChanged,
+    /// One of the server's services was picked (its position).
+    ServicePicked(u32),
     /// List the rooms of the service typed in.
     Browse,
     /// Ask for the next page.
@@ -69,7 +74,7 @@ pub enum DirectoryInput {
 /// Results of background work.
 #[derive(Debug)]
 pub enum DirectoryCmd {
-    /// The request of this generation got no answer in time.
+    /// The page request of this number got no answer in time.
     TimedOut(u32),
 }
 
@@ -91,15 +96,20 @@ pub struct RoomDirectory {
     accounts: Vec<BareJid>,
     account: gtk::DropDown,
     service: adw::EntryRow,
+    /// The conference services the account's server offers, in its order.
+    services: Vec<BareJid>,
+    /// Picks one of them (shown when there are several).
+    service_pick: adw::ComboRow,
+    /// The position the pick shows: its notifications for it (as when
+    /// the list of services is filled) are not the user's.
+    picked: Option<u32>,
     /// The service text we filled in; replaced by later discoveries unless
     /// the user typed another.
     proposed: String,
     /// The service listed (or being listed).
     browsing: Option<BareJid>,
-    /// The cursor of the page we wait for (`Some(None)`: the first one).
-    awaiting: Option<Option<String>>,
-    /// Counts requests, so an old timeout does not end a newer one.
-    generation: u32,
+    /// The page request waited for; answers to others are dropped.
+    pending: PendingPage,
     /// Where the next page starts.
     next: Option<String>,
     /// How many rooms the service has, when it tells.
@@ -148,6 +158,7 @@ impl Component for RoomDirectory {
                             add_suffix: &model.account,
                         },
                         append: &model.service,
+                        append: &model.service_pick,
                     },
                     #[name = "search"]
                     gtk::SearchEntry {
@@ -238,7 +249,7 @@ impl Component for RoomDirectory {
                         #[watch]
                         set_visible: model.next.is_some() && model.view == View::Rooms,
                         #[watch]
-                        set_sensitive: model.awaiting.is_none(),
+                        set_sensitive: !model.pending.is_waiting(),
                         connect_clicked => DirectoryInput::LoadMore,
                     },
                     pack_end = &gtk::Button {
@@ -283,6 +294,19 @@ impl Component for RoomDirectory {
         let browse = sender.clone();
         service.connect_entry_activated(move |_| browse.input(DirectoryInput::Browse));
 
+        let service_pick = adw::ComboRow::builder()
+            // Translators: a choice among the conference services the
+            // account's server offers, under the service's address field.
+            .title(gettext("Services of the Server"))
+            .model(&gtk::StringList::new(&[]))
+            .visible(false)
+            .build();
+        set_accessible_label(&service_pick, &gettext("Services of the Server"));
+        let picked = sender.clone();
+        service_pick.connect_selected_notify(move |row| {
+            picked.input(DirectoryInput::ServicePicked(row.selected()));
+        });
+
         let list: TypedListView<RoomItem, gtk::SingleSelection> = TypedListView::new();
         list.selection_model.set_autoselect(false);
         list.selection_model.set_can_unselect(true);
@@ -293,10 +317,12 @@ impl Component for RoomDirectory {
             accounts: init.accounts,
             account,
             service,
+            services: Vec::new(),
+            service_pick,
+            picked: None,
             proposed: String::new(),
             browsing: None,
-            awaiting: None,
-            generation: 0,
+            pending: PendingPage::default(),
             next: None,
             total: None,
             listed: HashSet::new(),
@@ -323,6 +349,7 @@ impl Component for RoomDirectory {
     fn update(&mut self, msg: DirectoryInput, sender: ComponentSender<Self>, _: &Self::Root) {
         match msg {
             DirectoryInput::AccountChanged => self.find_services(&sender),
+            DirectoryInput::ServicePicked(position) => self.pick_service(position, &sender),
             DirectoryInput::Browse => self.browse_typed(&sender),
             DirectoryInput::LoadMore => self.load_more(&sender),
             DirectoryInput::Search(text) => {
@@ -341,7 +368,7 @@ impl Component for RoomDirectory {
     }
 
     fn update_cmd(&mut self, msg: DirectoryCmd, _: ComponentSender<Self>, _: &Self::Root) {
-        let DirectoryCmd::TimedOut(generation) = msg;
-        self.timed_out(generation);
+        let DirectoryCmd::TimedOut(request) = msg;
+        self.timed_out(request);
     }
 }

@@ -1,6 +1,7 @@
 //! Invitations we send: to the open room from its menu (asking for an
 //! address) and to one of our rooms from a contact's menu (asking which
-//! room). Both ask with [`Prompt`] and end in [`invite_command`].
+//! room). Both ask with [`Prompt`], with an optional reason the invitee
+//! reads, and end in [`invite_command`].
 
 use gettextrs::gettext;
 use relm4::gtk;
@@ -25,6 +26,39 @@ pub fn invite_command(
         invitee,
         reason: (!reason.is_empty()).then_some(reason),
     }
+}
+
+/// Ask for the address of someone to invite to `room` (named `name`), with
+/// an optional reason, and send the invitation with `send`.
+pub fn ask_address(
+    parent: Option<&gtk::Window>,
+    account: BareJid,
+    room: BareJid,
+    name: &str,
+    send: impl Fn(Command) + 'static,
+) {
+    let mut prompt = Prompt::new(
+        gettext("Invite to Room"),
+        gettext_f(
+            "Enter the address of the person to invite to {room}.",
+            &[("room", name)],
+        ),
+        gettext("Address"),
+        gettext("_Invite"),
+    );
+    prompt.valid = |text| crate::ui::parse_typed_address(text).is_some();
+    prompt.second = Some(gettext("Reason (optional)"));
+    prompt.ask_two(parent, move |address, reason| {
+        // The prompt accepts valid addresses only.
+        if let Some(invitee) = crate::ui::parse_typed_address(&address) {
+            send(invite_command(
+                account.clone(),
+                room.clone(),
+                invitee,
+                reason,
+            ));
+        }
+    });
 }
 
 /// The rooms `account` is in, by name: those we can invite its contacts to.

@@ -1,6 +1,7 @@
 //! A small question with one text field (a new nickname, a subject, a
 //! password, an address to invite, a reason), maybe after a choice (the
-//! room to invite someone to), as an `adw::MessageDialog`.
+//! room to invite someone to) or with a second, optional text field (the
+//! reason of an invitation), as an `adw::MessageDialog`.
 
 use adw::prelude::*;
 use gettextrs::gettext;
@@ -34,6 +35,9 @@ pub struct Prompt {
     /// A choice above the field: its title (also its accessible name) and
     /// options; see [`Prompt::ask_choice`].
     pub choice: Option<(String, Vec<String>)>,
+    /// A second, optional text field under the first: its title (also its
+    /// accessible name); see [`Prompt::ask_two`].
+    pub second: Option<String>,
 }
 
 impl Prompt {
@@ -50,6 +54,7 @@ impl Prompt {
             destructive: false,
             valid: |_| true,
             choice: None,
+            second: None,
         }
     }
 
@@ -66,6 +71,22 @@ impl Prompt {
         parent: Option<&gtk::Window>,
         on_answer: impl Fn(u32, String) + 'static,
     ) {
+        self.show(parent, move |position, text, _| on_answer(position, text));
+    }
+
+    /// Like [`Prompt::ask`], with the trimmed text of [`Prompt::second`]
+    /// (empty without one); only the first field is checked.
+    pub fn ask_two(
+        self,
+        parent: Option<&gtk::Window>,
+        on_answer: impl Fn(String, String) + 'static,
+    ) {
+        self.show(parent, move |_, text, second| on_answer(text, second));
+    }
+
+    /// Show the dialog; `on_answer` gets the choice's position, the first
+    /// field's text and the second's.
+    fn show(self, parent: Option<&gtk::Window>, on_answer: impl Fn(u32, String, String) + 'static) {
         let dialog = adw::MessageDialog::new(parent, Some(&self.heading), Some(&self.body));
         // Entry rows: their title names them for screen readers too (a
         // plain entry's name does not reach them on GTK 4.8).
@@ -100,6 +121,14 @@ impl Prompt {
             list.append(combo);
         }
         list.append(&entry);
+        let second = self.second.as_ref().map(|title| {
+            let row = adw::EntryRow::builder()
+                .title(title)
+                .activates_default(true)
+                .build();
+            list.append(&row);
+            row
+        });
         dialog.set_extra_child(Some(&list));
         dialog.add_response("cancel", &gettext("_Cancel"));
         dialog.add_response("confirm", &self.confirm);
@@ -139,7 +168,11 @@ impl Prompt {
                     text.trim().to_owned()
                 };
                 if acceptable(&text) {
-                    on_answer(combo.as_ref().map_or(0, |c| c.selected()), text);
+                    let second = second
+                        .as_ref()
+                        .map(|row| row.text().trim().to_owned())
+                        .unwrap_or_default();
+                    on_answer(combo.as_ref().map_or(0, |c| c.selected()), text, second);
                 }
             }
         });

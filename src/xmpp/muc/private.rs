@@ -8,7 +8,12 @@
 //! `<x xmlns='http://jabber.org/protocol/muc#user'/>` hint, so it is not
 //! required; but a message with the hint from a room we are not in is
 //! dropped, since a room relays private messages to its occupants only.
+//!
+//! Typing notifications (XEP-0085) travel the same way: an occupant's come
+//! as private messages without a body ([`occupant_chat_state`]), ours go
+//! to the occupant address ([`chat_state`]).
 
+use xmpp_parsers::chatstates::ChatState as XChatState;
 use xmpp_parsers::jid::{BareJid, Jid};
 use xmpp_parsers::message::{Id, Lang, Message};
 use xmpp_parsers::minidom::Element;
@@ -16,7 +21,8 @@ use xmpp_parsers::receipts;
 use xmpp_parsers::stanza_id::OriginId;
 
 use super::NS_USER;
-use crate::xmpp::message::Incoming;
+use crate::model::{ChatState, Direction};
+use crate::xmpp::message::{Incoming, chat_state as plain_chat_state};
 
 /// Where a one-to-one message belongs once we know which rooms we are in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,10 +51,39 @@ pub(crate) fn route(incoming: &Incoming, is_room: impl Fn(&BareJid) -> bool) -> 
     }
 }
 
+/// The typing state an occupant tells us in private, with their nickname:
+/// `None` for a message without one, one not private (`route`), or a
+/// carbon of our own (our typing is not shown to us).
+pub(crate) fn occupant_chat_state(
+    incoming: &Incoming,
+    route: &Route,
+) -> Option<(String, ChatState)> {
+    match route {
+        Route::Private { nick } if incoming.direction == Direction::Incoming => {
+            Some((nick.clone(), incoming.chat_state?))
+        }
+        _ => None,
+    }
+}
+
+/// Our typing state for the occupant `nick` of `room`: a standalone
+/// notification (not archived) to the occupant address, with the muc#user
+/// hint. `None` when `nick` cannot be an address's resource, so it never
+/// goes to the whole room.
+pub(crate) fn chat_state(room: &BareJid, nick: &str, state: ChatState) -> Option<Message> {
+    let to = room.with_resource_str(nick).ok()?;
+    let mut message = plain_chat_state(room, state);
+    message.to = Some(Jid::from(to));
+    message
+        .payloads
+        .push(Element::builder("x", NS_USER).build());
+    Some(message)
+}
+
 /// A private message to the occupant `nick` of `room`: `type='chat'` to
 /// the occupant address, with the origin id (also the stanza id, so a
-/// receipt or a bounce names it), a receipt request and the muc#user hint
-/// (§7.5). `None` when `nick` cannot be an address's resource, so nothing
+/// receipt or a bounce names it), a receipt request, the `active` chat
+/// state (it ends our typing) and the muc#user hint (§7.5). `None` when `nick` cannot be an address's resource, so nothing
 /// ever goes to the room's own address instead.
 pub(crate) fn outgoing(room: &BareJid, nick: &str, body: &str, origin_id: &str) -> Option<Message> {
     let to = room.with_resource_str(nick).ok()?;
@@ -59,7 +94,8 @@ pub(crate) fn outgoing(room: &BareJid, nick: &str, body: &str, origin_id: &str) 
         .with_payload(OriginId {
             id: origin_id.to_owned(),
         })
-        .with_payload(receipts::Request);
+        .with_payload(receipts::Request)
+        .with_payload(XChatState::Active);
     message
         .payloads
         .push(Element::builder("x", NS_USER).build());

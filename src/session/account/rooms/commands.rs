@@ -7,7 +7,9 @@ use crate::model::{Affiliation, RoomError, RoomInvitation, RoomState};
 use crate::session::account::AccountActor;
 use crate::session::{Command, Event};
 use crate::xmpp::message::new_id;
-use crate::xmpp::muc::{admin, directory, message as muc_message, presence as muc_presence};
+use crate::xmpp::muc::{
+    admin, directory, message as muc_message, presence as muc_presence, private as muc_private,
+};
 
 impl AccountActor {
     /// Handle a room command forwarded by the supervisor.
@@ -30,6 +32,18 @@ impl AccountActor {
                 if self.require_joined(&room) {
                     self.send(muc_message::subject(&room, &subject).into())
                         .await;
+                }
+            }
+            Command::SetOccupantChatState {
+                room, nick, state, ..
+            } => {
+                // Typing is not worth an error: outside the room it is
+                // dropped quietly.
+                if self.online
+                    && self.room(&room).is_some_and(Room::joined)
+                    && let Some(stanza) = muc_private::chat_state(&room, &nick, state)
+                {
+                    self.send(stanza.into()).await;
                 }
             }
             Command::SetRoomNotify { room, notify, .. } => {
@@ -74,7 +88,12 @@ impl AccountActor {
                 let iq = admin::destroy(&id, &room, reason.as_deref(), alternative.as_ref());
                 self.room_request(id, RoomIq::Destroy { room }, iq).await;
             }
-            Command::BrowseRooms { service, after, .. } => self.browse_rooms(service, after).await,
+            Command::BrowseRooms {
+                service,
+                after,
+                request,
+                ..
+            } => self.browse_rooms(service, after, request).await,
             Command::FindRoomServices { .. } => self.find_room_services().await,
             Command::InviteToRoom {
                 room,

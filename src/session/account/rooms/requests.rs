@@ -35,8 +35,8 @@ pub(in crate::session::account) enum RoomIq {
     },
     /// A self-ping.
     SelfPing { room: BareJid },
-    /// A page of a service's rooms.
-    Browse { service: BareJid },
+    /// A page of a service's rooms, for the UI's request `request`.
+    Browse { service: BareJid, request: u32 },
     /// The server's items, when looking for its conference services.
     ServiceItems { search: String },
     /// What one of the server's items is.
@@ -126,9 +126,13 @@ impl AccountActor {
                     entry.last_activity = tokio::time::Instant::now();
                 }
             }
-            RoomIq::Browse { service } => {
+            RoomIq::Browse { service, request } => {
                 let page = directory::rooms_page(&service, payload.as_ref());
-                self.emit(Event::PublicRooms { account, page });
+                self.emit(Event::PublicRooms {
+                    account,
+                    page,
+                    request,
+                });
             }
             RoomIq::ServiceItems { search } => {
                 self.on_service_items(&search, payload.as_ref()).await;
@@ -192,7 +196,9 @@ impl AccountActor {
                 tracing::info!(account = %account, %room, condition, "A room refused a change");
             }
             RoomIq::SelfPing { room } => self.on_self_ping_error(&room, &condition).await,
-            RoomIq::Browse { service } => self.on_browse_error(service, condition),
+            RoomIq::Browse { service, request } => {
+                self.on_browse_error(service, request, condition);
+            }
             RoomIq::ServiceItems { search } => self.on_service_items_error(&search, &condition),
             RoomIq::ServiceInfo { search, service } => {
                 self.on_service_info(&search, &service, None);

@@ -147,28 +147,35 @@ impl AccountActor {
     }
 
     /// `Command::BrowseRooms`: ask a service for a page of its rooms.
-    pub(super) async fn browse_rooms(&mut self, service: BareJid, after: Option<String>) {
+    pub(super) async fn browse_rooms(
+        &mut self,
+        service: BareJid,
+        after: Option<String>,
+        request: u32,
+    ) {
         if !self.online {
             self.emit(Event::PublicRoomsFailed {
                 account: self.jid.clone(),
                 service,
                 error: CoreError::Offline,
+                request,
             });
             return;
         }
         let id = new_id();
         let iq = directory::rooms_request(&id, &service, after.as_deref());
-        self.expect_room_iq(id, RoomIq::Browse { service });
+        self.expect_room_iq(id, RoomIq::Browse { service, request });
         self.send(iq.into()).await;
     }
 
     /// A service refused to list its rooms (or could not be reached).
-    pub(super) fn on_browse_error(&self, service: BareJid, condition: String) {
+    pub(super) fn on_browse_error(&self, service: BareJid, request: u32, condition: String) {
         tracing::info!(account = %self.jid, %service, condition, "Could not list rooms");
         self.emit(Event::PublicRoomsFailed {
             account: self.jid.clone(),
             service,
             error: CoreError::ServerRefused { condition },
+            request,
         });
     }
 }

@@ -1,7 +1,8 @@
 //! The state of the "Browse Rooms" window and how it talks to the core:
 //! what the list area and the counter show, asking for a server's
-//! conference services and for a service's rooms a page at a time, taking
-//! in the answers (or failures) for the request it waits for, timing out
+//! conference services (offering each) and for a service's rooms a page
+//! at a time, taking in the answers (or failures) for the request it waits
+//! for (by its number, see [`super::pending`]), timing out
 //! requests that get no answer, and asking to join a picked room.
 
 use std::time::Duration;
@@ -76,7 +77,7 @@ impl RoomDirectory {
         self.list.clear();
         self.listed.clear();
         self.browsing = service;
-        self.awaiting = None;
+        self.pending.forget();
         self.next = None;
         self.total = None;
         self.refresh_counts();
@@ -88,8 +89,8 @@ impl RoomDirectory {
             return;
         };
         self.reset(None);
+        self.set_services(Vec::new());
         self.view = View::Loading;
-        self.generation += 1;
         let _ = sender.output(DirectoryOutput::Command(Command::FindRoomServices {
             account,
         }));
@@ -110,23 +111,55 @@ impl RoomDirectory {
 
     /// Ask for the next page, unless one is on its way.
     pub(super) fn load_more(&mut self, sender: &ComponentSender<Self>) {
-        if let (Some(service), Some(next), None) =
-            (self.browsing.clone(), self.next.clone(), &self.awaiting)
-        {
+        if let (Some(service), Some(next), false) = (
+            self.browsing.clone(),
+            self.next.clone(),
+            self.pending.is_waiting(),
+        ) {
             self.request(service, Some(next), sender);
         }
     }
 
-    /// The request of `generation` got no answer in time: if it is still
-    /// the one awaited, stop waiting (and say so if nothing is listed).
-    pub(super) fn timed_out(&mut self, generation: u32) {
-        if generation == self.generation && self.awaiting.is_some() {
-            self.awaiting = None;
-            if self.view == View::Loading {
-                self.view = View::Failed(gettext(
-                    "The service did not answer. Check its address, or try again later.",
-                ));
-            }
+    /// One of the server's services was picked: list its rooms. The
+    /// notification of filling the pick is not a pick (the first service
+    /// is browsed then, unless the user typed another).
+    pub(super) fn pick_service(&mut self, position: u32, sender: &ComponentSender<Self>) {
+        if self.picked == Some(position) {
+            return;
+        }
+        self.picked = Some(position);
+        let Some(service) = self.services.get(position as usize).cloned() else {
+            return;
+        };
+        if self.browsing.as_ref() == Some(&service) {
+            return;
+        }
+        self.proposed = service.to_string();
+        self.service.set_text(&self.proposed);
+        self.browse(service, sender);
+    }
+
+    /// Offer `services` to pick from (the pick shows when there are
+    /// several).
+    fn set_services(&mut self, services: Vec<BareJid>) {
+        let names: Vec<String> = services.iter().map(ToString::to_string).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.services = services;
+        self.picked = (!self.services.is_empty()).then_some(0);
+        self.service_pick
+            .set_model(Some(&gtk::StringList::new(&names)));
+        self.service_pick.set_visible(self.services.len() > 1);
+    }
+
+    /// The request numbered `request` got no answer in time: if it is
+    /// still the one awaited, stop waiting (and say so if nothing is
+    /// listed).
+    pub(super) fn timed_out(&mut self, request: u32) {
+        // Taking the answer stops the wait, whatever is shown.
+        if self.pending.answered(request).is_some() && self.view == View::Loading {
+            self.view = View::Failed(gettext(
+                "The service did not answer. Check its address, or try again later.",
+            ));
         }
     }
 
@@ -143,17 +176,16 @@ impl RoomDirectory {
         let Some(account) = self.selected_account() else {
             return;
         };
-        self.awaiting = Some(after.clone());
-        self.generation += 1;
-        let generation = self.generation;
+        let request = self.pending.start(after.clone());
         sender.oneshot_command(async move {
             tokio::time::sleep(ANSWER_TIMEOUT).await;
-            DirectoryCmd::TimedOut(generation)
+            DirectoryCmd::TimedOut(request)
         });
         let _ = sender.output(DirectoryOutput::Command(Command::BrowseRooms {
             account,
             service,
             after,
+            request,
         }));
     }
 
@@ -163,6 +195,7 @@ impl RoomDirectory {
         let current = self.selected_account();
         match event {
             Event::RoomServices { account, services } if Some(&account) == current.as_ref() => {
+                self.set_services(services.clone());
                 let typed = self.service.text().trim().to_owned();
                 if !typed.is_empty() && typed != self.proposed {
                     // The user typed a service meanwhile: theirs counts.
@@ -184,11 +217,15 @@ impl RoomDirectory {
                     }
                 }
             }
-            Event::PublicRooms { account, page }
-                if Some(&account) == current.as_ref()
-                    && self.browsing.as_ref() == Some(&page.service) =>
+            Event::PublicRooms {
+                account,
+                page,
+                request,
+            } if Some(&account) == current.as_ref()
+                && self.browsing.as_ref() == Some(&page.service) =>
             {
-                let Some(after) = self.awaiting.take() else {
+                let Some(after) = self.pending.answered(request) else {
+                    // An answer to an older request.
                     return;
                 };
                 let added = new_rooms(&mut self.listed, &page);
@@ -203,8 +240,9 @@ impl RoomDirectory {
                 account,
                 service,
                 error,
+                request,
             } if Some(&account) == current.as_ref() && self.browsing.as_ref() == Some(&service) => {
-                if self.awaiting.take().is_none() {
+                if self.pending.answered(request).is_none() {
                     return;
                 }
                 let text = directory_error(&service, &error);

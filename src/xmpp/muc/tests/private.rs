@@ -1,11 +1,12 @@
 //! Private messages (XEP-0045 §7.5): recognised with and without the
 //! muc#user hint, as carbons from our other devices both ways, never from
-//! a room we are not in; and the stanza we send.
+//! a room we are not in; and the stanza we send. Typing notifications
+//! (XEP-0085) in private: an occupant's, and ours.
 
 use super::{bare, coven, el, message, xml};
-use crate::model::Direction;
+use crate::model::{ChatState, Direction};
 use crate::xmpp::message::{Incoming, classify};
-use crate::xmpp::muc::private::{Route, outgoing, route};
+use crate::xmpp::muc::private::{Route, chat_state, occupant_chat_state, outgoing, route};
 
 const OWN: &str = "crone1@shakespeare.lit";
 
@@ -155,6 +156,7 @@ fn outgoing_private_message() {
          type='chat' id='o-47'><body>I'll give thee a wind.</body>\
          <origin-id xmlns='urn:xmpp:sid:0' id='o-47'/>\
          <request xmlns='urn:xmpp:receipts'/>\
+         <active xmlns='http://jabber.org/protocol/chatstates'/>\
          <x xmlns='http://jabber.org/protocol/muc#user'/></message>",
     );
     assert_eq!(xml(built), expected);
@@ -163,4 +165,113 @@ fn outgoing_private_message() {
 #[test]
 fn outgoing_to_an_impossible_nickname_is_not_built() {
     assert_eq!(outgoing(&coven(), "", "hello", "o1"), None);
+}
+
+/// The occupant typing state an account in the coven takes from `xml`.
+fn occupant_state(xml: &str) -> Option<(String, ChatState)> {
+    let got = incoming(xml);
+    occupant_chat_state(&got, &in_coven(&got))
+}
+
+// XEP-0085 example 4 (a standalone "composing"), relayed by the room from
+// an occupant: that occupant is typing to us.
+#[test]
+fn an_occupant_typing_in_private() {
+    assert_eq!(
+        occupant_state(
+            "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit/secondwitch' \
+             to='crone1@shakespeare.lit/desktop' type='chat'>\
+             <composing xmlns='http://jabber.org/protocol/chatstates'/>\
+             <x xmlns='http://jabber.org/protocol/muc#user'/></message>",
+        ),
+        Some(("secondwitch".into(), ChatState::Composing))
+    );
+    // XEP-0085 example 5: paused, without the room's hint.
+    assert_eq!(
+        occupant_state(
+            "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit/secondwitch' \
+             to='crone1@shakespeare.lit/desktop' type='chat'>\
+             <paused xmlns='http://jabber.org/protocol/chatstates'/></message>",
+        ),
+        Some(("secondwitch".into(), ChatState::Paused))
+    );
+}
+
+// XEP-0085 example 6: the message itself carries "active", which ends the
+// occupant's typing.
+#[test]
+fn an_occupants_private_message_ends_their_typing() {
+    assert_eq!(
+        occupant_state(
+            "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit/secondwitch' \
+             to='crone1@shakespeare.lit/desktop' type='chat'><body>Hither</body>\
+             <active xmlns='http://jabber.org/protocol/chatstates'/></message>",
+        ),
+        Some(("secondwitch".into(), ChatState::Active))
+    );
+    // Without a state there is nothing to tell.
+    assert_eq!(
+        occupant_state(
+            "<message xmlns='jabber:client' from='coven@chat.shakespeare.lit/secondwitch' \
+             to='crone1@shakespeare.lit/desktop' type='chat'><body>Hither</body></message>",
+        ),
+        None
+    );
+}
+
+// Not an occupant's typing: a contact's (the one-to-one chat shows it),
+// one through a room we are not in, and a carbon of our own typing from
+// another device.
+#[test]
+fn typing_that_is_no_occupants() {
+    let composing = "<composing xmlns='http://jabber.org/protocol/chatstates'/>";
+    assert_eq!(
+        occupant_state(&format!(
+            "<message xmlns='jabber:client' from='hag66@shakespeare.lit/pda' \
+             to='crone1@shakespeare.lit/desktop' type='chat'>{composing}</message>"
+        )),
+        None
+    );
+    assert_eq!(
+        occupant_state(&format!(
+            "<message xmlns='jabber:client' from='darkcave@chat.shakespeare.lit/wiccarocks' \
+             to='crone1@shakespeare.lit/desktop' type='chat'>{composing}\
+             <x xmlns='http://jabber.org/protocol/muc#user'/></message>"
+        )),
+        None
+    );
+    assert_eq!(
+        occupant_state(&format!(
+            "<message xmlns='jabber:client' from='crone1@shakespeare.lit' \
+             to='crone1@shakespeare.lit/desktop' type='chat'>\
+             <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>\
+             <message xmlns='jabber:client' from='crone1@shakespeare.lit/laptop' \
+             to='coven@chat.shakespeare.lit/thirdwitch' type='chat' id='c3'>{composing}\
+             </message></forwarded></sent></message>"
+        )),
+        None
+    );
+}
+
+// Our typing goes to the occupant address, as a private message without
+// a body that the room need not archive; never to the room itself.
+#[test]
+fn our_typing_to_an_occupant() {
+    let built = chat_state(&coven(), "firstwitch", ChatState::Composing).expect("a valid nickname");
+    assert_eq!(
+        built.to.as_ref().map(ToString::to_string).as_deref(),
+        Some("coven@chat.shakespeare.lit/firstwitch")
+    );
+    assert_eq!(built.type_, xmpp_parsers::message::MessageType::Chat);
+    assert!(built.bodies.is_empty());
+    let id = built.id.clone().expect("an id").0;
+    let expected = el(&format!(
+        "<message xmlns='jabber:client' to='coven@chat.shakespeare.lit/firstwitch' \
+         type='chat' id='{id}'>\
+         <composing xmlns='http://jabber.org/protocol/chatstates'/>\
+         <no-store xmlns='urn:xmpp:hints'/>\
+         <x xmlns='http://jabber.org/protocol/muc#user'/></message>"
+    ));
+    assert_eq!(xml(built), expected);
+    assert_eq!(chat_state(&coven(), "", ChatState::Paused), None);
 }

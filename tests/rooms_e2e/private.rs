@@ -19,6 +19,47 @@ use crate::support::xml;
 const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
 const CHAT_STATES: &str = "http://jabber.org/protocol/chatstates";
 
+/// Alice (Warbler's core), Bob and Carol (raw clients) in one room, Alice
+/// having seen the others arrive.
+struct Trio {
+    room: warbler::model::BareJid,
+    /// Alice's address in the room.
+    alice_address: String,
+    alice: Client,
+    bob: RawClient,
+    carol: RawClient,
+}
+
+impl Trio {
+    async fn in_room(
+        server: &crate::support::TestServer,
+        root: &std::path::Path,
+        name: &str,
+    ) -> Self {
+        let room = room_jid(server, name);
+        let alice_address = format!("{room}/Alice");
+        let mut alice = Client::sign_in(server, root, "alice", "pw-a").await;
+        alice.join_room(&room, "Alice").await;
+        let mut bob = RawClient::connect(server, "bob", "pw-b").await;
+        bob.join_room(room.as_str(), "Bob").await;
+        let mut carol = RawClient::connect(server, "carol", "pw-c").await;
+        carol.join_room(room.as_str(), "Carol").await;
+        alice
+            .wait(|e| {
+                matches!(e, Event::OccupantChanged { change: warbler::model::OccupantChange::Updated { occupant }, .. }
+                    if occupant.nick == "Carol")
+            })
+            .await;
+        Self {
+            room,
+            alice_address,
+            alice,
+            bob,
+            carol,
+        }
+    }
+}
+
 /// Whether a stanza is a message whose body contains `token`.
 fn says(element: &Element, token: &str) -> bool {
     element.name() == "message" && xml::body(element).is_some_and(|b| b.contains(token))
@@ -28,20 +69,13 @@ fn says(element: &Element, token: &str) -> bool {
 async fn private_messages_reach_one_occupant_only() {
     let server = server();
     let root = tempfile::tempdir().expect("temp");
-    let room = room_jid(&server, "whispers");
-    let alice_address = format!("{room}/Alice");
-    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
-    alice.join_room(&room, "Alice").await;
-    let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
-    bob.join_room(room.as_str(), "Bob").await;
-    let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
-    carol.join_room(room.as_str(), "Carol").await;
-    alice
-        .wait(|e| {
-            matches!(e, Event::OccupantChanged { change: warbler::model::OccupantChange::Updated { occupant }, .. }
-                if occupant.nick == "Carol")
-        })
-        .await;
+    let Trio {
+        room,
+        alice_address,
+        mut alice,
+        mut bob,
+        mut carol,
+    } = Trio::in_room(&server, root.path(), "whispers").await;
 
     // Alice whispers to Bob.
     alice.send(Command::SendPrivateMessage {
@@ -219,20 +253,13 @@ async fn private_messages_reach_one_occupant_only() {
 async fn typing_notifications_between_occupants() {
     let server = server();
     let root = tempfile::tempdir().expect("temp");
-    let room = room_jid(&server, "typing");
-    let alice_address = format!("{room}/Alice");
-    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
-    alice.join_room(&room, "Alice").await;
-    let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
-    bob.join_room(room.as_str(), "Bob").await;
-    let mut carol = RawClient::connect(&server, "carol", "pw-c").await;
-    carol.join_room(room.as_str(), "Carol").await;
-    alice
-        .wait(|e| {
-            matches!(e, Event::OccupantChanged { change: warbler::model::OccupantChange::Updated { occupant }, .. }
-                if occupant.nick == "Carol")
-        })
-        .await;
+    let Trio {
+        room,
+        alice_address,
+        mut alice,
+        mut bob,
+        mut carol,
+    } = Trio::in_room(&server, root.path(), "typing").await;
 
     // Bob types to Alice privately: her core names him in the room.
     bob.send(&format!(

@@ -14,6 +14,7 @@ use relm4::gtk::{self, gdk, gio, glib, prelude::*};
 use relm4::prelude::*;
 
 use super::completion::{completion, mention_prefix, starts_line};
+use super::private::note_typing;
 use super::private_chip::{ChipTarget, PrivateChip, StopPrivate, Whereabouts, chip_text};
 use crate::ui::{AccessibleName, set_accessible_label};
 use warbler::model::ChatState;
@@ -58,8 +59,15 @@ pub enum ComposerInput {
     SetPrivate(Option<(String, bool)>),
     /// Who is in the room, for the occupant written to privately.
     Whereabouts(Whereabouts),
-    /// The occupants of the open room typing to us privately.
-    OccupantsTyping(Vec<String>),
+    /// An occupant of the open room typed to us privately, or stopped.
+    OccupantTyping {
+        /// The occupant.
+        nick: String,
+        /// Their state.
+        state: ChatState,
+    },
+    /// Another chat is shown: nobody in it types to us yet.
+    ForgetTyping,
 }
 
 /// What the composer reports.
@@ -292,9 +300,16 @@ impl Component for Composer {
                 }
                 self.set_private(private);
             }
-            ComposerInput::OccupantsTyping(nicks) => {
-                self.typing = nicks;
-                self.chip.emit(self.chip_target());
+            ComposerInput::OccupantTyping { nick, state } => {
+                if note_typing(&mut self.typing, &nick, state) {
+                    self.chip.emit(self.chip_target());
+                }
+            }
+            ComposerInput::ForgetTyping => {
+                if !self.typing.is_empty() {
+                    self.typing.clear();
+                    self.chip.emit(self.chip_target());
+                }
             }
             ComposerInput::Whereabouts(change) => self.follow(change),
             ComposerInput::Completions(nicks) => self.offer(nicks),

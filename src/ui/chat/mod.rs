@@ -120,8 +120,6 @@ pub struct ChatView {
     composing: bool,
     /// The occupant of the open room we are typing to privately.
     composing_to: Option<String>,
-    /// The occupants of the open room typing to us privately.
-    occupants_typing: Vec<String>,
     folded: bool,
     composer: Controller<Composer>,
     /// Keep the view at the bottom when content grows.
@@ -340,7 +338,6 @@ impl Component for ChatView {
             peer_state: None,
             composing: false,
             composing_to: None,
-            occupants_typing: Vec::new(),
             folded: false,
             composer,
             stick_to_bottom,
@@ -381,9 +378,7 @@ impl Component for ChatView {
                     self.complete = false;
                     self.loading_older = false;
                     self.peer_state = None;
-                    self.occupants_typing.clear();
-                    self.composer
-                        .emit(ComposerInput::OccupantsTyping(Vec::new()));
+                    self.composer.emit(ComposerInput::ForgetTyping);
                     self.stick_to_bottom.set(true);
                     self.command(
                         &sender,

@@ -133,21 +133,20 @@ impl ChatView {
     }
 
     /// An occupant of the open room typed to us privately (or stopped).
-    pub(super) fn occupant_typing(&mut self, nick: &str, state: ChatState) {
-        if note_typing(&mut self.occupants_typing, nick, state) {
-            self.composer.emit(ComposerInput::OccupantsTyping(
-                self.occupants_typing.clone(),
-            ));
-        }
+    pub(super) fn occupant_typing(&self, nick: String, state: ChatState) {
+        self.composer
+            .emit(ComposerInput::OccupantTyping { nick, state });
     }
 
     /// Tell the composer about a change in the open room's occupants.
-    pub(super) fn private_follow(&mut self, change: &OccupantChange) {
+    pub(super) fn private_follow(&self, change: &OccupantChange) {
         // Who left or took another name types no more under the old one.
         match change {
-            OccupantChange::Left { nick, .. } => self.occupant_typing(nick, ChatState::Gone),
+            OccupantChange::Left { nick, .. } => {
+                self.occupant_typing(nick.clone(), ChatState::Gone);
+            }
             OccupantChange::Renamed { old_nick, .. } => {
-                self.occupant_typing(old_nick, ChatState::Gone);
+                self.occupant_typing(old_nick.clone(), ChatState::Gone);
             }
             OccupantChange::Updated { .. } => {}
         }

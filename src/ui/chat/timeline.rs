@@ -179,7 +179,7 @@ impl ChatView {
                 room,
                 nick,
                 state,
-            } if self.is_open(&account, &room) => self.occupant_typing(&nick, state),
+            } if self.is_open(&account, &room) => self.occupant_typing(nick, state),
             Event::ContactUpdated { account, contact } if self.is_open(&account, &contact.jid) => {
                 self.name = contact.display_name();
             }

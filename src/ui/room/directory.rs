@@ -1,8 +1,9 @@
 //! The "Browse Rooms" window: the public rooms of a conference service
 //! (XEP-0045 §6.3), a page at a time, in a virtualized list with a search.
 //! The service starts as the first one the account's server offers; the
-//! others it offers are a pick away, and any other can be typed; picking a room opens the "Join Room" dialog with
-//! it, so nickname and password are asked in one place.
+//! others it offers are a pick away, and any other can be typed. Picking a
+//! room opens the "Join Room" dialog with it, so nickname and password are
+//! asked in one place.
 
 use std::cell::RefCell;
 use std::collections::HashSet;

@@ -83,8 +83,9 @@ pub(crate) fn chat_state(room: &BareJid, nick: &str, state: ChatState) -> Option
 /// A private message to the occupant `nick` of `room`: `type='chat'` to
 /// the occupant address, with the origin id (also the stanza id, so a
 /// receipt or a bounce names it), a receipt request, the `active` chat
-/// state (it ends our typing) and the muc#user hint (§7.5). `None` when `nick` cannot be an address's resource, so nothing
-/// ever goes to the room's own address instead.
+/// state (it ends our typing) and the muc#user hint (§7.5). `None` when
+/// `nick` cannot be an address's resource, so nothing ever goes to the
+/// room's own address instead.
 pub(crate) fn outgoing(room: &BareJid, nick: &str, body: &str, origin_id: &str) -> Option<Message> {
     let to = room.with_resource_str(nick).ok()?;
     let mut message = Message::chat(Some(Jid::from(to)));

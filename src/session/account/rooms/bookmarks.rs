@@ -20,8 +20,7 @@ impl AccountActor {
     pub(in crate::session::account) async fn fetch_bookmarks(&mut self) {
         let id = new_id();
         self.expect_room_iq(id.clone(), RoomIq::AccountInfo);
-        self.send(disco::info_request(&id, &self.jid.clone()).into())
-            .await;
+        self.send(disco::info_request(&id, &self.jid).into()).await;
     }
 
     /// Our account's disco#info (`None` if it was refused): fetch the

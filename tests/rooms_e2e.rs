@@ -3,14 +3,17 @@
 //! rooms, talking, nick changes, moderation (of occupants and of
 //! messages), member lists, destroying rooms, invitations, bookmarks across
 //! devices (legacy ones in `rooms_e2e/legacy_bookmarks.rs`), archive history
-//! after a reconnect, self-ping recovery and private messages between
-//! occupants (`rooms_e2e/private.rs`).
+//! after a reconnect, self-ping recovery, private messages between
+//! occupants (`rooms_e2e/private.rs`) and occupants with emoji in their
+//! nicknames (`rooms_e2e/emoji_nicks.rs`).
 //!
 //! Warbler's core plays the users under test; raw clients play the others.
 //! Needs a Secret Service on the session bus (the test command runs one).
 
 mod support;
 
+#[path = "rooms_e2e/emoji_nicks.rs"]
+mod emoji_nicks;
 #[path = "rooms_e2e/legacy_bookmarks.rs"]
 mod legacy_bookmarks;
 #[path = "rooms_e2e/private.rs"]

@@ -274,9 +274,9 @@ pub enum OccupantChange {
 }
 
 /// Whether `nick` can be used as a nickname: not blank, and allowed in the
-/// last part of an address. Our address library follows the original
-/// rules (RFC 3920's resourceprep over Unicode 3.2), so characters newer
-/// than that, such as most emoji, are refused before they reach a room.
+/// last part of an address (resourceprep: no control, private-use or
+/// display-changing characters, no mixed writing directions). Emoji are
+/// allowed (see src/patches/stringprep).
 pub fn nickname_allowed(nick: &str) -> bool {
     !nick.trim().is_empty() && xmpp_parsers::jid::ResourcePart::new(nick).is_ok()
 }
@@ -316,9 +316,11 @@ mod tests {
     fn nicknames_the_address_rules_refuse_are_not_allowed() {
         assert!(nickname_allowed("Alice"));
         assert!(nickname_allowed("Zoë Ω"));
-        // Older symbols pass; emoji newer than Unicode 3.2 do not.
+        // Symbols pass, emoji newer than Unicode 3.2 included.
         assert!(nickname_allowed("Ann ♥"));
-        assert!(!nickname_allowed("bird 🐦"));
+        assert!(nickname_allowed("bird 🐦"));
+        assert!(!nickname_allowed("bird \u{E000}"));
+        assert!(!nickname_allowed("right\u{202E}left"));
         assert!(!nickname_allowed(""));
         assert!(!nickname_allowed("   "));
         assert!(!nickname_allowed("line\nbreak"));

@@ -95,7 +95,7 @@ impl UserFacing for RoomError {
                 "Someone in this room already uses this nickname. Choose another nickname and try again.",
             ),
             Self::NicknameInvalid => gettext(
-                "This nickname can’t be used: it contains characters nicknames may not have, such as most emoji. Choose another nickname.",
+                "This room does not accept this nickname: some of its characters are not allowed there. Choose another nickname.",
             ),
             Self::PasswordRequired => {
                 gettext("This room needs a password. Enter the room’s password to join.")

@@ -27,6 +27,8 @@ step() {
 
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy --all-targets -- -D warnings" cargo clippy --all-targets -- -D warnings
+# Warbler's patched copy of a dependency (src/patches) has tests of its own.
+step "cargo test -p stringprep" cargo test -p stringprep
 step "cargo test --all-targets (Xvfb, private D-Bus session and keyring)" \
     env GSK_RENDERER=cairo GDK_BACKEND=x11 \
     xvfb-run -a -s "-noreset -screen 0 1280x800x24" \

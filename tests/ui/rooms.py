@@ -26,6 +26,7 @@ him type back, and answers "typing-back").
 """
 
 import os
+import time
 import sys
 
 from driver import (  # next to this script, so on the module path
@@ -78,10 +79,14 @@ def main():
         fail("no bookmark switch", app)
     if not bookmark.get_state_set().contains(Atspi.StateType.CHECKED):
         fail("the bookmark switch is off by default", app)
-    # A nickname the address rules refuse (a newer emoji) is explained
-    # before anything is sent.
+    # A nickname the address rules refuse (a private-use character) is
+    # explained before anything is sent; an emoji is fine.
     replace_text(nick, "bird \U0001F426")
     refused = lambda name: name.startswith("This nickname can’t be used")
+    time.sleep(0.5)
+    if find(app, "label", refused):
+        fail("an emoji in the nickname is refused", app)
+    replace_text(nick, "bird \uE000")
     wait_for(lambda: app, "label", refused, "the refused-nickname hint", sized=True)
     screenshot("40a-join-nickname-refused.png")
     replace_text(nick, local_part)

@@ -219,7 +219,7 @@ impl SimpleComponent for JoinDialog {
         // Why Join is disabled, when it is the nickname's fault.
         let nick_hint = gtk::Label::builder()
             .label(gettext(
-                "This nickname can’t be used: it contains characters nicknames may not have, such as most emoji.",
+                "This nickname can’t be used: it contains characters nicknames may not have, such as control or private-use characters.",
             ))
             .wrap(true)
             .xalign(0.0)

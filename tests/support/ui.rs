@@ -143,6 +143,9 @@ pub fn driver_command(python: &Path, script: &str, home: &Path) -> Command {
         .env("GDK_BACKEND", "x11")
         .env("GSETTINGS_BACKEND", "memory")
         .env("GTK_A11Y", "atspi")
+        // A GLib or GTK critical (a misused or freed object) ends Warbler,
+        // so the test fails instead of logging it.
+        .env("G_DEBUG", "fatal-criticals")
         .env_remove("ADW_DEBUG_COLOR_SCHEME")
         .env_remove("WAYLAND_DISPLAY");
     command

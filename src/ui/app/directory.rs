@@ -59,7 +59,21 @@ impl App {
     /// Close the directory, if it is open.
     pub(super) fn close_directory(&mut self) {
         if let Some(directory) = self.directory.take() {
-            directory.widget().close();
+            let window = directory.widget().clone().upcast::<gtk::Window>();
+            // Dialogs opened from the directory (the Join dialog) move to
+            // its parent. GTK 4.8 keeps no reference to a transient parent,
+            // and a closed dialog, freed after the directory, would unhook
+            // itself from a freed window.
+            let parent = window.transient_for();
+            for holder in &self.dialogs {
+                if holder.window.transient_for().as_ref() == Some(&window) {
+                    let open = holder.window.is_visible();
+                    holder
+                        .window
+                        .set_transient_for(parent.as_ref().filter(|_| open));
+                }
+            }
+            window.close();
         }
     }
 

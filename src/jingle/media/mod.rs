@@ -32,6 +32,7 @@ mod fingerprint;
 mod incoming;
 mod negotiation;
 mod pipeline;
+mod relays;
 mod sdp_info;
 mod sending;
 mod stats;

@@ -5,7 +5,7 @@
 use xmpp_parsers::jingle::{Content, Creator};
 use xmpp_parsers::jingle_rtp::PayloadType;
 
-use super::super::negotiate::{Capabilities, restrict_offer};
+use super::super::negotiate::{Capabilities, answer_contents, restrict_offer};
 use super::super::sdp_to_jingle;
 use super::{fixture, jingle_of, rtp};
 
@@ -126,5 +126,41 @@ fn rtx_for_a_codec_not_kept_or_with_a_bad_apt_is_dropped() {
     assert_eq!(
         summary(&rtp(video(&restricted.contents)).payload_types),
         [(96, "VP8".to_owned(), None)]
+    );
+}
+
+#[test]
+fn the_session_accept_to_conversations_carries_vp8s_rtx() {
+    let offer = jingle_of(fixture::CONVERSATIONS_INITIATE);
+    let mut capabilities = Capabilities::baseline();
+    capabilities.retransmission = true;
+    let restricted = restrict_offer(&offer.contents, None, &capabilities).expect("restricts");
+    // The answer fixture as webrtcbin writes it with do-nack on: the
+    // offer's RTX number for the chosen codec (see WEBRTCBIN_RTX_ANSWER).
+    let engine_answer = fixture::WEBRTCBIN_ANSWER
+        .replace(
+            "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n",
+            "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n",
+        )
+        .replace(
+            "a=rtcp-fb:96 goog-remb\r\n",
+            "a=rtcp-fb:96 goog-remb\r\na=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n",
+        );
+    assert_ne!(engine_answer, fixture::WEBRTCBIN_ANSWER);
+    let local = sdp_to_jingle(&engine_answer, Creator::Responder).expect("maps");
+    let accept = answer_contents(&restricted.contents, &local, &capabilities).expect("answers");
+    assert_eq!(
+        summary(&rtp(video(&accept)).payload_types),
+        [
+            (96, "VP8".to_owned(), None),
+            (97, "rtx".to_owned(), Some("96".to_owned())),
+        ]
+    );
+    let audio = rtp(&accept[0]);
+    assert!(
+        audio
+            .payload_types
+            .iter()
+            .all(|pt| pt.name.as_deref() != Some("rtx"))
     );
 }

@@ -186,3 +186,47 @@ async fn a_relay_only_call_fails_when_the_relay_refuses_the_credentials() {
     pair.alice.shutdown().await;
     pair.bob.shutdown().await;
 }
+
+/// XEP-0215 pushes reach the calls: the server's answer gives credentials
+/// the relay refuses, and a second later it pushes the relay with working
+/// ones ("modify"). Only if both cores take the push does the relay-only
+/// call flow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_only_call_flows_with_credentials_the_server_pushed() {
+    let _serial = SERIAL.lock().await;
+    let turn = TurnServer::start(SECRET);
+    let server = TestServer::builder()
+        .accounts(ACCOUNTS)
+        .turn_external("not-the-relays-secret", turn.port)
+        .push_turn(SECRET, turn.port)
+        .start();
+    let mut pair = pair_on(server, true).await;
+    let pushes = |log: &str, outcome: &str| log.matches(outcome).count();
+    let deadline = Instant::now() + CALL_TIMEOUT;
+    loop {
+        let log = std::fs::read_to_string(pair.server.log_path()).unwrap_or_default();
+        assert_eq!(pushes(&log, "Service push refused"), 0, "{log}");
+        if pushes(&log, "Service push acknowledged by") >= 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the pushes were not acknowledged:\n{}",
+            pair.server.log_tail(40)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let id = ring(&mut pair, false).await;
+    pair.bob.send(Command::AcceptCall {
+        account: pair.bob.jid.clone(),
+        call: id.clone(),
+    });
+    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
+    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+    hang_up_with_success(&mut pair, &id).await;
+    pair.alice.shutdown().await;
+    pair.bob.shutdown().await;
+    let log = turn.log();
+    assert!(successes(&log, "ALLOCATE") >= 2, "{log}");
+}

@@ -5,8 +5,11 @@
 
 mod support;
 
+use std::time::Duration;
+
 use support::core::{Client, befriend, body_of};
 use support::prosody::TestServer;
+use support::raw_client::RawClient;
 use warbler::session::{Command, CoreError, Event};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -75,4 +78,54 @@ async fn hostile_stanzas_are_shown_as_text_or_dropped() {
     ));
     alice.shutdown().await;
     mallory.shutdown().await;
+}
+
+/// XEP-0215 pushes steer calls through the relays they name: only the
+/// account's server may send them. Another device of the same account and
+/// a stranger both get an error, and the core goes on.
+#[tokio::test(flavor = "multi_thread")]
+async fn service_pushes_from_anyone_but_the_server_are_refused() {
+    let server = TestServer::start(&[("alice", "pw-a"), ("mallory", "pw-m")]);
+    let root = tempfile::tempdir().expect("temp");
+    let alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+
+    // Alice's second device learns the core's full JID from its presence.
+    let mut device = RawClient::connect(&server, "alice", "pw-a").await;
+    device.send_initial_presence().await;
+    let own = device.jid().to_owned();
+    let presence = device
+        .wait_for(Duration::from_secs(10), |e| {
+            e.name() == "presence"
+                && e.attr("from")
+                    .is_some_and(|from| from.starts_with("alice@localhost/") && from != own)
+        })
+        .await
+        .expect("the core's presence");
+    let core = presence.attr("from").expect("a from").to_owned();
+
+    let push = "<services xmlns='urn:xmpp:extdisco:2'>\
+        <service action='add' host='relay.mallory.example' port='3478' transport='udp' \
+          type='turn' username='u' password='p'/></services>";
+    let mut mallory = RawClient::connect(&server, "mallory", "pw-m").await;
+    for sender in [&mut device, &mut mallory] {
+        let answer = sender.iq("set", Some(&core), push).await;
+        assert_eq!(answer.attr("type"), Some("error"), "{answer:?}");
+        assert_eq!(answer.attr("from"), Some(core.as_str()));
+        let refused = answer.children().any(|c| {
+            c.name() == "error" && c.children().any(|d| d.name() == "service-unavailable")
+        });
+        assert!(refused, "{answer:?}");
+    }
+    // An IQ the core understands still gets its answer afterwards.
+    let answer = mallory
+        .iq(
+            "get",
+            Some(&core),
+            "<query xmlns='http://jabber.org/protocol/disco#info'/>",
+        )
+        .await;
+    assert_eq!(answer.attr("type"), Some("result"), "{answer:?}");
+    device.close().await;
+    mallory.close().await;
+    alice.shutdown().await;
 }

@@ -76,6 +76,14 @@ async fn audio_and_video_flow_both_ways_each_on_its_own_transport() {
     assert!(sections[0].contains("a=rtpmap:111 OPUS/48000/2"), "{offer}");
     assert!(sections[0].contains("useinbandfec=1"), "{offer}");
     assert!(sections[1].contains("a=rtpmap:98 VP8/90000"), "{offer}");
+    // Video retransmission (RFC 4588) for the preferred codec, offered and
+    // answered under the offer's number; audio has none.
+    for sdp in [&offer, &answer] {
+        let sections = mlines(sdp);
+        assert!(sections[1].contains("a=rtpmap:96 rtx/90000"), "{sdp}");
+        assert!(sections[1].contains("a=fmtp:96 apt=98"), "{sdp}");
+        assert!(!sections[0].contains("rtx"), "{sdp}");
+    }
 
     let arrived = run_until(&mut a, &mut b, MEDIA_TIMEOUT, |a, b| {
         media_arrived(a, CALLEE_TONE) && media_arrived(b, CALLER_TONE)
@@ -147,7 +155,14 @@ async fn audio_and_video_flow_both_ways_each_on_its_own_transport() {
 
         // Offered everything, each side chose its favourites.
         let elements = media::factories(s);
-        for wanted in ["rtpopuspay", "rtpvp8pay", "rtpopusdepay", "rtpvp8depay"] {
+        for wanted in [
+            "rtpopuspay",
+            "rtpvp8pay",
+            "rtpopusdepay",
+            "rtpvp8depay",
+            "rtprtxsend",
+            "rtprtxreceive",
+        ] {
             assert!(elements.iter().any(|e| e == wanted), "{elements:?}");
         }
         for unwanted in ["rtppcmupay", "rtph264pay"] {

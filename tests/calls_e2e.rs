@@ -10,7 +10,7 @@ mod support;
 use std::time::Instant;
 
 use support::calls::{
-    CALL_TIMEOUT, SERIAL, call_events, flowing, hang_up_with_success, pair, ring, until,
+    CALL_TIMEOUT, SERIAL, call_events, ended, flowing, hang_up_with_success, pair, ring, until,
     until_ended, until_flowing,
 };
 use warbler::model::{CallEndReason, MediaKind};
@@ -156,6 +156,57 @@ async fn the_callee_can_add_video_too() {
             flowing(seen, &id, MediaKind::Video)
         })
         .await;
+    }
+    hang_up_with_success(&mut pair, &id).await;
+    pair.alice.shutdown().await;
+    pair.bob.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_muting_and_unmuting_audio_shows_in_the_call_summary() {
+    let _serial = SERIAL.lock().await;
+    let mut pair = pair().await;
+    let id = ring(&mut pair, false).await;
+    pair.bob.send(Command::AcceptCall {
+        account: pair.bob.jid.clone(),
+        call: id.clone(),
+    });
+    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
+    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+
+    // The last summary Bob got of the call, after each step.
+    let peer_muted = |seen: &[Event]| {
+        seen.iter().rev().find_map(|e| match e {
+            Event::CallUpdated { call, .. } if call.id == id => Some(call.peer_muted.clone()),
+            _ => None,
+        })
+    };
+    for muted in [true, false] {
+        pair.alice.send(Command::SetCallMuted {
+            account: pair.alice.jid.clone(),
+            call: id.clone(),
+            muted,
+        });
+        let wanted = if muted {
+            vec![MediaKind::Audio]
+        } else {
+            vec![]
+        };
+        let seen = until(&mut pair.bob, CALL_TIMEOUT, |seen| {
+            peer_muted(seen).as_ref() == Some(&wanted)
+        })
+        .await;
+        let updates: Vec<_> = seen
+            .iter()
+            .filter_map(|e| match e {
+                Event::CallUpdated { call, .. } if call.id == id => Some(call),
+                _ => None,
+            })
+            .collect();
+        // One update per change, and the call goes on meanwhile.
+        assert_eq!(updates.len(), 1, "{:#?}", call_events(&seen));
+        assert!(!updates[0].peer_on_hold);
+        assert!(ended(&seen, &id).is_none());
     }
     hang_up_with_success(&mut pair, &id).await;
     pair.alice.shutdown().await;

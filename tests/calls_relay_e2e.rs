@@ -2,14 +2,15 @@
 //! (XEP-0215): Prosody on 127.0.0.1 hands out a TURN server next to it with
 //! time-limited credentials it computes from a shared secret, and both cores
 //! may only use relayed candidates. Media that flows went through the
-//! relay; with credentials the relay refuses, no media flows at all.
+//! relay, and hanging up gives the relays back at once; with credentials
+//! the relay refuses, no media flows at all.
 //!
 //! Needs a Secret Service on the session bus (the test command runs one)
 //! and coturn's `turnserver`.
 
 mod support;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use support::calls::{
     ACCOUNTS, CALL_TIMEOUT, Pair, SERIAL, call_events, ended, flowing, hang_up_with_success,
@@ -41,6 +42,40 @@ fn successes(log: &str, request: &str) -> usize {
         .count()
 }
 
+/// How soon after a call its relays must be given back: far less than
+/// their lifetime (600 s), plenty for a loaded machine.
+const RELEASE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The TURN sessions (coturn's ids) that allocated a relay in `log`.
+fn allocating_sessions(log: &str) -> Vec<&str> {
+    let mut sessions: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("incoming packet ALLOCATE processed, success"))
+        .filter_map(session_of)
+        .collect();
+    sessions.dedup();
+    sessions
+}
+
+/// Whether every session that allocated a relay in `log` was refreshed
+/// with lifetime 0, the client's deallocation (RFC 8656 §7).
+fn all_released(log: &str) -> bool {
+    let sessions = allocating_sessions(log);
+    !sessions.is_empty()
+        && sessions.iter().all(|session| {
+            log.lines().any(|l| {
+                session_of(l) == Some(session)
+                    && l.contains("refreshed,")
+                    && l.ends_with("lifetime=0")
+            })
+        })
+}
+
+/// The session id of a coturn log line (`… session 000000000000000002: …`).
+fn session_of(line: &str) -> Option<&str> {
+    line.split("session ").nth(1)?.split(':').next()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_only_call_flows_through_the_discovered_turn_server() {
     let _serial = SERIAL.lock().await;
@@ -59,12 +94,24 @@ async fn a_relay_only_call_flows_through_the_discovered_turn_server() {
         accepted.elapsed()
     );
     hang_up_with_success(&mut pair, &id).await;
+
+    // Hanging up gives the relays back (a Refresh with lifetime 0) at once,
+    // not when their ten minutes run out; the cores are still running.
+    let deadline = Instant::now() + RELEASE_TIMEOUT;
+    let mut log = turn.log();
+    while !all_released(&log) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        log = turn.log();
+    }
+    assert!(
+        all_released(&log),
+        "allocations outlived the call by {RELEASE_TIMEOUT:?}:\n{log}"
+    );
     pair.alice.shutdown().await;
     pair.bob.shutdown().await;
 
     // Each side allocated a relay with Prosody's credentials and let the
     // other side's relay send to it.
-    let log = turn.log();
     let allocations = successes(&log, "ALLOCATE");
     let permissions = successes(&log, "CREATE_PERMISSION") + successes(&log, "CHANNEL_BIND");
     assert!(
@@ -138,4 +185,48 @@ async fn a_relay_only_call_fails_when_the_relay_refuses_the_credentials() {
     );
     pair.alice.shutdown().await;
     pair.bob.shutdown().await;
+}
+
+/// XEP-0215 pushes reach the calls: the server's answer gives credentials
+/// the relay refuses, and a second later it pushes the relay with working
+/// ones ("modify"). Only if both cores take the push does the relay-only
+/// call flow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_only_call_flows_with_credentials_the_server_pushed() {
+    let _serial = SERIAL.lock().await;
+    let turn = TurnServer::start(SECRET);
+    let server = TestServer::builder()
+        .accounts(ACCOUNTS)
+        .turn_external("not-the-relays-secret", turn.port)
+        .push_turn(SECRET, turn.port)
+        .start();
+    let mut pair = pair_on(server, true).await;
+    let pushes = |log: &str, outcome: &str| log.matches(outcome).count();
+    let deadline = Instant::now() + CALL_TIMEOUT;
+    loop {
+        let log = std::fs::read_to_string(pair.server.log_path()).unwrap_or_default();
+        assert_eq!(pushes(&log, "Service push refused"), 0, "{log}");
+        if pushes(&log, "Service push acknowledged by") >= 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the pushes were not acknowledged:\n{}",
+            pair.server.log_tail(40)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let id = ring(&mut pair, false).await;
+    pair.bob.send(Command::AcceptCall {
+        account: pair.bob.jid.clone(),
+        call: id.clone(),
+    });
+    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
+    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+    hang_up_with_success(&mut pair, &id).await;
+    pair.alice.shutdown().await;
+    pair.bob.shutdown().await;
+    let log = turn.log();
+    assert!(successes(&log, "ALLOCATE") >= 2, "{log}");
 }

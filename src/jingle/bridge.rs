@@ -118,8 +118,12 @@ impl MediaBridge {
         let bridge = Self {
             engine,
             our_role,
-            // What we accept is exactly what the installed elements run.
-            capabilities: Capabilities::for_codecs(&media::available_codecs()),
+            // What we accept is exactly what the installed elements run,
+            // plus retransmission, which the engine's video has on.
+            capabilities: Capabilities {
+                retransmission: true,
+                ..Capabilities::for_codecs(&media::available_codecs())
+            },
             mlines: Vec::new(),
             remote: Vec::new(),
             pending: None,

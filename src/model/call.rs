@@ -144,6 +144,62 @@ pub struct CallSummary {
     pub media: Vec<MediaKind>,
     /// Its progress.
     pub state: CallState,
+    /// The media the peer stopped sending (XEP-0167 mute), audio first.
+    pub peer_muted: Vec<MediaKind>,
+    /// Whether the peer put the call on hold (XEP-0167 hold).
+    pub peer_on_hold: bool,
+}
+
+impl CallSummary {
+    /// A call that just started: nothing muted, not on hold.
+    pub fn new(
+        id: CallId,
+        peer: BareJid,
+        direction: CallDirection,
+        media: Vec<MediaKind>,
+        state: CallState,
+    ) -> Self {
+        Self {
+            id,
+            peer,
+            direction,
+            media,
+            state,
+            peer_muted: Vec::new(),
+            peer_on_hold: false,
+        }
+    }
+
+    /// Record that the peer stopped (`muted`) or resumed sending `media`;
+    /// whether that changed anything. Media the call does not carry is
+    /// ignored: a peer's mute for it means nothing to show.
+    pub fn set_peer_muted(&mut self, media: MediaKind, muted: bool) -> bool {
+        let listed = self.peer_muted.contains(&media);
+        if muted == listed || (muted && !self.media.contains(&media)) {
+            return false;
+        }
+        if muted {
+            self.peer_muted.push(media);
+            self.peer_muted.sort();
+        } else {
+            self.peer_muted.retain(|m| *m != media);
+        }
+        true
+    }
+
+    /// Record whether the peer holds the call; whether that changed it.
+    pub fn set_peer_on_hold(&mut self, on_hold: bool) -> bool {
+        let changed = self.peer_on_hold != on_hold;
+        self.peer_on_hold = on_hold;
+        changed
+    }
+
+    /// The call now carries `media`; a mute of media that left the call
+    /// is forgotten (if it comes back, it comes back unmuted).
+    pub fn set_media(&mut self, media: Vec<MediaKind>) {
+        self.peer_muted.retain(|m| media.contains(m));
+        self.media = media;
+    }
 }
 
 #[cfg(test)]
@@ -156,6 +212,58 @@ mod tests {
             assert_eq!(MediaKind::from_media(kind.as_str()), Some(kind));
         }
         assert_eq!(MediaKind::from_media("application"), None);
+    }
+
+    fn audio_video_call() -> CallSummary {
+        CallSummary::new(
+            CallId::new("ca3cf894"),
+            "juliet@capulet.example".parse().expect("a bare JID"),
+            CallDirection::Outgoing,
+            vec![MediaKind::Audio, MediaKind::Video],
+            CallState::Active,
+        )
+    }
+
+    #[test]
+    fn peer_mutes_are_kept_in_order_and_only_changes_count() {
+        let mut call = audio_video_call();
+        assert!(call.peer_muted.is_empty());
+        assert!(call.set_peer_muted(MediaKind::Video, true));
+        assert!(!call.set_peer_muted(MediaKind::Video, true));
+        assert!(call.set_peer_muted(MediaKind::Audio, true));
+        assert_eq!(call.peer_muted, [MediaKind::Audio, MediaKind::Video]);
+        assert!(call.set_peer_muted(MediaKind::Audio, false));
+        assert!(!call.set_peer_muted(MediaKind::Audio, false));
+        assert_eq!(call.peer_muted, [MediaKind::Video]);
+    }
+
+    #[test]
+    fn a_mute_of_media_the_call_lacks_is_ignored() {
+        let mut call = audio_video_call();
+        call.set_media(vec![MediaKind::Audio]);
+        assert!(!call.set_peer_muted(MediaKind::Video, true));
+        assert!(call.peer_muted.is_empty());
+    }
+
+    #[test]
+    fn media_leaving_the_call_takes_its_mute_along() {
+        let mut call = audio_video_call();
+        call.set_peer_muted(MediaKind::Audio, true);
+        call.set_peer_muted(MediaKind::Video, true);
+        call.set_media(vec![MediaKind::Audio]);
+        assert_eq!(call.peer_muted, [MediaKind::Audio]);
+        call.set_media(vec![MediaKind::Audio, MediaKind::Video]);
+        assert_eq!(call.peer_muted, [MediaKind::Audio]);
+    }
+
+    #[test]
+    fn hold_changes_only_when_it_differs() {
+        let mut call = audio_video_call();
+        assert!(!call.set_peer_on_hold(false));
+        assert!(call.set_peer_on_hold(true));
+        assert!(call.peer_on_hold);
+        assert!(!call.set_peer_on_hold(true));
+        assert!(call.set_peer_on_hold(false));
     }
 
     #[test]

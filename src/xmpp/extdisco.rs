@@ -5,7 +5,8 @@
 //! xmpp-parsers has types for this XEP, but they reject a whole answer for
 //! one service of a type they do not know (`turns`, `ftp`, …), so answers
 //! are read here service by service: what cannot be used is skipped with a
-//! log line and the rest is kept.
+//! log line and the rest is kept. Changes the server pushes are read in
+//! [`push`].
 
 use std::net::IpAddr;
 use std::str::FromStr;
@@ -192,10 +193,15 @@ fn parse_service(element: &Element) -> Result<Option<ExternalService>, String> {
     let Some(kind) = element.attr("type").and_then(ServiceKind::parse) else {
         return Ok(None);
     };
-    if element.attr("action") == Some("remove") {
+    if matches!(element.attr("action"), Some("delete" | "remove")) {
         // Only pushes carry actions; a removed service is no service.
         return Ok(None);
     }
+    parse_fields(element, kind).map(Some)
+}
+
+/// The fields of a `<service/>` of type `kind`, whatever its action.
+fn parse_fields(element: &Element, kind: ServiceKind) -> Result<ExternalService, String> {
     let host = parse_host(element.attr("host").unwrap_or_default())?;
     let port = match element.attr("port") {
         None => None,
@@ -222,7 +228,7 @@ fn parse_service(element: &Element) -> Result<Option<ExternalService>, String> {
             Err(_) => return Err(format!("{host}: bad expiry {text:?}")),
         },
     };
-    Ok(Some(ExternalService {
+    Ok(ExternalService {
         kind,
         username: secret(element, "username", &host)?,
         password: secret(element, "password", &host)?,
@@ -231,7 +237,7 @@ fn parse_service(element: &Element) -> Result<Option<ExternalService>, String> {
         transport,
         expires,
         restricted,
-    }))
+    })
 }
 
 /// A user name or password: absent when empty, refused when oversized.
@@ -271,6 +277,9 @@ fn parse_host(text: &str) -> Result<String, String> {
     }
     Ok(name.to_ascii_lowercase())
 }
+
+mod push;
+pub(crate) use push::{apply_push, parse_push};
 
 #[cfg(test)]
 mod tests;

@@ -88,18 +88,19 @@ async fn next_events(peer: &mut Peer) -> Vec<MediaEvent> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_jingle_offer_of_pcmu_and_h264_only_is_answered_and_carried_with_them() {
-    for codec in [Codec::Pcmu, Codec::H264] {
-        if !available_codecs().contains(&codec) {
-            eprintln!(
-                "SKIPPED: {codec:?} is not available here: its GStreamer elements are not installed (see tests/scripts/install-deps.sh)"
-            );
-            return;
-        }
-    }
-    let mut a = peer(CALLER_TONE, 0, Creator::Initiator);
-    let mut b = peer(CALLEE_TONE, 18, Creator::Responder);
+/// Whether both sides hear the other's tone and decoded 30 video frames.
+fn done(a: &Peer, b: &Peer) -> bool {
+    [(a, CALLEE_TONE), (b, CALLER_TONE)]
+        .iter()
+        .all(|(p, other)| {
+            p.received.hears(*other, p.tone)
+                && p.received.frames.load(std::sync::atomic::Ordering::Relaxed) >= 30
+        })
+}
+
+/// `a` offers audio and video, `edit` changes the offer on its way, `b`
+/// answers; runs until [`done`] or the timeout, and returns the answer.
+async fn call(a: &mut Peer, b: &mut Peer, edit: impl Fn(&mut Vec<Content>)) -> Vec<Content> {
     a.bridge
         .apply(MediaCommand::CreateOffer {
             contents: vec![
@@ -110,21 +111,12 @@ async fn a_jingle_offer_of_pcmu_and_h264_only_is_answered_and_carried_with_them(
         .expect("offer");
     let mut answer = None;
     let deadline = Instant::now() + MEDIA_TIMEOUT;
-    let done = |a: &Peer, b: &Peer| {
-        [(a, CALLEE_TONE), (b, CALLER_TONE)]
-            .iter()
-            .all(|(p, other)| {
-                p.received.hears(*other, p.tone)
-                    && p.received.frames.load(std::sync::atomic::Ordering::Relaxed) >= 30
-            })
-    };
-    while !done(&a, &b) && Instant::now() < deadline {
-        for event in next_events(&mut a).await {
+    while !done(a, b) && Instant::now() < deadline {
+        for event in next_events(a).await {
             match event {
                 MediaEvent::OfferReady { mut contents } => {
                     assert!(names(&contents[0]).contains(&"OPUS".to_owned()));
-                    only(&mut contents, Codec::Pcmu);
-                    only(&mut contents, Codec::H264);
+                    edit(&mut contents);
                     b.bridge
                         .apply(MediaCommand::AcceptOffer { contents })
                         .expect("accept");
@@ -136,7 +128,7 @@ async fn a_jingle_offer_of_pcmu_and_h264_only_is_answered_and_carried_with_them(
                 _ => {}
             }
         }
-        for event in next_events(&mut b).await {
+        for event in next_events(b).await {
             match event {
                 MediaEvent::AnswerReady { contents } => {
                     answer = Some(contents.clone());
@@ -152,9 +144,6 @@ async fn a_jingle_offer_of_pcmu_and_h264_only_is_answered_and_carried_with_them(
             }
         }
     }
-    let answer = answer.expect("an answer");
-    assert_eq!(names(&answer[0]), ["PCMU"], "{answer:?}");
-    assert_eq!(names(&answer[1]), ["H264"], "{answer:?}");
     let report = |p: &Peer, other: f64| {
         format!(
             "{} Hz side: power at {other} Hz {:.5}, stats {:?}",
@@ -164,9 +153,66 @@ async fn a_jingle_offer_of_pcmu_and_h264_only_is_answered_and_carried_with_them(
         )
     };
     assert!(
-        done(&a, &b),
+        done(a, b),
         "{}\n{}",
-        report(&a, CALLEE_TONE),
-        report(&b, CALLER_TONE)
+        report(a, CALLEE_TONE),
+        report(b, CALLER_TONE)
     );
+    answer.expect("an answer")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jingle_offer_of_pcmu_and_h264_only_is_answered_and_carried_with_them() {
+    for codec in [Codec::Pcmu, Codec::H264] {
+        if !available_codecs().contains(&codec) {
+            eprintln!(
+                "SKIPPED: {codec:?} is not available here: its GStreamer elements are not installed (see tests/scripts/install-deps.sh)"
+            );
+            return;
+        }
+    }
+    let mut a = peer(CALLER_TONE, 0, Creator::Initiator);
+    let mut b = peer(CALLEE_TONE, 18, Creator::Responder);
+    let answer = call(&mut a, &mut b, |contents| {
+        only(contents, Codec::Pcmu);
+        only(contents, Codec::H264);
+    })
+    .await;
+    // The offer's RTX was for VP8, which is gone: none in the answer.
+    assert_eq!(names(&answer[0]), ["PCMU"], "{answer:?}");
+    assert_eq!(names(&answer[1]), ["H264"], "{answer:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn video_retransmission_is_negotiated_in_jingle_and_set_up_on_both_sides() {
+    let mut a = peer(CALLER_TONE, 0, Creator::Initiator);
+    let mut b = peer(CALLEE_TONE, 18, Creator::Responder);
+    let answer = call(&mut a, &mut b, |_| {}).await;
+    let Some(Description::Rtp(video)) = &answer[1].description else {
+        panic!("no RTP description: {answer:?}");
+    };
+    let (vp8, rtx) = match video.payload_types.as_slice() {
+        [vp8, rtx] => (vp8, rtx),
+        other => panic!("VP8 and its RTX expected: {other:?}"),
+    };
+    assert_eq!(vp8.name.as_deref(), Some("VP8"));
+    assert!(
+        rtx.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case("rtx"))
+    );
+    let apt: Vec<(&str, &str)> = rtx
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(apt, [("apt", vp8.id.to_string().as_str())]);
+    assert_eq!(names(&answer[0]), ["OPUS"], "no RTX for audio");
+    // Each side resends what the other asks for and reads what it resent.
+    for p in [&a, &b] {
+        let elements = media::factories_of(p.bridge.engine());
+        for wanted in ["rtprtxsend", "rtprtxreceive"] {
+            assert!(elements.iter().any(|e| e == wanted), "{elements:?}");
+        }
+    }
 }

@@ -363,8 +363,13 @@ pub fn encodings(section: &str) -> Vec<String> {
 
 /// The GStreamer element factories in a side's pipeline.
 pub fn factories(side: &Side) -> Vec<String> {
+    factories_of(&side.engine)
+}
+
+/// The GStreamer element factories in an engine's pipeline.
+pub fn factories_of(engine: &MediaEngine) -> Vec<String> {
     use gstreamer::prelude::*;
-    side.engine
+    engine
         .pipeline()
         .iterate_recurse()
         .into_iter()

@@ -50,6 +50,9 @@ pub struct TestServerBuilder {
     /// Hand out a TURN server on 127.0.0.1 (XEP-0215): its shared secret
     /// and port.
     turn_external: Option<(String, u16)>,
+    /// Push a TURN server on 127.0.0.1 to clients after they ask for the
+    /// services (XEP-0215 §3.2): its shared secret and port.
+    push_turn: Option<(String, u16)>,
     /// Keep native bookmarks (XEP-0402) in step with the legacy ones.
     native_bookmarks: bool,
 }
@@ -67,6 +70,7 @@ impl Default for TestServerBuilder {
             sql_archives: false,
             smacks_hibernation_secs: 30,
             turn_external: None,
+            push_turn: None,
             native_bookmarks: true,
         }
     }
@@ -158,6 +162,16 @@ impl TestServerBuilder {
     /// from `secret`, as production servers next to a coturn do.
     pub fn turn_external(mut self, secret: &str, port: u16) -> Self {
         self.turn_external = Some((secret.to_owned(), port));
+        self
+    }
+
+    /// A second after each client asks for the external services, push it
+    /// a modified TURN service at 127.0.0.1:`port` with credentials made
+    /// from `secret` (Prosody 0.12 never pushes by itself), and log
+    /// "Service push acknowledged by <full JID>" when the client answers.
+    /// Needs [`TestServerBuilder::turn_external`], which makes clients ask.
+    pub fn push_turn(mut self, secret: &str, port: u16) -> Self {
+        self.push_turn = Some((secret.to_owned(), port));
         self
     }
 
@@ -349,6 +363,13 @@ impl TestServer {
             )
             .expect("write the room pages module");
         }
+        if self.options.push_turn.is_some() {
+            std::fs::write(
+                plugins.join("mod_test_extdisco_push.lua"),
+                include_str!("mod_test_extdisco_push.lua"),
+            )
+            .expect("write the service push module");
+        }
     }
 
     fn config(&self) -> String {
@@ -419,16 +440,23 @@ VirtualHost "{DOMAIN}"
             c2s = self.c2s_port,
             tls = self.direct_tls_port,
             hibernation = self.options.smacks_hibernation_secs,
-            turn_module = if self.options.turn_external.is_some() {
-                r#" "turn_external";"#
-            } else {
-                ""
+            turn_module = match (&self.options.turn_external, &self.options.push_turn) {
+                (Some(_), Some(_)) => r#" "turn_external"; "test_extdisco_push";"#,
+                (Some(_), None) => r#" "turn_external";"#,
+                (None, _) => "",
             },
             turn_options = match &self.options.turn_external {
                 Some((secret, port)) => format!(
                     "turn_external_secret = {}\nturn_external_host = \"127.0.0.1\"\n\
-                     turn_external_port = {port}\nturn_external_ttl = 3600\n",
-                    lua_string(secret)
+                     turn_external_port = {port}\nturn_external_ttl = 3600\n{push}",
+                    lua_string(secret),
+                    push = match &self.options.push_turn {
+                        Some((secret, port)) => format!(
+                            "test_push_turn_secret = {}\ntest_push_turn_port = {port}\n",
+                            lua_string(secret)
+                        ),
+                        None => String::new(),
+                    },
                 ),
                 None => String::new(),
             },

@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use super::config::{AudioInput, AudioOutput, IceServerKind, MediaConfig};
 use super::events::{FailureReason, MediaEvent, SdpKind};
 use super::pipeline::{self, SendBranch, make};
+use super::relays;
 use super::sdp_info::RemoteMedia;
 use super::stats::{Counters, MediaStats};
 use super::{ContentKind, MediaError};
@@ -55,6 +56,8 @@ pub(super) struct State {
     /// m-lines whose peer certificate matched the signalled fingerprint.
     pub(super) verified: Vec<u32>,
     pub(super) connected_sent: bool,
+    /// Whether the ICE agent was asked to release its TURN allocations.
+    relays_released: bool,
     audio_muted: bool,
     video_paused: bool,
 }
@@ -203,10 +206,18 @@ impl MediaEngine {
     }
 
     /// Stops all media at once; the engine accepts nothing after this.
+    /// The call's TURN allocations are released in the background.
     pub fn close(&self) {
-        self.inner.lock().ended = true;
+        let release = {
+            let mut state = self.inner.lock();
+            state.ended = true;
+            state.started && !std::mem::replace(&mut state.relays_released, true)
+        };
         if let Err(error) = self.inner.pipeline.set_state(gst::State::Null) {
             tracing::warn!("Could not stop the call's media: {error}");
+        }
+        if release {
+            relays::release(&self.inner.webrtcbin);
         }
     }
 }

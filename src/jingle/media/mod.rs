@@ -19,6 +19,10 @@
 //!   remote SDP here, because GStreamer accepts any certificate; a mismatch
 //!   ends the media with [`FailureReason::Security`]. Certificate dates are
 //!   not checked.
+//! - Video asks for lost packets and resends them (RFC 4588 RTX, webrtcbin's
+//!   `do-nack`) when the peer agrees to; audio does not.
+//! - Closing the engine also gives the call's TURN allocations back to the
+//!   relays (see `relays`), which webrtcbin alone leaves to time out.
 //! - Everything the engine has to say arrives as a [`MediaEvent`] on the
 //!   channel returned by [`MediaEngine::new`].
 
@@ -32,6 +36,7 @@ mod fingerprint;
 mod incoming;
 mod negotiation;
 mod pipeline;
+mod relays;
 mod sdp_info;
 mod sending;
 mod stats;

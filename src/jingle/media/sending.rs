@@ -40,6 +40,14 @@ impl Inner {
         let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
         transceiver.set_direction(gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv);
         transceiver.set_codec_preferences(Some(&offer_caps(kind)));
+        if kind == ContentKind::Video {
+            // Retransmission (RFC 4588): webrtcbin then offers an RTX
+            // payload type for the first codec (and answers one when
+            // offered), asks for lost packets and resends the ones the peer
+            // asks for. Audio does without: a resent voice packet comes too
+            // late to be played.
+            transceiver.set_property("do-nack", true);
+        }
         let mut state = self.lock();
         state.contents.push(LocalContent {
             kind,

@@ -253,6 +253,12 @@ fn hdrext(value: &str, author: &Creator) -> Option<RtpHdrext> {
 /// `a=ssrc-group` and `a=ssrc` (RFC 5576) as XEP-0339 source groups and
 /// sources; the description's `ssrc` is the first source, as peers that
 /// read only that attribute expect the primary media stream there.
+///
+/// A group that names source 0 is left out, with every source it names:
+/// webrtcbin 1.22 with retransmission on answers before it knows its media
+/// source, as `a=ssrc-group:FID 0 <rtx>` with `a=ssrc` lines for the RTX
+/// source only, which would make the RTX stream look like the primary one.
+/// Signalling neither lets the peer learn both from the packets.
 fn read_sources(
     section: &MediaSection,
     rtp: &mut RtpDescription,
@@ -263,6 +269,7 @@ fn read_sources(
         attribute,
         value: value.to_owned(),
     };
+    let mut unknown_groups: Vec<u32> = Vec::new();
     for value in section.attributes_named("ssrc-group") {
         let mut fields = value.split_ascii_whitespace();
         let semantics = fields.next().unwrap_or_default();
@@ -277,6 +284,11 @@ fn read_sources(
             .map(|id| id.parse().map(Source::new))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| invalid("ssrc-group", value))?;
+        if sources.iter().any(|source| source.id == 0) {
+            debug!(content, "Leaving out a source group with an unknown source");
+            unknown_groups.extend(sources.iter().map(|source| source.id));
+            continue;
+        }
         rtp.ssrc_groups.push(SourceGroup { semantics, sources });
     }
     for value in section.attributes_named("ssrc") {
@@ -285,6 +297,9 @@ fn read_sources(
             None => (value.trim(), None),
         };
         let id: u32 = id.parse().map_err(|_| invalid("ssrc", value))?;
+        if unknown_groups.contains(&id) {
+            continue;
+        }
         let index = match rtp.ssrcs.iter().position(|source| source.id == id) {
             Some(index) => index,
             None => {

@@ -344,13 +344,7 @@ impl AccountActor {
                     CallDirection::Incoming => CallState::Ringing,
                     CallDirection::Outgoing => CallState::Proposed,
                 };
-                let summary = CallSummary {
-                    id: call.clone(),
-                    peer,
-                    direction,
-                    media,
-                    state,
-                };
+                let summary = CallSummary::new(call.clone(), peer, direction, media, state);
                 self.calls.summaries.insert(call, summary.clone());
                 self.emit(Event::CallUpdated {
                     account,
@@ -377,9 +371,15 @@ impl AccountActor {
                     });
                     return;
                 }
-                self.update_summary(&call, |s| s.state = state);
+                self.update_summary(&call, |s| {
+                    s.state = state;
+                    true
+                });
             }
-            CallEvent::MediaChanged { media } => self.update_summary(&call, |s| s.media = media),
+            CallEvent::MediaChanged { media } => self.update_summary(&call, |s| {
+                s.set_media(media);
+                true
+            }),
             CallEvent::MediaAddRequested { media } => {
                 self.emit(Event::CallMediaRequested {
                     account,
@@ -392,18 +392,25 @@ impl AccountActor {
             }
             CallEvent::PeerMuted { media, muted } => {
                 tracing::debug!(account = %self.jid, %call, ?media, muted, "The peer muted");
+                self.update_summary(&call, |s| s.set_peer_muted(media, muted));
             }
             CallEvent::PeerHold { on_hold } => {
                 tracing::debug!(account = %self.jid, %call, on_hold, "The peer's hold");
+                self.update_summary(&call, |s| s.set_peer_on_hold(on_hold));
             }
         }
     }
 
-    fn update_summary(&mut self, call: &CallId, change: impl FnOnce(&mut CallSummary)) {
+    /// Change a call's summary; the UI hears of it only if `change` says
+    /// it changed anything (a peer may repeat a mute, or send one for
+    /// media it does not have).
+    fn update_summary(&mut self, call: &CallId, change: impl FnOnce(&mut CallSummary) -> bool) {
         let Some(summary) = self.calls.summaries.get_mut(call) else {
             return;
         };
-        change(summary);
+        if !change(summary) {
+            return;
+        }
         let summary = summary.clone();
         self.emit(Event::CallUpdated {
             account: self.jid.clone(),

@@ -5,7 +5,8 @@
 //! credentials for restricted relays), kept with their expiry, fetched
 //! again shortly before they expire, and once more when a call starts if
 //! they expired meanwhile (a suspended laptop's timers fire late). Every
-//! call's media engine gets the servers known when it is created.
+//! call's media engine gets the servers known when it is created. The
+//! server may also push changes (see [`push`]).
 
 use std::time::Duration;
 
@@ -233,15 +234,22 @@ impl AccountActor {
         BareJid::from_parts(None, self.jid.domain())
     }
 
-    /// Whether an answer comes from our server (or, without `from`, from
-    /// our own account on its behalf, RFC 6120 §8.1.2.1).
+    /// Whether an answer (or a push) comes from our server.
     fn answered_by_server(&self, from: Option<&Jid>) -> bool {
-        match from {
-            None => true,
-            Some(from) => {
-                let bare = from.to_bare();
-                bare == self.server() || bare == self.jid
-            }
+        from_own_server(&self.jid, from)
+    }
+}
+
+/// Whether a stanza to `account` comes from its server: the server's
+/// domain, the account's bare JID, or no `from` at all (the server acts
+/// for the account, RFC 6120 §8.1.2.1). A resource of the server or of
+/// the account is not the server: another device of ours has no say.
+pub(super) fn from_own_server(account: &BareJid, from: Option<&Jid>) -> bool {
+    match from.map(Jid::try_as_full) {
+        None => true,
+        Some(Ok(_)) => false,
+        Some(Err(bare)) => {
+            *bare == *account || (bare.node().is_none() && bare.domain() == account.domain())
         }
     }
 }
@@ -329,6 +337,8 @@ fn expires_within(service: &ExternalService, now: Timestamp, margin: Duration) -
         .expires
         .is_some_and(|expires| expires.0 <= now.0.saturating_add(margin))
 }
+
+mod push;
 
 #[cfg(test)]
 mod tests;

@@ -257,6 +257,8 @@ impl AccountActor {
                                 "Ignored a roster push");
                         }
                     }
+                } else if payload.is("services", xmpp::extdisco::NS) {
+                    self.on_ice_push(from, id, payload).await;
                 } else {
                     self.send(xmpp::disco::refuse(from, &id).into()).await;
                 }

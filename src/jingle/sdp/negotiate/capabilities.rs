@@ -177,8 +177,9 @@ impl Capabilities {
     /// Exactly `codecs` (in [`Codec::ALL`]'s order of preference, whatever
     /// their order here), the audio level header extension, no RTX. The
     /// media engine's own are `Capabilities::for_codecs(&available_codecs())`
-    /// (see [`crate::jingle::media::available_codecs`]): never a codec whose
-    /// elements are not installed.
+    /// (see [`crate::jingle::media::available_codecs`]) with
+    /// [`Capabilities::retransmission`] on: never a codec whose elements
+    /// are not installed.
     pub fn for_codecs(codecs: &[Codec]) -> Self {
         Self {
             codecs: Codec::ALL

@@ -6,6 +6,7 @@ mod candidates;
 mod golden;
 mod hostile;
 mod negotiation;
+mod rtx;
 mod text;
 
 use xmpp_parsers::jingle::{Content, Description, Jingle, Transport};
@@ -45,6 +46,10 @@ pub(super) mod fixture {
         WEBRTCBIN_ANSWER,
         "webrtcbin-1.22-answer-to-conversations.sdp"
     );
+    // webrtcbin with `do-nack` on its video transceivers: an offer, and an
+    // answer to an offer numbering VP8 100 and its RTX 97.
+    fixture!(WEBRTCBIN_RTX_OFFER, "webrtcbin-1.22-offer-with-rtx.sdp");
+    fixture!(WEBRTCBIN_RTX_ANSWER, "webrtcbin-1.22-answer-with-rtx.sdp");
 }
 
 /// The `<jingle>` payload of an `<iq>` fixture.

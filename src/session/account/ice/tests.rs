@@ -112,3 +112,25 @@ fn refresh_comes_before_the_earliest_expiry() {
         None
     );
 }
+
+#[test]
+fn only_the_server_and_the_bare_account_speak_for_the_server() {
+    let account: BareJid = "juliet@capulet.lit".parse().expect("a JID");
+    let jid = |text: &str| -> Jid { text.parse().expect("a JID") };
+    assert!(from_own_server(&account, None));
+    assert!(from_own_server(&account, Some(&jid("capulet.lit"))));
+    assert!(from_own_server(&account, Some(&jid("juliet@capulet.lit"))));
+    for stranger in [
+        "capulet.lit/admin",
+        "juliet@capulet.lit/balcony",
+        "romeo@capulet.lit",
+        "montague.lit",
+        "juliet@montague.lit",
+        "turn.capulet.lit",
+    ] {
+        assert!(
+            !from_own_server(&account, Some(&jid(stranger))),
+            "{stranger}"
+        );
+    }
+}

@@ -10,8 +10,8 @@ mod support;
 use std::time::Instant;
 
 use support::calls::{
-    CALL_TIMEOUT, SERIAL, call_events, ended, flowing, hang_up_with_success, pair, ring, until,
-    until_ended, until_flowing,
+    CALL_TIMEOUT, SERIAL, audio_call_flowing, call_events, ended, flowing, hang_up_with_success,
+    pair, ring, until, until_ended, until_flowing,
 };
 use warbler::model::{CallEndReason, MediaKind};
 use warbler::session::{Command, Event};
@@ -87,13 +87,7 @@ async fn a_call_retracted_while_ringing_ends_on_both_sides() {
 async fn video_added_to_an_audio_call_flows_both_ways() {
     let _serial = SERIAL.lock().await;
     let mut pair = pair().await;
-    let id = ring(&mut pair, false).await;
-    pair.bob.send(Command::AcceptCall {
-        account: pair.bob.jid.clone(),
-        call: id.clone(),
-    });
-    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
-    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+    let id = audio_call_flowing(&mut pair).await;
 
     pair.alice.send(Command::AddCallVideo {
         account: pair.alice.jid.clone(),
@@ -129,13 +123,7 @@ async fn video_added_to_an_audio_call_flows_both_ways() {
 async fn the_callee_can_add_video_too() {
     let _serial = SERIAL.lock().await;
     let mut pair = pair().await;
-    let id = ring(&mut pair, false).await;
-    pair.bob.send(Command::AcceptCall {
-        account: pair.bob.jid.clone(),
-        call: id.clone(),
-    });
-    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
-    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+    let id = audio_call_flowing(&mut pair).await;
 
     pair.bob.send(Command::AddCallVideo {
         account: pair.bob.jid.clone(),
@@ -166,13 +154,7 @@ async fn the_callee_can_add_video_too() {
 async fn a_peer_muting_and_unmuting_audio_shows_in_the_call_summary() {
     let _serial = SERIAL.lock().await;
     let mut pair = pair().await;
-    let id = ring(&mut pair, false).await;
-    pair.bob.send(Command::AcceptCall {
-        account: pair.bob.jid.clone(),
-        call: id.clone(),
-    });
-    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
-    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+    let id = audio_call_flowing(&mut pair).await;
 
     // The last summary Bob got of the call, after each step.
     let peer_muted = |seen: &[Event]| {

@@ -13,8 +13,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::calls::{
-    ACCOUNTS, CALL_TIMEOUT, Pair, SERIAL, call_events, ended, flowing, hang_up_with_success,
-    pair_on, ring, until, until_flowing,
+    ACCOUNTS, CALL_TIMEOUT, Pair, SERIAL, audio_call_flowing, call_events, ended, flowing,
+    hang_up_with_success, pair_on, ring, until, until_flowing,
 };
 use support::prosody::TestServer;
 use support::turn::TurnServer;
@@ -217,13 +217,7 @@ async fn a_relay_only_call_flows_with_credentials_the_server_pushed() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    let id = ring(&mut pair, false).await;
-    pair.bob.send(Command::AcceptCall {
-        account: pair.bob.jid.clone(),
-        call: id.clone(),
-    });
-    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
-    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+    let id = audio_call_flowing(&mut pair).await;
     hang_up_with_success(&mut pair, &id).await;
     pair.alice.shutdown().await;
     pair.bob.shutdown().await;

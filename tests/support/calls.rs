@@ -170,6 +170,19 @@ pub async fn ring(pair: &mut Pair, video: bool) -> CallId {
     id
 }
 
+/// Alice calls Bob with audio, Bob answers; returns the call id once both
+/// sides decode each other's audio.
+pub async fn audio_call_flowing(pair: &mut Pair) -> CallId {
+    let id = ring(pair, false).await;
+    pair.bob.send(Command::AcceptCall {
+        account: pair.bob.jid.clone(),
+        call: id.clone(),
+    });
+    until_flowing(&mut pair.bob, &id, &[MediaKind::Audio]).await;
+    until_flowing(&mut pair.alice, &id, &[MediaKind::Audio]).await;
+    id
+}
+
 /// Both sides reach Active and decode the peer's `media`.
 pub async fn until_flowing(client: &mut Client, id: &CallId, media: &[MediaKind]) {
     until(client, CALL_TIMEOUT, |seen| {

@@ -173,18 +173,9 @@ impl AccountActor {
             }
             IceIq::Services => {
                 let services = extdisco::parse_answer(payload.as_ref());
-                let wanted: Vec<&ExternalService> =
-                    services.iter().filter(|s| s.needs_credentials()).collect();
-                if wanted.is_empty() {
+                if let Some(services) = self.ask_credentials(services).await {
                     self.ice_services_found(services);
-                    return;
                 }
-                let id = new_id();
-                let request = extdisco::credentials_request(&id, &self.server(), &wanted);
-                self.ice.awaiting_credentials = services;
-                self.pending_iqs
-                    .insert(id, PendingIq::Ice(IceIq::Credentials));
-                self.send(request.into()).await;
             }
             IceIq::Credentials => {
                 let mut services = std::mem::take(&mut self.ice.awaiting_credentials);
@@ -195,6 +186,27 @@ impl AccountActor {
                 self.ice_services_found(services);
             }
         }
+    }
+
+    /// Ask the server for the credentials the restricted relays among
+    /// `services` lack, keeping `services` until the answer; gives them
+    /// back when none lacks any.
+    async fn ask_credentials(
+        &mut self,
+        services: Vec<ExternalService>,
+    ) -> Option<Vec<ExternalService>> {
+        let wanted: Vec<&ExternalService> =
+            services.iter().filter(|s| s.needs_credentials()).collect();
+        if wanted.is_empty() {
+            return Some(services);
+        }
+        let id = new_id();
+        let request = extdisco::credentials_request(&id, &self.server(), &wanted);
+        self.ice.awaiting_credentials = services;
+        self.pending_iqs
+            .insert(id, PendingIq::Ice(IceIq::Credentials));
+        self.send(request.into()).await;
+        None
     }
 
     /// The server refused or could not answer one of our requests.

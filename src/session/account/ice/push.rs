@@ -6,10 +6,10 @@ use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::Jid;
 use xmpp_parsers::minidom::Element;
 
-use super::super::{AccountActor, PendingIq};
-use super::{IceIq, refresh_delay};
-use crate::xmpp::extdisco::{self, ExternalService};
-use crate::xmpp::{disco, message::new_id};
+use super::super::AccountActor;
+use super::refresh_delay;
+use crate::xmpp::disco;
+use crate::xmpp::extdisco;
 
 impl AccountActor {
     /// An `<iq type='set'/>` with a `<services/>` payload.
@@ -64,21 +64,9 @@ impl AccountActor {
         if self.ice.fetching {
             return;
         }
-        let wanted: Vec<&ExternalService> = self
-            .ice
-            .services
-            .iter()
-            .filter(|s| s.needs_credentials())
-            .collect();
-        if wanted.is_empty() {
-            return;
+        let services = self.ice.services.clone();
+        if self.ask_credentials(services).await.is_none() {
+            self.ice.fetching = true;
         }
-        let id = new_id();
-        let request = extdisco::credentials_request(&id, &self.server(), &wanted);
-        self.ice.awaiting_credentials = self.ice.services.clone();
-        self.ice.fetching = true;
-        self.pending_iqs
-            .insert(id, PendingIq::Ice(IceIq::Credentials));
-        self.send(request.into()).await;
     }
 }

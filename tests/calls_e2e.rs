@@ -7,13 +7,13 @@
 
 mod support;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use support::calls::{
-    CALL_TIMEOUT, SERIAL, audio_call_flowing, call_events, ended, flowing, hang_up_with_success,
-    pair, ring, until, until_ended, until_flowing,
+    ALICE_TONE, BOB_TONE, CALL_TIMEOUT, Ear, SERIAL, audio_call_flowing, call_events, ended,
+    flowing, hang_up_with_success, pair, ring, until, until_ended, until_flowing,
 };
-use warbler::model::{CallEndReason, MediaKind};
+use warbler::model::{CallEndReason, CallId, CallState, CallSummary, MediaKind};
 use warbler::session::{Command, Event};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -190,6 +190,130 @@ async fn a_peer_muting_and_unmuting_audio_shows_in_the_call_summary() {
         assert!(!updates[0].peer_on_hold);
         assert!(ended(&seen, &id).is_none());
     }
+    hang_up_with_success(&mut pair, &id).await;
+    pair.alice.shutdown().await;
+    pair.bob.shutdown().await;
+}
+
+/// The last summary of call `id` among `seen`.
+fn last_summary(seen: &[Event], id: &CallId) -> Option<CallSummary> {
+    seen.iter().rev().find_map(|e| match e {
+        Event::CallUpdated { call, .. } if call.id == *id => Some(call.clone()),
+        _ => None,
+    })
+}
+
+/// Waits until `ear` hears `tone` in what arrives from now on.
+async fn until_heard(ear: &Ear, tone: f64) {
+    ear.forget();
+    let deadline = Instant::now() + CALL_TIMEOUT;
+    while !ear.hears(tone) {
+        assert!(
+            Instant::now() < deadline,
+            "{tone} Hz not heard: power {:.5} in {} samples",
+            ear.power_at(tone),
+            ear.samples()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Checks that `ear` hears nothing of `tone` for a second.
+async fn assert_silent(ear: &Ear, tone: f64, what: &str) {
+    ear.forget();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let power = ear.power_at(tone);
+    assert!(
+        power < 1e-5,
+        "{what}: {tone} Hz heard at power {power:.5} in {} samples",
+        ear.samples()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_call_is_silent_both_ways_until_it_is_resumed() {
+    let _serial = SERIAL.lock().await;
+    let mut pair = pair().await;
+    let id = audio_call_flowing(&mut pair).await;
+    until_heard(&pair.bob_ear, ALICE_TONE).await;
+    until_heard(&pair.alice_ear, BOB_TONE).await;
+
+    for on_hold in [true, false] {
+        pair.alice.send(Command::SetCallOnHold {
+            account: pair.alice.jid.clone(),
+            call: id.clone(),
+            on_hold,
+        });
+        // Alice's summary shows her hold, Bob's shows the peer's.
+        let seen = until(&mut pair.alice, CALL_TIMEOUT, |seen| {
+            last_summary(seen, &id).is_some_and(|s| s.on_hold == on_hold)
+        })
+        .await;
+        let summary = last_summary(&seen, &id).expect("a summary");
+        assert!(!summary.peer_on_hold);
+        let seen = until(&mut pair.bob, CALL_TIMEOUT, |seen| {
+            last_summary(seen, &id).is_some_and(|s| s.peer_on_hold == on_hold)
+        })
+        .await;
+        let updates = seen
+            .iter()
+            .filter(|e| matches!(e, Event::CallUpdated { call, .. } if call.id == id))
+            .count();
+        assert_eq!(updates, 1, "{:#?}", call_events(&seen));
+        let summary = last_summary(&seen, &id).expect("a summary");
+        assert!(!summary.on_hold);
+        assert_eq!(summary.state, CallState::Active);
+        if on_hold {
+            // What was on its way has played out by now.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            // Alice sends nothing, and plays nothing of what Bob sends.
+            assert_silent(&pair.bob_ear, ALICE_TONE, "Bob, with Alice holding").await;
+            assert_silent(&pair.alice_ear, BOB_TONE, "Alice, holding").await;
+        } else {
+            until_heard(&pair.bob_ear, ALICE_TONE).await;
+            until_heard(&pair.alice_ear, BOB_TONE).await;
+        }
+    }
+    hang_up_with_success(&mut pair, &id).await;
+    pair.alice.shutdown().await;
+    pair.bob.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mute_outlasts_a_hold() {
+    let _serial = SERIAL.lock().await;
+    let mut pair = pair().await;
+    let id = audio_call_flowing(&mut pair).await;
+    until_heard(&pair.bob_ear, ALICE_TONE).await;
+
+    let account = pair.alice.jid.clone();
+    pair.alice.send(Command::SetCallMuted {
+        account: account.clone(),
+        call: id.clone(),
+        muted: true,
+    });
+    for on_hold in [true, false] {
+        pair.alice.send(Command::SetCallOnHold {
+            account: account.clone(),
+            call: id.clone(),
+            on_hold,
+        });
+        until(&mut pair.bob, CALL_TIMEOUT, |seen| {
+            last_summary(seen, &id).is_some_and(|s| s.peer_on_hold == on_hold)
+        })
+        .await;
+    }
+    // Resumed, but still muted: Bob gets silence (and hears it again as
+    // soon as Alice unmutes).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_silent(&pair.bob_ear, ALICE_TONE, "Bob, with Alice muted").await;
+    assert!(pair.bob_ear.samples() > 0, "the muted stream stopped");
+    pair.alice.send(Command::SetCallMuted {
+        account,
+        call: id.clone(),
+        muted: false,
+    });
+    until_heard(&pair.bob_ear, ALICE_TONE).await;
     hang_up_with_success(&mut pair, &id).await;
     pair.alice.shutdown().await;
     pair.bob.shutdown().await;

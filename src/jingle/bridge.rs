@@ -189,6 +189,10 @@ impl MediaBridge {
                 }
                 Ok(())
             }
+            MediaCommand::SetOnHold { on_hold } => {
+                self.engine.set_on_hold(on_hold);
+                Ok(())
+            }
             MediaCommand::Stop => {
                 self.engine.close();
                 Ok(())

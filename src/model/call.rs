@@ -146,12 +146,14 @@ pub struct CallSummary {
     pub state: CallState,
     /// The media the peer stopped sending (XEP-0167 mute), audio first.
     pub peer_muted: Vec<MediaKind>,
+    /// Whether the user put the call on hold (`Command::SetCallOnHold`).
+    pub on_hold: bool,
     /// Whether the peer put the call on hold (XEP-0167 hold).
     pub peer_on_hold: bool,
 }
 
 impl CallSummary {
-    /// A call that just started: nothing muted, not on hold.
+    /// A call that just started: nothing muted, on hold on neither side.
     pub fn new(
         id: CallId,
         peer: BareJid,
@@ -166,6 +168,7 @@ impl CallSummary {
             media,
             state,
             peer_muted: Vec::new(),
+            on_hold: false,
             peer_on_hold: false,
         }
     }
@@ -185,6 +188,13 @@ impl CallSummary {
             self.peer_muted.retain(|m| *m != media);
         }
         true
+    }
+
+    /// Record whether the user holds the call; whether that changed it.
+    pub fn set_on_hold(&mut self, on_hold: bool) -> bool {
+        let changed = self.on_hold != on_hold;
+        self.on_hold = on_hold;
+        changed
     }
 
     /// Record whether the peer holds the call; whether that changed it.
@@ -264,6 +274,18 @@ mod tests {
         assert!(call.peer_on_hold);
         assert!(!call.set_peer_on_hold(true));
         assert!(call.set_peer_on_hold(false));
+    }
+
+    #[test]
+    fn our_hold_and_the_peers_are_apart() {
+        let mut call = audio_video_call();
+        assert!(!call.set_on_hold(false));
+        assert!(call.set_on_hold(true));
+        assert!(!call.set_on_hold(true));
+        assert!(call.on_hold && !call.peer_on_hold);
+        assert!(call.set_peer_on_hold(true));
+        assert!(call.set_on_hold(false));
+        assert!(!call.on_hold && call.peer_on_hold);
     }
 
     #[test]

@@ -214,6 +214,17 @@ pub enum Command {
         /// Whether to stop sending audio.
         muted: bool,
     },
+    /// Put a call on hold (send nothing and play nothing of the peer's;
+    /// the peer is told) or resume it. Mutes survive the hold. The call's
+    /// `CallSummary::on_hold` follows.
+    SetCallOnHold {
+        /// The account.
+        account: BareJid,
+        /// The call.
+        call: CallId,
+        /// Whether to hold the call.
+        on_hold: bool,
+    },
     /// Turn the camera on in an audio call (Jingle content-add).
     AddCallVideo {
         /// The account.

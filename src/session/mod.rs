@@ -50,7 +50,7 @@ pub enum CallMedia {
     #[default]
     Devices,
     /// Generated media for tests: a sine tone and a test picture, decoded
-    /// media dropped, candidates only on the given addresses.
+    /// video dropped, candidates only on the given addresses.
     TestSources {
         /// Use relayed candidates only (TURN servers come from the account's
         /// server): proves that calls work through its relay.
@@ -61,7 +61,28 @@ pub enum CallMedia {
         video_pattern: i32,
         /// Local addresses to gather candidates on (empty: all).
         local_addresses: Vec<std::net::IpAddr>,
+        /// Where decoded audio goes, as it would reach the speaker (none:
+        /// dropped).
+        heard_audio: Option<AudioTap>,
     },
+}
+
+/// Receives a test call's decoded audio as it would reach the speaker:
+/// 48 kHz mono samples, on a media thread. Taps are equal only to their
+/// own clones.
+#[derive(Clone)]
+pub struct AudioTap(pub crate::jingle::media::SampleCallback);
+
+impl PartialEq for AudioTap {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for AudioTap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AudioTap(..)")
+    }
 }
 
 impl CallMedia {
@@ -75,6 +96,7 @@ impl CallMedia {
                 tone_hz,
                 video_pattern,
                 local_addresses,
+                heard_audio,
             } => MediaConfig {
                 relay_only: *relay_only,
                 local_addresses: local_addresses.clone(),
@@ -82,7 +104,10 @@ impl CallMedia {
                     frequency: *tone_hz,
                 },
                 video_input: VideoInput::TestPattern(*video_pattern),
-                audio_output: AudioOutput::Discard,
+                audio_output: match heard_audio {
+                    Some(tap) => AudioOutput::Samples(tap.0.clone()),
+                    None => AudioOutput::Discard,
+                },
                 video_size: VideoSize {
                     width: 320,
                     height: 240,

@@ -439,6 +439,13 @@ impl Supervisor {
                 let media = crate::model::MediaKind::Audio;
                 self.call_action(&account, call, UserAction::SetMuted { media, muted });
             }
+            Command::SetCallOnHold {
+                account,
+                call,
+                on_hold,
+            } => {
+                self.call_action(&account, call, UserAction::SetOnHold { on_hold });
+            }
             Command::AddCallVideo { account, call } => {
                 let media = crate::model::MediaKind::Video;
                 self.call_action(&account, call, UserAction::AddMedia { media });

@@ -3,12 +3,14 @@
 //! what their events show.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use warbler::model::{CallDirection, CallEndReason, CallId, CallState, MediaKind};
-use warbler::session::{CallMedia, Command, Event};
+use warbler::session::{AudioTap, CallMedia, Command, Event};
 
 use super::core::{Client, befriend};
+use super::media::goertzel;
 use super::prosody::TestServer;
 
 /// Generous for a loaded two-core machine; a healthy call needs ~2 s.
@@ -18,13 +20,65 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(40);
 /// cores.
 pub static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Generated media on 127.0.0.1; relayed candidates only if `relay_only`.
-pub fn sources(tone_hz: f64, video_pattern: i32, relay_only: bool) -> CallMedia {
+/// Alice's tone; Bob's is an octave higher, so that each can tell the
+/// other's from its own.
+pub const ALICE_TONE: f64 = 440.0;
+/// Bob's tone.
+pub const BOB_TONE: f64 = 880.0;
+
+/// Generated media on 127.0.0.1; relayed candidates only if `relay_only`;
+/// the audio that would reach the speaker goes to `ear`.
+pub fn sources(tone_hz: f64, video_pattern: i32, relay_only: bool, ear: &Arc<Ear>) -> CallMedia {
+    let ear = ear.clone();
     CallMedia::TestSources {
         relay_only,
         tone_hz,
         video_pattern,
         local_addresses: vec![IpAddr::V4(Ipv4Addr::LOCALHOST)],
+        heard_audio: Some(AudioTap(Arc::new(move |samples| ear.hear(samples)))),
+    }
+}
+
+/// The last second of audio a core would play, for tone detection.
+#[derive(Default)]
+pub struct Ear {
+    samples: Mutex<Vec<f32>>,
+}
+
+impl Ear {
+    const WINDOW: usize = 48_000;
+
+    fn hear(&self, samples: &[f32]) {
+        if let Ok(mut window) = self.samples.lock() {
+            window.extend_from_slice(samples);
+            let excess = window.len().saturating_sub(Self::WINDOW);
+            window.drain(..excess);
+        }
+    }
+
+    /// Forgets what was heard so far.
+    pub fn forget(&self) {
+        if let Ok(mut window) = self.samples.lock() {
+            window.clear();
+        }
+    }
+
+    /// How many samples arrived since [`Ear::forget`] (at most a second's).
+    pub fn samples(&self) -> usize {
+        self.samples.lock().map(|w| w.len()).unwrap_or_default()
+    }
+
+    /// Power of `frequency` in what arrived since [`Ear::forget`], in the
+    /// last second at most (a full-scale sine gives about 0.25; the test
+    /// tone about 0.02).
+    pub fn power_at(&self, frequency: f64) -> f64 {
+        let window = self.samples.lock().map(|w| w.clone()).unwrap_or_default();
+        goertzel(&window, frequency, 48_000.0)
+    }
+
+    /// Whether the tone of `frequency` clearly arrives.
+    pub fn hears(&self, frequency: f64) -> bool {
+        self.power_at(frequency) > 1e-3
     }
 }
 
@@ -40,6 +94,10 @@ pub struct Pair {
     pub alice: Client,
     /// The callee in most tests.
     pub bob: Client,
+    /// What Alice's core plays of the calls.
+    pub alice_ear: Arc<Ear>,
+    /// What Bob's core plays of the calls.
+    pub bob_ear: Arc<Ear>,
 }
 
 /// A [`Pair`] on a server of its own.
@@ -51,8 +109,9 @@ pub async fn pair() -> Pair {
 /// relayed candidates only if `relay_only`.
 pub async fn pair_on(server: TestServer, relay_only: bool) -> Pair {
     let root = tempfile::tempdir().expect("temp");
-    let alice_media = sources(440.0, 0, relay_only);
-    let bob_media = sources(880.0, 18, relay_only);
+    let (alice_ear, bob_ear) = (Arc::default(), Arc::default());
+    let alice_media = sources(ALICE_TONE, 0, relay_only, &alice_ear);
+    let bob_media = sources(BOB_TONE, 18, relay_only, &bob_ear);
     let mut alice = Client::sign_in_with(&server, root.path(), "alice", "pw-a", alice_media).await;
     let mut bob = Client::sign_in_with(&server, root.path(), "bob", "pw-b", bob_media).await;
     befriend(&mut alice, &mut bob).await;
@@ -61,6 +120,8 @@ pub async fn pair_on(server: TestServer, relay_only: bool) -> Pair {
         _root: root,
         alice,
         bob,
+        alice_ear,
+        bob_ear,
     }
 }
 

@@ -3,7 +3,9 @@
 //! authority ([`certs`]), a minimal hand-written XMPP client ([`RawClient`])
 //! for sending exactly the XML a test wants, helpers that drive Warbler's
 //! core through its public API ([`core`]) and make two cores call each other
-//! ([`calls`]), and a TURN server for calls through a relay ([`turn`]).
+//! ([`calls`]), two media engines talking directly and the tone detection
+//! calls use ([`media`]), and a TURN server for calls through a relay
+//! ([`turn`]).
 //!
 //! Include it from a test file with `mod support;`. Not every test uses every
 //! helper, hence the `dead_code` and `unused_imports` allowances.
@@ -12,6 +14,7 @@
 pub mod calls;
 pub mod certs;
 pub mod core;
+pub mod media;
 pub mod muc;
 pub mod profile;
 pub mod prosody;

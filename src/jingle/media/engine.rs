@@ -1,5 +1,6 @@
 //! [`MediaEngine`]: one call's pipeline around webrtcbin, and the requests
-//! the call session makes of it (offer, answer, candidates, mute, close).
+//! the call session makes of it (offer, answer, candidates, mute, hold,
+//! close).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,6 +13,7 @@ use tokio::sync::mpsc;
 
 use super::config::{AudioInput, AudioOutput, IceServerKind, MediaConfig};
 use super::events::{FailureReason, MediaEvent, SdpKind};
+use super::gates::{PlaybackGate, SendGate};
 use super::pipeline::{self, SendBranch, make};
 use super::relays;
 use super::sdp_info::RemoteMedia;
@@ -60,6 +62,10 @@ pub(super) struct State {
     relays_released: bool,
     audio_muted: bool,
     video_paused: bool,
+    /// The call is on hold: nothing is sent or played, whatever the mutes.
+    pub(super) held: bool,
+    /// The gate of every receive branch, to silence them while held.
+    pub(super) playback_gates: Vec<PlaybackGate>,
 }
 
 /// One of our contents: its send branch and webrtcbin transceiver.
@@ -192,6 +198,18 @@ impl MediaEngine {
     pub fn set_video_enabled(&self, enabled: bool) {
         let mut state = self.inner.lock();
         state.video_paused = !enabled;
+        self.inner.update_gates(&state);
+    }
+
+    /// Holds the call (sends none of our media and plays none of the
+    /// peer's, on every content, present or added later) or resumes it.
+    /// Mutes are kept apart: after resuming, what was muted stays muted.
+    pub fn set_on_hold(&self, on_hold: bool) {
+        let mut state = self.inner.lock();
+        state.held = on_hold;
+        for gate in &state.playback_gates {
+            gate.set_silenced(on_hold);
+        }
         self.inner.update_gates(&state);
     }
 
@@ -371,16 +389,18 @@ impl Inner {
         Ok(())
     }
 
-    /// Opens each send gate once its content is verified, unless muted.
+    /// Sets each send gate from the content's verification, its mute and
+    /// the hold.
     pub(super) fn update_gates(&self, state: &State) {
         for content in &state.contents {
             let mline = content.transceiver.mlineindex();
             let verified = state.verified.contains(&mline);
-            let paused = match content.kind {
+            let muted = match content.kind {
                 ContentKind::Audio => state.audio_muted,
                 ContentKind::Video => state.video_paused,
             };
-            content.branch.set_gate(verified, paused);
+            let gate = SendGate::of(content.kind, verified, muted, state.held);
+            content.branch.set_gate(gate);
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Incoming streams: a decoding branch for each pad webrtcbin adds, and the
-//! first-decoded events.
+//! Incoming streams: a decoding branch for each pad webrtcbin adds, with a
+//! gate that silences it while the call is on hold, and the first-decoded
+//! events.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use gstreamer::prelude::*;
 use super::codecs::{available_codecs, kind_of};
 use super::engine::Inner;
 use super::events::MediaEvent;
+use super::gates::PlaybackGate;
 use super::pipeline::{self, make};
 use super::{ContentKind, MediaError};
 use crate::jingle::codec::Codec;
@@ -62,7 +64,15 @@ impl Inner {
             ContentKind::Audio => self.playback.as_ref().map(|(_, bin)| bin),
             ContentKind::Video => None,
         };
-        let bin = pipeline::receive_branch(codec, &self.config, playback.is_some(), hook)?;
+        // Registered before it carries anything, so that a stream arriving
+        // while the call is on hold starts silenced.
+        let gate = {
+            let mut state = self.lock();
+            let gate = PlaybackGate::new(kind, state.held)?;
+            state.playback_gates.push(gate.clone());
+            gate
+        };
+        let bin = pipeline::receive_branch(codec, &self.config, playback.is_some(), &gate, hook)?;
         self.pipeline
             .add(&bin)
             .map_err(|error| MediaError::Pipeline(error.to_string()))?;

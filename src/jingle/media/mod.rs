@@ -19,6 +19,10 @@
 //!   remote SDP here, because GStreamer accepts any certificate; a mismatch
 //!   ends the media with [`FailureReason::Security`]. Certificate dates are
 //!   not checked.
+//! - Holding the call ([`MediaEngine::set_on_hold`]) stops sending all our
+//!   media and silences the peer's audio and video, on every content
+//!   including those added later; the user's mutes are kept apart, so a
+//!   content muted before or during the hold stays muted after it.
 //! - Video asks for lost packets and resends them (RFC 4588 RTX, webrtcbin's
 //!   `do-nack`) when the peer agrees to; audio does not.
 //! - Closing the engine also gives the call's TURN allocations back to the
@@ -33,6 +37,7 @@ mod devices;
 mod engine;
 mod events;
 mod fingerprint;
+mod gates;
 mod incoming;
 mod negotiation;
 mod pipeline;

@@ -1,6 +1,7 @@
 //! The GStreamer elements around webrtcbin: one send branch per content
-//! (capture → encoder → RTP payloader) and one receive branch per incoming
-//! stream (depayloader → decoder → output), each in its own bin.
+//! (capture → encoder → RTP payloader → gate) and one receive branch per
+//! incoming stream (depayloader → decoder → gate → output), each in its own
+//! bin. The gates are described in `gates`.
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
@@ -9,6 +10,7 @@ use gstreamer_app as gst_app;
 use super::codecs::{self, kind_of};
 use super::config::{AudioInput, AudioOutput, MediaConfig, VideoFrame, VideoInput, VideoOutput};
 use super::devices::{self, DeviceClass};
+use super::gates::{PlaybackGate, SendGate};
 use super::{ContentKind, MediaError};
 use crate::jingle::codec::Codec;
 
@@ -98,8 +100,8 @@ pub(crate) struct SendBranch {
     rtp_filter: gst::Element,
     /// `volume` that mutes audio (sends silence); none for video.
     mute: Option<gst::Element>,
-    /// `valve` that lets nothing through until the peer is verified (and
-    /// while video is off).
+    /// `valve` that lets nothing through until the peer is verified, while
+    /// the call is on hold, and while video is off.
     valve: gst::Element,
 }
 
@@ -142,7 +144,7 @@ impl SendBranch {
             valve,
         };
         // Nothing leaves before the peer's certificate has been verified.
-        branch.set_gate(false, false);
+        branch.set_gate(SendGate::of(kind_of(codec), false, false, false));
         Ok(branch)
     }
 
@@ -153,27 +155,20 @@ impl SendBranch {
             .set_property("caps", rtp_caps(self.codec, pt, false));
     }
 
-    /// Lets media out once `verified`; `paused` mutes audio (silence keeps
-    /// flowing) or stops video.
-    pub(crate) fn set_gate(&self, verified: bool, paused: bool) {
-        match &self.mute {
-            Some(mute) => {
-                mute.set_property("mute", paused);
-                self.valve.set_property("drop", !verified);
-            }
-            None => {
-                let drop = !verified || paused;
-                let was_dropping = self.valve.property::<bool>("drop");
-                self.valve.set_property("drop", drop);
-                if was_dropping && !drop {
-                    // The peer has missed the frames so far: start afresh.
-                    let request = gst::Structure::builder("GstForceKeyUnit")
-                        .field("all-headers", true)
-                        .build();
-                    self.payloader
-                        .send_event(gst::event::CustomUpstream::new(request));
-                }
-            }
+    /// Opens or closes the branch's gate (see [`SendGate::of`]).
+    pub(crate) fn set_gate(&self, gate: SendGate) {
+        if let Some(mute) = &self.mute {
+            mute.set_property("mute", gate.silence);
+        }
+        let was_dropping = self.valve.property::<bool>("drop");
+        self.valve.set_property("drop", gate.drop);
+        if self.mute.is_none() && was_dropping && !gate.drop {
+            // The peer has missed the frames so far: start afresh.
+            let request = gst::Structure::builder("GstForceKeyUnit")
+                .field("all-headers", true)
+                .build();
+            self.payloader
+                .send_event(gst::event::CustomUpstream::new(request));
         }
     }
 }
@@ -266,14 +261,16 @@ fn video_capture(config: &MediaConfig) -> Result<Vec<gst::Element>, MediaError> 
 /// `(kind, samples or frames in the buffer)`.
 pub(crate) type DecodedHook = std::sync::Arc<dyn Fn(ContentKind, u64) + Send + Sync>;
 
-/// Builds the depayload → decode → output bin for one incoming `codec` stream,
-/// with a ghost `sink` pad, and calls `on_decoded` for each decoded buffer.
-/// With `to_playback`, decoded audio leaves through a ghost `src` pad for
-/// the call's [`playback_bin`] instead of an output of its own.
+/// Builds the depayload → decode → gate → output bin for one incoming
+/// `codec` stream, with a ghost `sink` pad, and calls `on_decoded` for each
+/// decoded buffer (whether the gate lets it through or not). With
+/// `to_playback`, decoded audio leaves through a ghost `src` pad for the
+/// call's [`playback_bin`] instead of an output of its own.
 pub(crate) fn receive_branch(
     codec: Codec,
     config: &MediaConfig,
     to_playback: bool,
+    gate: &PlaybackGate,
     on_decoded: DecodedHook,
 ) -> Result<gst::Bin, MediaError> {
     let kind = kind_of(codec);
@@ -283,6 +280,11 @@ pub(crate) fn receive_branch(
     let (decode, decoder) = codecs::decode_chain(codec, &chosen)?;
     let mut chain = vec![queue.clone()];
     chain.extend(decode);
+    if kind == ContentKind::Audio {
+        // `volume` takes the few raw formats it can scale.
+        chain.push(make("audioconvert")?);
+    }
+    chain.push(gate.element().clone());
     match kind {
         ContentKind::Audio if to_playback => {
             chain.extend([make("audioconvert")?, make("audioresample")?]);

@@ -73,6 +73,8 @@ pub struct CallSession {
     pub(super) answered_elsewhere: bool,
     pub(super) media_started: bool,
     pub(super) media_connected: bool,
+    /// The user put the call on hold (the peer's hold is only reported).
+    pub(super) on_hold: bool,
     pub(super) contents: Vec<ContentSpec>,
     /// The peer's session-initiate contents of a direct call, kept until the
     /// user answers.
@@ -119,6 +121,7 @@ impl CallSession {
             answered_elsewhere: false,
             media_started: false,
             media_connected: false,
+            on_hold: false,
             contents: Vec::new(),
             remote_offer: Vec::new(),
             remote_description_applied: false,
@@ -210,6 +213,11 @@ impl CallSession {
             | Phase::PreparingAnswer
             | Phase::Accepted => CallState::Connecting,
         }
+    }
+
+    /// Whether the user put the call on hold.
+    pub fn is_on_hold(&self) -> bool {
+        self.on_hold
     }
 
     /// Whether the call is over.

@@ -44,6 +44,12 @@ pub enum UserAction {
         /// Whether to stop sending it.
         muted: bool,
     },
+    /// Put the call on hold or resume it (XEP-0167 §7): while on hold
+    /// nothing is sent and nothing of the peer's is played.
+    SetOnHold {
+        /// Whether to hold the call.
+        on_hold: bool,
+    },
     /// Add a kind of media to a running call (turn the camera on in an
     /// audio call): a Jingle content-add.
     AddMedia {

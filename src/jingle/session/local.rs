@@ -58,6 +58,7 @@ impl CallSession {
                     }
                 }
             }
+            UserAction::SetOnHold { on_hold } => self.set_on_hold(on_hold, out),
             UserAction::AddMedia { media } => {
                 let busy = self.adding.is_some() || self.added_by_peer.is_some();
                 let present = self.contents.iter().any(|c| c.media == media);
@@ -96,6 +97,27 @@ impl CallSession {
                 }
             }
         }
+    }
+
+    /// Hold or resume the whole session (XEP-0167 §7). Only an answered
+    /// call whose offer and answer are done can be held: before that there
+    /// is nothing to hold, and a session-info could not be sent yet.
+    fn set_on_hold(&mut self, on_hold: bool, out: &mut Vec<Output>) {
+        let negotiated = matches!(self.phase, Phase::Accepted | Phase::Active);
+        if self.on_hold == on_hold || !negotiated {
+            return;
+        }
+        self.on_hold = on_hold;
+        // The engine keeps the user's mutes apart from the hold, so that
+        // resuming gives back exactly what was muted before.
+        out.push(Output::Media(MediaCommand::SetOnHold { on_hold }));
+        let info = if on_hold {
+            RtpInfo::Hold
+        } else {
+            RtpInfo::Unhold
+        };
+        self.send_session_info(info, out);
+        out.push(Output::Event(CallEvent::Hold { on_hold }));
     }
 
     fn accept(&mut self, now: MonotonicTime, out: &mut Vec<Output>) {

@@ -7,6 +7,12 @@
 //! outputs (stanzas to send, media commands, UI events, timers). They never
 //! touch sockets, GStreamer or SDP: the media engine is asked for Jingle
 //! contents and reports back with them.
+//!
+//! During a call, session-info (XEP-0167 §7) carries the user's mutes (one
+//! `<mute/>` or `<unmute/>` per content of that media) and hold (`<hold/>`
+//! and `<unhold/>` for the whole session, sent only when it changes); the
+//! peer's are reported as [`CallEvent::PeerMuted`] and
+//! [`CallEvent::PeerHold`].
 
 mod call;
 mod end;

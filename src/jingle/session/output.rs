@@ -105,6 +105,14 @@ pub enum MediaCommand {
         /// Whether to stop sending it.
         muted: bool,
     },
+    /// Put the call on hold (`on_hold`): send none of our media, whatever
+    /// the mutes say, and play none of the peer's, on every content
+    /// including those added later. Resuming goes back to what the mutes
+    /// say: a content the user muted stays muted.
+    SetOnHold {
+        /// Whether the call is on hold.
+        on_hold: bool,
+    },
     /// The call is over: release devices, sockets and the pipeline.
     Stop,
 }
@@ -148,6 +156,11 @@ pub enum CallEvent {
         media: MediaKind,
         /// Whether the peer stopped sending it.
         muted: bool,
+    },
+    /// We put the call on hold or resumed it (the user asked to).
+    Hold {
+        /// Whether the call is on hold.
+        on_hold: bool,
     },
     /// The peer put the call on hold or resumed it.
     PeerHold {

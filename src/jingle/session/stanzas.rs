@@ -116,9 +116,9 @@ pub(crate) fn iq_error(to: Jid, id: String, refusal: JingleRefusal) -> Iq {
 pub(crate) enum RtpInfo {
     /// The call is active again (after hold).
     Active,
-    /// The peer put the call on hold.
+    /// The sender put the call on hold (it sends and plays nothing).
     Hold,
-    /// The peer resumed the call.
+    /// The sender resumed the call.
     Unhold,
     /// The responder's device is ringing.
     Ringing,

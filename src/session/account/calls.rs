@@ -394,6 +394,10 @@ impl AccountActor {
                 tracing::debug!(account = %self.jid, %call, ?media, muted, "The peer muted");
                 self.update_summary(&call, |s| s.set_peer_muted(media, muted));
             }
+            CallEvent::Hold { on_hold } => {
+                tracing::debug!(account = %self.jid, %call, on_hold, "Our hold");
+                self.update_summary(&call, |s| s.set_on_hold(on_hold));
+            }
             CallEvent::PeerHold { on_hold } => {
                 tracing::debug!(account = %self.jid, %call, on_hold, "The peer's hold");
                 self.update_summary(&call, |s| s.set_peer_on_hold(on_hold));

@@ -310,6 +310,8 @@ fn every_input() -> Vec<Input> {
             media: MediaKind::Audio,
             muted: true,
         }),
+        Input::User(UserAction::SetOnHold { on_hold: true }),
+        Input::User(UserAction::SetOnHold { on_hold: false }),
         Input::User(UserAction::AddMedia {
             media: MediaKind::Video,
         }),

@@ -44,6 +44,7 @@ pub fn start_core_with(
     start(SessionConfig {
         data_dir: data_dir.to_owned(),
         extra_trust_anchors: vec![server.ca()],
+        name_server: None,
         call_media,
         room_check_interval: std::time::Duration::from_secs(2),
     })

@@ -1,11 +1,18 @@
 //! Where to connect: DNS SRV records (`_xmpps-client` for direct TLS per
 //! XEP-0368, then `_xmpp-client` for STARTTLS), falling back to the domain
 //! itself on port 5222; then the TCP connection to one candidate.
+//!
+//! Questions go to the system's DNS configuration (SRV through
+//! hickory-resolver, host names through the system's own look-up), or,
+//! when a name server is given, every question — SRV and host addresses —
+//! goes to that server alone.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use tokio::net::TcpStream;
 
 use crate::model::{ServerAddress, TlsMode};
@@ -34,8 +41,66 @@ impl From<&ServerAddress> for Candidate {
     }
 }
 
+/// Who answers DNS questions.
+pub(crate) enum Dns {
+    /// The system's configuration (resolv.conf, hosts file, NSS).
+    System,
+    /// One name server, asked over UDP (TCP for truncated answers).
+    Server(Box<TokioResolver>),
+}
+
+impl Dns {
+    /// The system's DNS, or only the name server at `name_server`.
+    pub(crate) fn new(name_server: Option<SocketAddr>) -> Result<Self, ConnectError> {
+        let Some(address) = name_server else {
+            return Ok(Self::System);
+        };
+        let mut udp = ConnectionConfig::udp();
+        udp.port = address.port();
+        let mut tcp = ConnectionConfig::tcp();
+        tcp.port = address.port();
+        let server = NameServerConfig::new(address.ip(), true, vec![udp, tcp]);
+        let config = ResolverConfig::from_name_servers(vec![server]);
+        TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+            .build()
+            .map(|resolver| Self::Server(Box::new(resolver)))
+            .map_err(|error| ConnectError::Network {
+                detail: format!("could not use the name server {address}: {error}"),
+            })
+    }
+
+    /// A resolver for SRV questions; `None` when the system configuration
+    /// cannot be read.
+    fn srv_resolver(&self) -> Option<TokioResolver> {
+        match self {
+            Self::Server(resolver) => Some(TokioResolver::clone(resolver)),
+            Self::System => match TokioResolver::builder_tokio().and_then(|b| b.build()) {
+                Ok(resolver) => Some(resolver),
+                Err(error) => {
+                    tracing::warn!("Could not read the system DNS configuration: {error}");
+                    None
+                }
+            },
+        }
+    }
+
+    /// The addresses of `host` (a name or an IP literal) on `port`.
+    async fn addresses(&self, host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+        match self {
+            Self::System => Ok(tokio::net::lookup_host((host, port)).await?.collect()),
+            Self::Server(resolver) => {
+                let lookup = resolver
+                    .lookup_ip(host)
+                    .await
+                    .map_err(std::io::Error::other)?;
+                Ok(lookup.iter().map(|ip| SocketAddr::new(ip, port)).collect())
+            }
+        }
+    }
+}
+
 /// Candidates for a domain, in the order to try them.
-pub(crate) async fn candidates(domain: &str) -> Result<Vec<Candidate>, ConnectError> {
+pub(crate) async fn candidates(dns: &Dns, domain: &str) -> Result<Vec<Candidate>, ConnectError> {
     let fallback = Candidate {
         host: domain.to_owned(),
         port: 5222,
@@ -45,12 +110,8 @@ pub(crate) async fn candidates(domain: &str) -> Result<Vec<Candidate>, ConnectEr
     if domain.parse::<IpAddr>().is_ok() || domain == "localhost" {
         return Ok(vec![fallback]);
     }
-    let resolver = match TokioResolver::builder_tokio().and_then(|b| b.build()) {
-        Ok(resolver) => resolver,
-        Err(error) => {
-            tracing::warn!("Could not read the system DNS configuration: {error}");
-            return Ok(vec![fallback]);
-        }
+    let Some(resolver) = dns.srv_resolver() else {
+        return Ok(vec![fallback]);
     };
     let lookups = async move {
         let direct_name = format!("_xmpps-client._tcp.{domain}.");
@@ -108,22 +169,23 @@ async fn srv(resolver: &TokioResolver, name: &str, tls: TlsMode) -> Vec<Candidat
 }
 
 /// Open a TCP connection to the candidate, trying each of its addresses.
-pub(crate) async fn tcp_connect(candidate: &Candidate) -> Result<TcpStream, ConnectError> {
-    let addresses: Vec<_> = match tokio::time::timeout(
-        TCP_TIMEOUT,
-        tokio::net::lookup_host((candidate.host.as_str(), candidate.port)),
-    )
-    .await
-    {
-        Ok(Ok(addresses)) => addresses.collect(),
-        Ok(Err(error)) => {
-            tracing::debug!(host = %candidate.host, "Could not resolve: {error}");
-            return Err(ConnectError::ServerNotFound {
-                domain: candidate.host.clone(),
-            });
-        }
-        Err(_) => return Err(ConnectError::Timeout),
-    };
+pub(crate) async fn tcp_connect(
+    dns: &Dns,
+    candidate: &Candidate,
+) -> Result<TcpStream, ConnectError> {
+    let addresses =
+        match tokio::time::timeout(TCP_TIMEOUT, dns.addresses(&candidate.host, candidate.port))
+            .await
+        {
+            Ok(Ok(addresses)) => addresses,
+            Ok(Err(error)) => {
+                tracing::debug!(host = %candidate.host, "Could not resolve: {error}");
+                return Err(ConnectError::ServerNotFound {
+                    domain: candidate.host.clone(),
+                });
+            }
+            Err(_) => return Err(ConnectError::Timeout),
+        };
     let mut last = ConnectError::ServerNotFound {
         domain: candidate.host.clone(),
     };
@@ -178,7 +240,9 @@ mod tests {
 
     #[tokio::test]
     async fn localhost_needs_no_dns() {
-        let got = candidates("localhost").await.expect("candidates");
+        let got = candidates(&Dns::System, "localhost")
+            .await
+            .expect("candidates");
         assert_eq!(got, vec![c("localhost", 5222, TlsMode::StartTls)]);
     }
 
@@ -189,7 +253,7 @@ mod tests {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("free port");
-        let error = tcp_connect(&c("127.0.0.1", port, TlsMode::StartTls))
+        let error = tcp_connect(&Dns::System, &c("127.0.0.1", port, TlsMode::StartTls))
             .await
             .expect_err("nothing listens");
         assert_eq!(

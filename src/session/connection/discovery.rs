@@ -1,6 +1,11 @@
 //! Where to connect: DNS SRV records (`_xmpps-client` for direct TLS per
 //! XEP-0368, then `_xmpp-client` for STARTTLS), falling back to the domain
-//! itself on port 5222; then the TCP connection to one candidate.
+//! itself on port 5222 when neither service has any record; then the TCP
+//! connection to one candidate.
+//!
+//! A record whose target is "." (RFC 2782) says the service is decidedly
+//! not offered: such a domain gets no fallback, and when no service offers
+//! a usable target the server is reported as not found.
 //!
 //! Questions go to the system's DNS configuration (SRV through
 //! hickory-resolver, host names through the system's own look-up), or,
@@ -99,6 +104,18 @@ impl Dns {
     }
 }
 
+/// What one SRV question found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+enum Srv {
+    /// No record (no such name, or no answer in time).
+    #[default]
+    Absent,
+    /// The only record's target is ".": the service is not offered.
+    Unavailable,
+    /// Targets to try, in order.
+    Found(Vec<Candidate>),
+}
+
 /// Candidates for a domain, in the order to try them.
 pub(crate) async fn candidates(dns: &Dns, domain: &str) -> Result<Vec<Candidate>, ConnectError> {
     let fallback = Candidate {
@@ -123,20 +140,36 @@ pub(crate) async fn candidates(dns: &Dns, domain: &str) -> Result<Vec<Candidate>
     let (direct, starttls) = tokio::time::timeout(DNS_TIMEOUT, lookups)
         .await
         .unwrap_or_default();
-    Ok(order(direct, starttls, fallback))
+    let all = order(direct, starttls, fallback);
+    if all.is_empty() {
+        tracing::info!(
+            domain,
+            "The domain's SRV records say it offers no XMPP service"
+        );
+        return Err(ConnectError::ServerNotFound {
+            domain: domain.to_owned(),
+        });
+    }
+    Ok(all)
 }
 
 /// Direct TLS first (it saves a round trip), then STARTTLS, then the
-/// domain itself when no SRV record exists.
-fn order(direct: Vec<Candidate>, starttls: Vec<Candidate>, fallback: Candidate) -> Vec<Candidate> {
-    let mut all: Vec<Candidate> = direct.into_iter().chain(starttls).collect();
-    if all.is_empty() {
-        all.push(fallback);
+/// domain itself when neither service has any SRV record. Empty when the
+/// records offer nothing to try.
+fn order(direct: Srv, starttls: Srv, fallback: Candidate) -> Vec<Candidate> {
+    match (direct, starttls) {
+        (Srv::Absent, Srv::Absent) => vec![fallback],
+        (direct, starttls) => [direct, starttls]
+            .into_iter()
+            .flat_map(|srv| match srv {
+                Srv::Found(candidates) => candidates,
+                Srv::Absent | Srv::Unavailable => Vec::new(),
+            })
+            .collect(),
     }
-    all
 }
 
-async fn srv(resolver: &TokioResolver, name: &str, tls: TlsMode) -> Vec<Candidate> {
+async fn srv(resolver: &TokioResolver, name: &str, tls: TlsMode) -> Srv {
     match resolver.srv_lookup(name).await {
         Ok(lookup) => {
             let mut records: Vec<_> = lookup
@@ -147,23 +180,31 @@ async fn srv(resolver: &TokioResolver, name: &str, tls: TlsMode) -> Vec<Candidat
                     _ => None,
                 })
                 .collect();
+            if records.is_empty() {
+                return Srv::Absent;
+            }
             // RFC 2782: lower priority first; higher weight preferred within
             // a priority (a deterministic approximation of the weighted pick).
             records.sort_by_key(|r| (r.priority, std::cmp::Reverse(r.weight)));
-            records
+            let candidates: Vec<_> = records
                 .into_iter()
                 // A target of "." means "service not available here".
-                .filter(|r| r.target.to_utf8() != ".")
+                .filter(|r| !r.target.is_root())
                 .map(|r| Candidate {
                     host: r.target.to_utf8().trim_end_matches('.').to_owned(),
                     port: r.port,
                     tls,
                 })
-                .collect()
+                .collect();
+            if candidates.is_empty() {
+                Srv::Unavailable
+            } else {
+                Srv::Found(candidates)
+            }
         }
         Err(error) => {
             tracing::debug!(name, "No SRV records: {error}");
-            Vec::new()
+            Srv::Absent
         }
     }
 }
@@ -228,14 +269,39 @@ mod tests {
     fn direct_tls_is_tried_before_starttls_and_fallback_only_without_srv() {
         let fallback = c("example.org", 5222, TlsMode::StartTls);
         let got = order(
-            vec![c("xmpps.example.org", 443, TlsMode::DirectTls)],
-            vec![c("xmpp.example.org", 5222, TlsMode::StartTls)],
+            Srv::Found(vec![c("xmpps.example.org", 443, TlsMode::DirectTls)]),
+            Srv::Found(vec![c("xmpp.example.org", 5222, TlsMode::StartTls)]),
             fallback.clone(),
         );
         assert_eq!(got[0].tls, TlsMode::DirectTls);
         assert_eq!(got[1].host, "xmpp.example.org");
         assert_eq!(got.len(), 2);
-        assert_eq!(order(vec![], vec![], fallback.clone()), vec![fallback]);
+        assert_eq!(
+            order(Srv::Absent, Srv::Absent, fallback.clone()),
+            vec![fallback]
+        );
+    }
+
+    #[test]
+    fn a_service_marked_unavailable_gives_no_fallback() {
+        let fallback = c("example.org", 5222, TlsMode::StartTls);
+        let starttls = c("xmpp.example.org", 5222, TlsMode::StartTls);
+        assert_eq!(
+            order(Srv::Unavailable, Srv::Absent, fallback.clone()),
+            Vec::new()
+        );
+        assert_eq!(
+            order(Srv::Absent, Srv::Unavailable, fallback.clone()),
+            Vec::new()
+        );
+        assert_eq!(
+            order(
+                Srv::Unavailable,
+                Srv::Found(vec![starttls.clone()]),
+                fallback
+            ),
+            vec![starttls]
+        );
     }
 
     #[tokio::test]

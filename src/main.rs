@@ -146,6 +146,7 @@ fn main() -> ExitCode {
         data_dir,
         extra_trust_anchors: Vec::new(),
         call_media: Default::default(),
+        name_server: None,
         room_check_interval: warbler::session::DEFAULT_ROOM_CHECK_INTERVAL,
     });
 

@@ -35,6 +35,10 @@ pub struct SessionConfig {
     /// system store (a company CA, a local test server). Certificates are
     /// still fully verified.
     pub extra_trust_anchors: Vec<PathBuf>,
+    /// The DNS server to ask for SRV records and host addresses instead of
+    /// the system's configuration (a local test server); `None`, the
+    /// normal case, uses the system configuration.
+    pub name_server: Option<std::net::SocketAddr>,
     /// Where calls take their media from.
     pub call_media: CallMedia,
     /// How long a joined room may stay quiet before a self-ping (XEP-0410)

@@ -35,6 +35,7 @@ pub(super) struct Supervisor {
     accounts: HashMap<BareJid, AccountEntry>,
     own_presence: PresenceStatus,
     extra_roots: Arc<Vec<CertificateDer<'static>>>,
+    name_server: Option<std::net::SocketAddr>,
     call_media: super::CallMedia,
     room_check_interval: std::time::Duration,
 }
@@ -89,6 +90,7 @@ impl Supervisor {
             events,
             accounts: HashMap::new(),
             extra_roots,
+            name_server: config.name_server,
             call_media: config.call_media,
             room_check_interval: config.room_check_interval,
             own_presence: PresenceStatus {
@@ -199,6 +201,7 @@ impl Supervisor {
             resource: record.resource.clone(),
             password,
             server: record.server.clone(),
+            name_server: self.name_server,
             tls: TlsPolicy {
                 pinned_sha256: record.trusted_cert_sha256.clone(),
                 extra_roots: Arc::clone(&self.extra_roots),

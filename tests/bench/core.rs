@@ -74,6 +74,7 @@ async fn flood_sender(ca: String, data_dir: String) {
         data_dir: data_dir.clone().into(),
         extra_trust_anchors: vec![ca.into()],
         call_media: Default::default(),
+        name_server: None,
         room_check_interval: warbler::session::DEFAULT_ROOM_CHECK_INTERVAL,
     })
     .expect("core");

@@ -4,7 +4,8 @@
 //! rustls refuses a self-signed certificate that is also a CA
 //! (`CaUsedAsEndEntity`), which is what `prosodyctl cert generate` makes, so
 //! the harness makes a small CA and a proper end-entity certificate
-//! (`CA:FALSE`, `serverAuth`) for `localhost` and the component names below.
+//! (`CA:FALSE`, `serverAuth`) for `localhost`, the component names and the
+//! second virtual host below.
 //! Generating keys takes a moment, so it happens once per test process; the
 //! PEM text is kept in memory and each server writes its own copy.
 
@@ -12,8 +13,16 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// Names the leaf certificate is valid for.
-pub const SERVER_NAMES: [&str; 3] = ["localhost", "conference.localhost", "upload.localhost"];
+/// Names the leaf certificate is valid for: `localhost`, its components,
+/// and `warbler.test` (the harness's second virtual host, a name under the
+/// `.test` domain reserved for testing, which is looked up in DNS where
+/// `localhost` never is).
+pub const SERVER_NAMES: [&str; 4] = [
+    "localhost",
+    "conference.localhost",
+    "upload.localhost",
+    "warbler.test",
+];
 
 /// PEM text of the test CA and of the server's certificate and key.
 #[derive(Debug, Clone)]

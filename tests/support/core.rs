@@ -41,9 +41,29 @@ pub fn start_core_with(
     data_dir: &std::path::Path,
     call_media: CallMedia,
 ) -> (SessionHandle, EventReceiver) {
+    start_core_configured(server, data_dir, call_media, None)
+}
+
+/// Start a core on `data_dir` trusting the server's CA and asking only the
+/// DNS server at `name_server` (a [`super::dns::TestDns`]) where to connect.
+pub fn start_core_with_dns(
+    server: &TestServer,
+    data_dir: &std::path::Path,
+    name_server: std::net::SocketAddr,
+) -> (SessionHandle, EventReceiver) {
+    start_core_configured(server, data_dir, CallMedia::Devices, Some(name_server))
+}
+
+fn start_core_configured(
+    server: &TestServer,
+    data_dir: &std::path::Path,
+    call_media: CallMedia,
+    name_server: Option<std::net::SocketAddr>,
+) -> (SessionHandle, EventReceiver) {
     start(SessionConfig {
         data_dir: data_dir.to_owned(),
         extra_trust_anchors: vec![server.ca()],
+        name_server,
         call_media,
         room_check_interval: std::time::Duration::from_secs(2),
     })

@@ -4,8 +4,9 @@
 //! for sending exactly the XML a test wants, helpers that drive Warbler's
 //! core through its public API ([`core`]) and make two cores call each other
 //! ([`calls`]), two media engines talking directly and the tone detection
-//! calls use ([`media`]), and a TURN server for calls through a relay
-//! ([`turn`]).
+//! calls use ([`media`]), a TURN server for calls through a relay
+//! ([`turn`]), and a DNS server that answers SRV and address questions
+//! ([`dns`]).
 //!
 //! Include it from a test file with `mod support;`. Not every test uses every
 //! helper, hence the `dead_code` and `unused_imports` allowances.
@@ -14,6 +15,7 @@
 pub mod calls;
 pub mod certs;
 pub mod core;
+pub mod dns;
 pub mod media;
 pub mod muc;
 pub mod profile;

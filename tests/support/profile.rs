@@ -103,6 +103,7 @@ fn start(server: &TestServer, data_dir: &Path) -> Result<(SessionHandle, EventRe
         data_dir: data_dir.to_owned(),
         extra_trust_anchors: vec![server.ca_pem_path()],
         call_media: Default::default(),
+        name_server: None,
         room_check_interval: warbler::session::DEFAULT_ROOM_CHECK_INTERVAL,
     })
     .map_err(|e| format!("Could not start Warbler's core: {e}"))

@@ -28,6 +28,10 @@ pub const MUC_DOMAIN: &str = "conference.localhost";
 /// A second multi-user chat component, with
 /// [`TestServerBuilder::second_muc`].
 pub const SECOND_MUC_DOMAIN: &str = "rooms.localhost";
+/// A second virtual host, with [`TestServerBuilder::second_host`]: unlike
+/// `localhost`, clients look its server up in DNS. The test certificate
+/// covers it.
+pub const SECOND_HOST: &str = "warbler.test";
 
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -55,6 +59,8 @@ pub struct TestServerBuilder {
     push_turn: Option<(String, u16)>,
     /// Keep native bookmarks (XEP-0402) in step with the legacy ones.
     native_bookmarks: bool,
+    /// Serve [`SECOND_HOST`] too, with these `(user, password)` accounts.
+    second_host: Option<Vec<(String, String)>>,
 }
 
 impl Default for TestServerBuilder {
@@ -72,6 +78,7 @@ impl Default for TestServerBuilder {
             turn_external: None,
             push_turn: None,
             native_bookmarks: true,
+            second_host: None,
         }
     }
 }
@@ -184,6 +191,19 @@ impl TestServerBuilder {
         self
     }
 
+    /// Also serve a second virtual host, [`SECOND_HOST`] (`warbler.test`),
+    /// with these `(user, password)` accounts, on the same ports and with
+    /// the same certificate. Its accounts have no roster contacts.
+    pub fn second_host(mut self, accounts: &[(&str, &str)]) -> Self {
+        self.second_host = Some(
+            accounts
+                .iter()
+                .map(|(user, password)| ((*user).to_owned(), (*password).to_owned()))
+                .collect(),
+        );
+        self
+    }
+
     /// Write the configuration, register the accounts, fill the rosters and
     /// start Prosody. Panics (with the server log) if anything fails.
     pub fn start(self) -> TestServer {
@@ -244,6 +264,12 @@ impl TestServer {
     /// [`TestServerBuilder::second_muc`]).
     pub fn second_muc_domain(&self) -> &'static str {
         SECOND_MUC_DOMAIN
+    }
+
+    /// The second virtual host, `"warbler.test"` (see
+    /// [`TestServerBuilder::second_host`]).
+    pub fn second_host(&self) -> &'static str {
+        SECOND_HOST
     }
 
     /// `user@localhost`.
@@ -421,7 +447,7 @@ modules_enabled = {{
 {turn_options}
 VirtualHost "{DOMAIN}"
     ssl = {ssl}
-"#,
+{second_host}"#,
             plugins = q(dir.join("plugins")),
             pidfile = q(dir.join("prosody.pid")),
             data = q(self.data_path()),
@@ -436,6 +462,11 @@ VirtualHost "{DOMAIN}"
                 ""
             } else {
                 r#" "bookmarks";"#
+            },
+            second_host = if self.options.second_host.is_some() {
+                format!("\nVirtualHost \"{SECOND_HOST}\"\n    ssl = {ssl}\n")
+            } else {
+                String::new()
             },
             c2s = self.c2s_port,
             tls = self.direct_tls_port,
@@ -502,14 +533,23 @@ Component "{SECOND_MUC_DOMAIN}" "muc"
 
     fn register_accounts(&self) {
         // prosodyctl is slow to start; run the registrations side by side.
-        let children: Vec<(String, Child)> = self
+        let second = self.options.second_host.iter().flatten();
+        let children: Vec<(&str, String, Child)> = self
             .options
             .accounts
             .iter()
-            .map(|(user, password)| (user.clone(), self.prosodyctl_spawn(user, password)))
+            .map(|account| (DOMAIN, account))
+            .chain(second.map(|account| (SECOND_HOST, account)))
+            .map(|(host, (user, password))| {
+                (
+                    host,
+                    user.clone(),
+                    self.prosodyctl_spawn(host, user, password),
+                )
+            })
             .collect();
-        for (user, child) in children {
-            self.check_registration(&user, child);
+        for (host, user, child) in children {
+            self.check_registration(host, &user, child);
         }
     }
 
@@ -541,15 +581,15 @@ Component "{SECOND_MUC_DOMAIN}" "muc"
     }
 
     fn prosodyctl_register(&self, user: &str, password: &str) {
-        let child = self.prosodyctl_spawn(user, password);
-        self.check_registration(user, child);
+        let child = self.prosodyctl_spawn(DOMAIN, user, password);
+        self.check_registration(DOMAIN, user, child);
     }
 
-    fn prosodyctl_spawn(&self, user: &str, password: &str) -> Child {
+    fn prosodyctl_spawn(&self, host: &str, user: &str, password: &str) -> Child {
         Command::new("prosodyctl")
             .arg("--config")
             .arg(self.config_path())
-            .args(["register", user, DOMAIN, password])
+            .args(["register", user, host, password])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -557,16 +597,16 @@ Component "{SECOND_MUC_DOMAIN}" "muc"
             .unwrap_or_else(|e| panic!("Could not run prosodyctl (is prosody installed?): {e}"))
     }
 
-    fn check_registration(&self, user: &str, child: Child) {
+    fn check_registration(&self, host: &str, user: &str, child: Child) {
         let output = child.wait_with_output().expect("wait for prosodyctl");
         let account_file = self
             .data_path()
-            .join(path_encode(DOMAIN))
+            .join(path_encode(host))
             .join("accounts")
             .join(format!("{}.dat", path_encode(user)));
         if !output.status.success() || !account_file.exists() {
             panic!(
-                "Could not register {user}@{DOMAIN} with prosodyctl ({}):\n{}{}",
+                "Could not register {user}@{host} with prosodyctl ({}):\n{}{}",
                 output.status,
                 String::from_utf8_lossy(&output.stdout),
                 String::from_utf8_lossy(&output.stderr)

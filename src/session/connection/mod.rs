@@ -47,6 +47,9 @@ pub(crate) struct ConnectSettings {
     pub password: String,
     /// Explicit server address (skips DNS discovery).
     pub server: Option<ServerAddress>,
+    /// The DNS server to ask instead of the system's (a local test
+    /// server); `None` uses the system configuration.
+    pub name_server: Option<std::net::SocketAddr>,
     /// Certificate verification policy (system roots, plus a pinned
     /// fingerprint the user chose to trust).
     pub tls: TlsPolicy,
@@ -59,6 +62,7 @@ impl std::fmt::Debug for ConnectSettings {
             .field("jid", &self.jid)
             .field("resource", &self.resource)
             .field("server", &self.server)
+            .field("name_server", &self.name_server)
             .finish_non_exhaustive()
     }
 }
@@ -67,9 +71,10 @@ impl std::fmt::Debug for ConnectSettings {
 /// resource binding.
 pub(crate) async fn connect(settings: &ConnectSettings) -> Result<Connection, ConnectError> {
     let domain = settings.jid.domain().as_str().to_owned();
+    let dns = discovery::Dns::new(settings.name_server)?;
     let candidates = match &settings.server {
         Some(server) => vec![Candidate::from(server)],
-        None => discovery::candidates(&domain).await?,
+        None => discovery::candidates(&dns, &domain).await?,
     };
     let mut last_error = ConnectError::ServerNotFound {
         domain: domain.clone(),
@@ -77,7 +82,7 @@ pub(crate) async fn connect(settings: &ConnectSettings) -> Result<Connection, Co
     for candidate in candidates {
         tracing::debug!(account = %settings.jid, host = %candidate.host, port = candidate.port,
             tls = ?candidate.tls, "Trying server");
-        match connect_candidate(settings, &candidate).await {
+        match connect_candidate(settings, &dns, &candidate).await {
             Ok(connection) => return Ok(connection),
             Err(error) => {
                 tracing::info!(account = %settings.jid, host = %candidate.host,
@@ -96,9 +101,10 @@ pub(crate) async fn connect(settings: &ConnectSettings) -> Result<Connection, Co
 
 async fn connect_candidate(
     settings: &ConnectSettings,
+    dns: &discovery::Dns,
     candidate: &Candidate,
 ) -> Result<Connection, ConnectError> {
-    let tcp = discovery::tcp_connect(candidate).await?;
+    let tcp = discovery::tcp_connect(dns, candidate).await?;
     let domain = settings.jid.domain().as_str();
     let timeouts = Timeouts::default();
     let (stream, tls_info) = match candidate.tls {

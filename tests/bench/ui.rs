@@ -17,6 +17,9 @@
 //!   Screenshots before and after scrolling go to the temp directory.
 //!
 //! With `UI_BENCH_VERBOSE` set, every per-second frame summary is printed.
+//! With `UI_BENCH_HEAPTRACK=<file>`, Warbler runs under heaptrack, which
+//! writes where its heap is allocated to `<file>.zst` (with `UI_BENCH_HOLD`,
+//! end the held process to see the idle heap as "leaked").
 //!
 //! Name scenarios after `--` to run only those: `start-up`, `memory`
 //! (which includes the flood) and `big-room`, e.g.
@@ -81,7 +84,15 @@ struct Warbler {
 
 impl Warbler {
     fn launch(data_dir: &Path, ca: &Path, uri: Option<&str>) -> Warbler {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_warbler"));
+        let binary = env!("CARGO_BIN_EXE_warbler");
+        let mut command = match std::env::var("UI_BENCH_HEAPTRACK") {
+            Ok(output) => {
+                let mut heaptrack = Command::new("heaptrack");
+                heaptrack.arg("-o").arg(output).arg(binary);
+                heaptrack
+            }
+            Err(_) => Command::new(binary),
+        };
         command
             .arg("--data-dir")
             .arg(data_dir)

@@ -44,17 +44,30 @@ pub struct MediaDevice {
 /// Property names that identify a device across restarts, by provider.
 const ID_PROPERTIES: [&str; 4] = ["node.name", "device.name", "device.path", "object.path"];
 
+/// The stable name of a device: a property from [`ID_PROPERTIES`], or the
+/// PulseAudio sink or source name (which the PulseAudio provider keeps in
+/// the device's `internal-name`, not in its properties); the shown name
+/// only as a last resort, as it is neither stable nor unique.
 fn device_id(device: &gst::Device) -> String {
     let props = device.properties();
-    ID_PROPERTIES
-        .iter()
-        .find_map(|key| {
-            props
-                .as_ref()
-                .and_then(|p| p.get::<String>(*key).ok())
-                .filter(|v| !v.is_empty())
-        })
+    let property = |key: &str| {
+        props
+            .as_ref()
+            .and_then(|p| p.get::<String>(key).ok())
+            .filter(|v| !v.is_empty())
+    };
+    property(ID_PROPERTIES[0])
+        .or_else(|| internal_name(device))
+        .or_else(|| ID_PROPERTIES[1..].iter().find_map(|key| property(key)))
         .unwrap_or_else(|| device.display_name().to_string())
+}
+
+fn internal_name(device: &gst::Device) -> Option<String> {
+    device
+        .has_property_with_type("internal-name", String::static_type())
+        .then(|| device.property::<Option<String>>("internal-name"))
+        .flatten()
+        .filter(|name| !name.is_empty())
 }
 
 fn is_monitor(device: &gst::Device) -> bool {

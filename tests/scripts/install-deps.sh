@@ -11,6 +11,8 @@ packages=(
     # Calls (the bad plugins bring webrtcbin and OpenH264; libav brings G.722)
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
     gstreamer1.0-libav gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-pipewire
+    # Calls through real (virtual) audio devices: a private sound server in tests
+    pulseaudio pulseaudio-utils gstreamer1.0-pulseaudio
     # Running headless, secrets and accessibility checks
     xvfb xauth imagemagick dbus dbus-x11 at-spi2-core adwaita-icon-theme
     gnome-keyring libsecret-tools python3-gi gir1.2-atspi-2.0 xdotool

@@ -1,0 +1,217 @@
+//! A private PulseAudio daemon with virtual microphones and speakers, so
+//! that the device list can be tested on a machine without a sound card.
+//!
+//! The daemon runs without any configuration file (`-n`), never exits on
+//! its own, accepts clients only on a Unix socket in a temporary directory,
+//! and is stopped by PID when its [`PulseSession`] is dropped (or killed
+//! with the test thread that started it, through a parent-death signal).
+//!
+//! GStreamer finds a PulseAudio server through the process environment, so
+//! the first session points `PULSE_SERVER` at a socket path fixed for the
+//! whole test process; every later daemon listens on the same path. The
+//! default microphone and speaker are daemon-wide state too, so sessions
+//! run one at a time: [`PulseSession::start`] waits for the previous one to
+//! end. Set `WARBLER_TEST_KEEP_SERVER=1` to keep the daemon's directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One session at a time: they share the socket path and the defaults.
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The directory of every daemon of this process (and its socket).
+fn process_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("warbler-pulse-{}", std::process::id()));
+        let socket = dir.join("native");
+        // SAFETY: runs once, before this process first uses GStreamer or
+        // PulseAudio (every test of a binary that links this module starts
+        // with a session), so no other thread reads the environment now.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("PULSE_SERVER", format!("unix:{}", socket.display()));
+        }
+        dir
+    })
+}
+
+/// A running private PulseAudio daemon; stopped and deleted on drop.
+pub struct PulseSession {
+    dir: PathBuf,
+    child: Option<Child>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl PulseSession {
+    /// Waits for the previous session to end, then starts a fresh daemon.
+    /// Panics with the daemon's log when it does not answer within 10 s.
+    pub async fn start() -> PulseSession {
+        let turn = TURN.lock().await;
+        let dir = process_dir().to_path_buf();
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["runtime", "home"] {
+            std::fs::create_dir_all(dir.join(sub)).expect("create the PulseAudio directory");
+        }
+        let log = std::fs::File::create(dir.join("pulse.log")).expect("create pulse.log");
+        let mut command = if Path::new("/usr/bin/setpriv").exists() {
+            // Dies with the test thread even if Drop never runs.
+            let mut c = Command::new("setpriv");
+            c.args(["--pdeathsig", "KILL", "--", "pulseaudio"]);
+            c
+        } else {
+            Command::new("pulseaudio")
+        };
+        command
+            .args([
+                "-n",
+                "--daemonize=no",
+                "--system=false",
+                "--exit-idle-time=-1",
+                "--use-pid-file=false",
+                "--realtime=false",
+                "--high-priority=false",
+                "--log-target=stderr",
+                "-L",
+            ])
+            .arg(format!(
+                "module-native-protocol-unix auth-anonymous=1 socket={}",
+                dir.join("native").display()
+            ))
+            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
+            .env("PULSE_RUNTIME_PATH", dir.join("runtime"))
+            .env("HOME", dir.join("home"))
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log);
+        let child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("Could not start pulseaudio (is it installed?): {e}"));
+        let mut session = PulseSession {
+            dir,
+            child: Some(child),
+            _turn: turn,
+        };
+        session.wait_until_ready();
+        session
+    }
+
+    fn wait_until_ready(&mut self) {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if self.dir.join("native").exists() && self.pactl(&["info"]).status.success() {
+                return;
+            }
+            let exited = self
+                .child
+                .as_mut()
+                .is_none_or(|c| !matches!(c.try_wait(), Ok(None)));
+            if exited || Instant::now() > deadline {
+                let log = self.log();
+                self.stop();
+                panic!("PulseAudio did not start within {START_TIMEOUT:?}.\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The daemon's log.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("pulse.log")).unwrap_or_default()
+    }
+
+    fn pactl(&self, args: &[&str]) -> Output {
+        Command::new("pactl")
+            .args(args)
+            .env(
+                "PULSE_SERVER",
+                format!("unix:{}", self.dir.join("native").display()),
+            )
+            .output()
+            .unwrap_or_else(|e| panic!("Could not run pactl (pulseaudio-utils): {e}"))
+    }
+
+    /// Runs `pactl ARGS`, panicking with its error output on failure.
+    pub fn run(&self, args: &[&str]) -> String {
+        let output = self.pactl(args);
+        assert!(
+            output.status.success(),
+            "pactl {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
+    fn load(&self, module: &str, args: &[String]) {
+        let mut all = vec!["load-module", module];
+        all.extend(args.iter().map(String::as_str));
+        self.run(&all);
+    }
+
+    /// A speaker: a null sink named `name` (its monitor is `name.monitor`).
+    pub fn speaker(&self, name: &str, description: &str) {
+        self.load(
+            "module-null-sink",
+            &[
+                format!("sink_name={name}"),
+                format!("sink_properties='device.description=\"{description}\"'"),
+            ],
+        )
+    }
+
+    /// A microphone named `name`, as a sound card's would be: a regular
+    /// source (not a monitor), remapped from the monitor of a null sink
+    /// `name_air` (what the microphone hears is what is played there).
+    pub fn microphone(&self, name: &str, description: &str) {
+        self.speaker(&format!("{name}_air"), &format!("Air of {description}"));
+        self.load(
+            "module-remap-source",
+            &[
+                format!("source_name={name}"),
+                format!("master={name}_air.monitor"),
+                format!("source_properties='device.description=\"{description}\"'"),
+            ],
+        )
+    }
+
+    /// Stops the daemon (SIGTERM, then SIGKILL after 5 s).
+    pub fn stop(&mut self) {
+        if let Some(child) = self.child.take() {
+            stop_by_pid(child);
+        }
+    }
+}
+
+impl Drop for PulseSession {
+    fn drop(&mut self) {
+        self.stop();
+        if std::env::var_os("WARBLER_TEST_KEEP_SERVER").is_some() {
+            let kept = self.dir.with_extension("kept");
+            let _ = std::fs::rename(&self.dir, &kept);
+            eprintln!("Keeping the PulseAudio files in {}", kept.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn stop_by_pid(mut child: Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .stderr(Stdio::null())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -27,7 +27,8 @@ pub struct Received {
 }
 
 impl Received {
-    fn push(&self, samples: &[f32]) {
+    /// Adds samples at the end of the window.
+    pub fn push(&self, samples: &[f32]) {
         if let Ok(mut window) = self.samples.lock() {
             window.extend_from_slice(samples);
             let excess = window.len().saturating_sub(WINDOW);
@@ -108,6 +109,12 @@ pub fn config(tone: f64, pattern: i32, size: VideoSize) -> (MediaConfig, Arc<Rec
 /// A side sending `tone` Hz and videotestsrc `pattern` at `size`.
 pub fn side(tone: f64, pattern: i32, size: VideoSize) -> Side {
     let (config, received) = config(tone, pattern, size);
+    side_with(config, received, tone)
+}
+
+/// A side with its own media configuration, sending `tone` Hz one way or
+/// another; `received` is where what it plays is measured.
+pub fn side_with(config: MediaConfig, received: Arc<Received>, tone: f64) -> Side {
     let (engine, events) = MediaEngine::new(config).expect("media engine");
     Side {
         engine,

@@ -1,5 +1,6 @@
 //! A private PulseAudio daemon with virtual microphones and speakers, so
-//! that the device list can be tested on a machine without a sound card.
+//! that calls can capture from and play to real (if virtual) audio devices
+//! on a machine without a sound card.
 //!
 //! The daemon runs without any configuration file (`-n`), never exits on
 //! its own, accepts clients only on a Unix socket in a temporary directory,
@@ -15,8 +16,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+
+use super::media::Received;
 
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -166,7 +174,8 @@ impl PulseSession {
 
     /// A microphone named `name`, as a sound card's would be: a regular
     /// source (not a monitor), remapped from the monitor of a null sink
-    /// `name_air` (what the microphone hears is what is played there).
+    /// `name_air` into which [`PulseSession::play_tone`] plays. Silent until
+    /// something is played there.
     pub fn microphone(&self, name: &str, description: &str) {
         self.speaker(&format!("{name}_air"), &format!("Air of {description}"));
         self.load(
@@ -177,6 +186,39 @@ impl PulseSession {
                 format!("source_properties='device.description=\"{description}\"'"),
             ],
         )
+    }
+
+    /// Plays a sine tone of `frequency` Hz into the microphone `mic`.
+    pub fn play_tone(&self, mic: &str, frequency: u32) {
+        self.load(
+            "module-sine",
+            &[format!("sink={mic}_air"), format!("frequency={frequency}")],
+        )
+    }
+
+    /// The streams now playing and recording, with their devices, for
+    /// failure messages.
+    pub fn streams(&self) -> String {
+        let list = |what| {
+            let short = self.run(&["list", "short", what]);
+            let names = self.run(&[
+                "list",
+                "short",
+                if what == "sink-inputs" {
+                    "sinks"
+                } else {
+                    "sources"
+                },
+            ]);
+            format!("{what}:\n{short}\n(devices:\n{names})")
+        };
+        format!("{}\n{}", list("sink-inputs"), list("source-outputs"))
+    }
+
+    /// Makes the microphone `mic` and the speaker `speaker` the defaults.
+    pub fn set_defaults(&self, mic: &str, speaker: &str) {
+        self.run(&["set-default-source", mic]);
+        self.run(&["set-default-sink", speaker]);
     }
 
     /// Stops the daemon (SIGTERM, then SIGKILL after 5 s).
@@ -214,4 +256,78 @@ fn stop_by_pid(mut child: Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// What a speaker plays, recorded from its monitor; stopped on drop.
+pub struct SpeakerRecording {
+    pipeline: gst::Pipeline,
+    /// The last 100 ms, for tone detection.
+    pub received: Arc<Received>,
+    /// How many samples were recorded.
+    pub samples: Arc<AtomicU64>,
+}
+
+impl SpeakerRecording {
+    /// Records the speaker `speaker` (a null sink) as 48 kHz mono.
+    pub fn start(speaker: &str) -> SpeakerRecording {
+        gst::init().expect("GStreamer");
+        let received = Arc::new(Received::default());
+        let pipeline = gst::Pipeline::new();
+        let src = gst::ElementFactory::make("pulsesrc")
+            .property("device", format!("{speaker}.monitor"))
+            .build()
+            .expect("pulsesrc (gstreamer1.0-pulseaudio)");
+        let convert = gst::ElementFactory::make("audioconvert")
+            .build()
+            .expect("audioconvert");
+        let resample = gst::ElementFactory::make("audioresample")
+            .build()
+            .expect("audioresample");
+        let caps = gst::Caps::builder("audio/x-raw")
+            .field("format", "F32LE")
+            .field("layout", "interleaved")
+            .field("rate", 48_000i32)
+            .field("channels", 1i32)
+            .build();
+        let window = received.clone();
+        let samples = Arc::new(AtomicU64::new(0));
+        let counter = samples.clone();
+        let sink = gst_app::AppSink::builder()
+            .caps(&caps)
+            .sync(false)
+            .callbacks(
+                gst_app::AppSinkCallbacks::builder()
+                    .new_sample(move |sink| {
+                        let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
+                        if let Some(map) = sample.buffer().and_then(|b| b.map_readable().ok()) {
+                            let samples: Vec<f32> = map
+                                .chunks_exact(4)
+                                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                                .collect();
+                            window.push(&samples);
+                            counter.fetch_add(samples.len() as u64, Ordering::Relaxed);
+                        }
+                        Ok(gst::FlowSuccess::Ok)
+                    })
+                    .build(),
+            )
+            .build();
+        let elements = [&src, &convert, &resample, sink.upcast_ref()];
+        pipeline.add_many(elements).expect("add");
+        gst::Element::link_many(elements).expect("link");
+        pipeline
+            .set_state(gst::State::Playing)
+            .expect("record the speaker");
+        SpeakerRecording {
+            pipeline,
+            received,
+            samples,
+        }
+    }
+}
+
+impl Drop for SpeakerRecording {
+    fn drop(&mut self) {
+        let _ = self.pipeline.set_state(gst::State::Null);
+    }
 }

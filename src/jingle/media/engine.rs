@@ -75,7 +75,8 @@ pub(super) struct LocalContent {
     /// if the negotiation chooses another.
     pub(super) branch: SendBranch,
     /// Whether the branch is linked to webrtcbin (its codec is chosen).
-    /// Until then it sits in the pipeline with its state locked, stopped.
+    /// Until then audio runs unlinked with its valve closed, and video
+    /// sits in the pipeline with its state locked, stopped.
     pub(super) linked: bool,
     /// webrtcbin's sink pad for the content.
     pub(super) sink: gst::Pad,

@@ -1,7 +1,8 @@
 //! Our outgoing media: each content's send branch is built for our
 //! preferred codec when the content is added (so a missing element or
 //! device shows at once), built again if the negotiation chooses another
-//! codec, and linked to webrtcbin and started only once that choice is made.
+//! codec, and linked to webrtcbin once that choice is made. Audio runs from
+//! the start with its valve closed; video starts only once linked.
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
@@ -15,8 +16,8 @@ use crate::jingle::codec::Codec;
 
 impl Inner {
     /// Adds a content of `kind`: a send branch for our preferred codec,
-    /// stopped and unlinked, and a transceiver offering every installed
-    /// codec of that kind.
+    /// unlinked (and, for video, stopped), and a transceiver offering every
+    /// installed codec of that kind.
     pub(super) fn add_content(&self, kind: ContentKind) -> Result<usize, MediaError> {
         let count = {
             let state = self.lock();
@@ -27,9 +28,15 @@ impl Inner {
         };
         let codec = codecs::preferred(kind)?;
         let branch = self.build_branch(count, kind, codec, codec.offer_payload_type())?;
-        // Built now so that a missing element or device shows at once; it
-        // runs once the negotiation has chosen its codec.
-        branch.bin.set_locked_state(true);
+        // Built now so that a missing element or device shows at once. An
+        // audio branch runs with the pipeline from the start: a PulseAudio
+        // microphone held back and started once the answer came often
+        // never captured. Its valve sends nothing before the peer is
+        // verified. Video waits for the negotiation, so the camera stays
+        // off (and nothing is encoded) while the call rings.
+        if kind == ContentKind::Video {
+            branch.bin.set_locked_state(true);
+        }
         self.pipeline
             .add(&branch.bin)
             .map_err(|error| MediaError::Pipeline(error.to_string()))?;

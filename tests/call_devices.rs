@@ -109,7 +109,6 @@ async fn the_device_list_shows_virtual_microphones_and_speakers_but_no_monitors(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails: the calling side's microphone often never starts capturing (under investigation)"]
 async fn each_microphone_reaches_the_other_speaker_with_echo_cancellation() {
     let pulse = PulseSession::start().await;
     pulse.microphone("alice_mic", "Alice microphone");
@@ -162,7 +161,6 @@ async fn each_microphone_reaches_the_other_speaker_with_echo_cancellation() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails: the calling side's microphone often never starts capturing (under investigation)"]
 async fn the_chosen_microphone_and_speaker_are_used_not_the_defaults() {
     let pulse = PulseSession::start().await;
     pulse.microphone("alice_mic", "Alice microphone");

@@ -75,6 +75,9 @@ pub struct CallSession {
     pub(super) media_connected: bool,
     /// The user put the call on hold (the peer's hold is only reported).
     pub(super) on_hold: bool,
+    /// The media kinds the user muted (so a repeated mute is not sent
+    /// again).
+    pub(super) muted: Vec<MediaKind>,
     pub(super) contents: Vec<ContentSpec>,
     /// The peer's session-initiate contents of a direct call, kept until the
     /// user answers.
@@ -122,6 +125,7 @@ impl CallSession {
             media_started: false,
             media_connected: false,
             on_hold: false,
+            muted: Vec::new(),
             contents: Vec::new(),
             remote_offer: Vec::new(),
             remote_description_applied: false,

@@ -42,8 +42,14 @@ impl CallSession {
                     .filter(|c| c.media == media)
                     .map(|c| (c.name.0.clone(), c.creator.clone()))
                     .collect();
-                if names.is_empty() || !self.media_started {
+                let unchanged = self.muted.contains(&media) == muted;
+                if names.is_empty() || !self.media_started || unchanged {
                     return;
+                }
+                if muted {
+                    self.muted.push(media);
+                } else {
+                    self.muted.retain(|kind| *kind != media);
                 }
                 out.push(Output::Media(MediaCommand::SetMuted { media, muted }));
                 if self.local_description_sent {

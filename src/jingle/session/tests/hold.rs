@@ -81,9 +81,8 @@ fn resuming_leaves_the_users_mutes_alone() {
         media: MediaKind::Audio,
         muted,
     };
-    h.user(SID, mute(true));
     hold(&mut h, true);
-    // Muting again during the hold still reaches the engine and the peer.
+    // Muting during the hold still reaches the engine and the peer.
     let out = h.user(SID, mute(true));
     assert_eq!(
         media_commands(&out),

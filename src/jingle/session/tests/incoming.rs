@@ -295,6 +295,15 @@ fn muting_tells_the_media_engine_and_the_peer() {
     assert!(payload.is("mute", "urn:xmpp:jingle:apps:rtp:info:1"));
     assert_eq!(payload.attr("name"), Some("audio"));
     assert_eq!(payload.attr("creator"), Some("initiator"));
+    // Muting what is already muted changes nothing and sends nothing.
+    let again = h.user(
+        SID,
+        UserAction::SetMuted {
+            media: MediaKind::Audio,
+            muted: true,
+        },
+    );
+    assert!(again.is_empty(), "{again:?}");
 
     let out = h.user(
         SID,

@@ -138,7 +138,16 @@ impl CallSession {
             let proceed = JmiMessage::Proceed {
                 sid: self.id.clone(),
             };
-            self.send_jmi(self.peer.clone().into(), &proceed, out);
+            // To the device that proposed. XEP-0353 0.4+ addresses proceed
+            // to the caller's bare JID, but Dino 0.4 acts only on a proceed
+            // addressed to its own full JID (as XEP-0353 0.3 had it) and
+            // otherwise never sends the session-initiate. Carbons still
+            // tell our other devices, which stop ringing.
+            let to = self
+                .peer_full
+                .clone()
+                .unwrap_or_else(|| self.peer.clone().into());
+            self.send_jmi(to, &proceed, out);
         } else {
             self.phase = Phase::PreparingAnswer;
             self.remote_description_applied = true;

@@ -43,10 +43,12 @@ fn answering_sends_proceed_and_waits_for_the_session() {
     let mut h = incoming_ringing();
     h.now = at(3);
     let out = h.user(SID, UserAction::Accept);
+    // To the device that proposed, not the caller's bare JID: Dino 0.4
+    // ignores a proceed that is not addressed to its full JID.
     assert_eq!(
         messages(&out),
         vec![(
-            jid("juliet@capulet.example"),
+            jid(JULIET_PHONE),
             JmiMessage::Proceed {
                 sid: CallId::new(SID)
             }

@@ -39,7 +39,7 @@ fn both_propose_and_the_peers_lower_id_wins() {
     );
     // …and theirs is answered at once, since the user was calling them.
     assert!(sent.contains(&(
-        jid("juliet@capulet.example"),
+        jid(JULIET_PHONE),
         JmiMessage::Proceed {
             sid: CallId::new(LOWER)
         }
@@ -263,7 +263,7 @@ fn a_new_proposal_during_a_call_migrates_it() {
         }
     )));
     assert!(sent.contains(&(
-        jid("juliet@capulet.example"),
+        jid(JULIET_TABLET),
         JmiMessage::Proceed {
             sid: CallId::new(NEW)
         }

@@ -4,18 +4,14 @@
 //! microphone and play to the chosen speaker with echo cancellation on (the
 //! default), and each speaker is recorded to check what it really played.
 
-#[path = "support/media.rs"]
-mod media;
-
-#[path = "support/pulse.rs"]
-mod pulse;
+mod support;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use media::{Side, negotiate, run_until, side_with};
-use pulse::{PulseSession, SpeakerRecording};
+use support::media::{self, Side, negotiate, run_until, side_with};
+use support::pulse::{PulseSession, SpeakerRecording};
 use warbler::jingle::media::{
     AudioInput, AudioOutput, DeviceClass, MediaConfig, MediaDevice, MediaEvent, list_devices,
 };

@@ -5,8 +5,9 @@
 //! core through its public API ([`core`]) and make two cores call each other
 //! ([`calls`]), two media engines talking directly and the tone detection
 //! calls use ([`media`]), a TURN server for calls through a relay
-//! ([`turn`]), and a DNS server that answers SRV and address questions
-//! ([`dns`]).
+//! ([`turn`]), a DNS server that answers SRV and address questions
+//! ([`dns`]), and a PulseAudio daemon with virtual audio devices
+//! ([`pulse`]).
 //!
 //! Include it from a test file with `mod support;`. Not every test uses every
 //! helper, hence the `dead_code` and `unused_imports` allowances.
@@ -20,6 +21,7 @@ pub mod media;
 pub mod muc;
 pub mod profile;
 pub mod prosody;
+pub mod pulse;
 pub mod raw_client;
 pub mod turn;
 pub mod ui;
@@ -30,6 +32,18 @@ pub use raw_client::{RawClient, Transport};
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// A command that runs `program` and, where `setpriv` exists, has it
+/// killed when the thread that started it dies, even if no `Drop` runs.
+pub fn dies_with_test(program: &str) -> Command {
+    if std::path::Path::new("/usr/bin/setpriv").exists() {
+        let mut command = Command::new("setpriv");
+        command.args(["--pdeathsig", "KILL", "--", program]);
+        command
+    } else {
+        Command::new(program)
+    }
+}
 
 /// How long a server may take to exit after SIGTERM before it is killed.
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);

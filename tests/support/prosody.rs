@@ -661,14 +661,7 @@ Component "{SECOND_MUC_DOMAIN}" "muc"
             .open(self.dir.path().join("prosody.out"))
             .expect("open prosody.out");
         let log2 = log.try_clone().expect("clone the log handle");
-        let mut command = if Path::new("/usr/bin/setpriv").exists() {
-            // Dies with the test process even if Drop never runs.
-            let mut c = Command::new("setpriv");
-            c.args(["--pdeathsig", "KILL", "--", "prosody"]);
-            c
-        } else {
-            Command::new("prosody")
-        };
+        let mut command = super::dies_with_test("prosody");
         command
             .arg("--config")
             .arg(self.config_path())

@@ -66,14 +66,7 @@ impl PulseSession {
             std::fs::create_dir_all(dir.join(sub)).expect("create the PulseAudio directory");
         }
         let log = std::fs::File::create(dir.join("pulse.log")).expect("create pulse.log");
-        let mut command = if Path::new("/usr/bin/setpriv").exists() {
-            // Dies with the test thread even if Drop never runs.
-            let mut c = Command::new("setpriv");
-            c.args(["--pdeathsig", "KILL", "--", "pulseaudio"]);
-            c
-        } else {
-            Command::new("pulseaudio")
-        };
+        let mut command = super::dies_with_test("pulseaudio");
         command
             .args([
                 "-n",
@@ -224,7 +217,7 @@ impl PulseSession {
     /// Stops the daemon (SIGTERM, then SIGKILL after 5 s).
     pub fn stop(&mut self) {
         if let Some(child) = self.child.take() {
-            stop_by_pid(child);
+            super::stop_server(child);
         }
     }
 }
@@ -240,22 +233,6 @@ impl Drop for PulseSession {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-fn stop_by_pid(mut child: Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .stderr(Stdio::null())
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// What a speaker plays, recorded from its monitor; stopped on drop.

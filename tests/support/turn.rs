@@ -70,14 +70,7 @@ impl TurnServer {
         std::fs::write(&config_path, config).expect("write turnserver.conf");
         let out = std::fs::File::create(d.join("turn.out")).expect("create turn.out");
         let err = out.try_clone().expect("clone the output handle");
-        let mut command = if Path::new("/usr/bin/setpriv").exists() {
-            // Dies with the test process even if Drop never runs.
-            let mut c = Command::new("setpriv");
-            c.args(["--pdeathsig", "KILL", "--", "turnserver"]);
-            c
-        } else {
-            Command::new("turnserver")
-        };
+        let mut command = super::dies_with_test("turnserver");
         command
             .arg("-c")
             .arg(&config_path)

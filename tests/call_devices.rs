@@ -71,6 +71,33 @@ fn device_side(
     (side, recording)
 }
 
+/// Alice's and Bob's microphones and speakers, named as a sound card's.
+fn add_alice_and_bob_devices(pulse: &PulseSession) {
+    for (id, name) in [("alice", "Alice"), ("bob", "Bob")] {
+        pulse.microphone(&format!("{id}_mic"), &format!("{name} microphone"));
+        pulse.speaker(&format!("{id}_speaker"), &format!("{name} speaker"));
+    }
+}
+
+/// Alice and Bob, each on the microphone and speaker the settings would
+/// offer them under their names (with or without echo cancellation).
+fn alice_and_bob(echo_cancellation: bool) -> [(Side, SpeakerRecording); 2] {
+    let list = devices();
+    [("alice", "Alice", ALICE_TONE), ("bob", "Bob", BOB_TONE)].map(|(id, name, tone)| {
+        device_side(
+            &id_of(
+                &list,
+                DeviceClass::Microphone,
+                &format!("{name} microphone"),
+            ),
+            &id_of(&list, DeviceClass::Speaker, &format!("{name} speaker")),
+            &format!("{id}_speaker"),
+            tone,
+            echo_cancellation,
+        )
+    })
+}
+
 fn report(name: &str, side: &Side, ears: &SpeakerRecording) -> String {
     format!(
         "{name}: speaker played {} samples, power at 440 Hz {:.5}, at 880 Hz {:.5}, \
@@ -111,27 +138,8 @@ async fn the_device_list_shows_virtual_microphones_and_speakers_but_no_monitors(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_microphone_reaches_the_other_speaker_with_echo_cancellation() {
     let pulse = PulseSession::start().await;
-    pulse.microphone("alice_mic", "Alice microphone");
-    pulse.speaker("alice_speaker", "Alice speaker");
-    pulse.microphone("bob_mic", "Bob microphone");
-    pulse.speaker("bob_speaker", "Bob speaker");
-    let list = devices();
-    let id = |class, name| id_of(&list, class, name);
-
-    let (mut a, alice_ears) = device_side(
-        &id(DeviceClass::Microphone, "Alice microphone"),
-        &id(DeviceClass::Speaker, "Alice speaker"),
-        "alice_speaker",
-        ALICE_TONE,
-        true,
-    );
-    let (mut b, bob_ears) = device_side(
-        &id(DeviceClass::Microphone, "Bob microphone"),
-        &id(DeviceClass::Speaker, "Bob speaker"),
-        "bob_speaker",
-        BOB_TONE,
-        true,
-    );
+    add_alice_and_bob_devices(&pulse);
+    let [(mut a, alice_ears), (mut b, bob_ears)] = alice_and_bob(true);
     negotiate(&mut a, &mut b, false, str::to_owned).await;
     // The tones start only now: noise suppression learns a steady sine as
     // noise within seconds, and the microphones run from the call's start.
@@ -169,12 +177,9 @@ async fn the_chosen_microphone_and_speaker_are_used_not_the_defaults() {
     // Without echo cancellation: its noise suppression would in time
     // silence the steady decoy tone this test must be able to hear.
     let pulse = PulseSession::start().await;
-    pulse.microphone("alice_mic", "Alice microphone");
-    pulse.speaker("alice_speaker", "Alice speaker");
     // Bob's chosen microphone is silent; the default one carries a tone,
     // and the default speaker is not the one he chose.
-    pulse.microphone("bob_mic", "Bob microphone");
-    pulse.speaker("bob_speaker", "Bob speaker");
+    add_alice_and_bob_devices(&pulse);
     pulse.microphone("default_mic", "Webcam microphone");
     pulse.speaker("default_speaker", "HDMI output");
     // First: PulseAudio moves streams that asked for no particular device
@@ -182,24 +187,8 @@ async fn the_chosen_microphone_and_speaker_are_used_not_the_defaults() {
     pulse.set_defaults("default_mic", "default_speaker");
     pulse.play_tone("alice_mic", ALICE_TONE);
     pulse.play_tone("default_mic", BOB_TONE);
-    let list = devices();
-    let id = |class, name| id_of(&list, class, name);
     let default_speaker = SpeakerRecording::start("default_speaker");
-
-    let (mut a, alice_ears) = device_side(
-        &id(DeviceClass::Microphone, "Alice microphone"),
-        &id(DeviceClass::Speaker, "Alice speaker"),
-        "alice_speaker",
-        ALICE_TONE,
-        false,
-    );
-    let (mut b, bob_ears) = device_side(
-        &id(DeviceClass::Microphone, "Bob microphone"),
-        &id(DeviceClass::Speaker, "Bob speaker"),
-        "bob_speaker",
-        BOB_TONE,
-        false,
-    );
+    let [(mut a, alice_ears), (mut b, bob_ears)] = alice_and_bob(false);
     negotiate(&mut a, &mut b, false, str::to_owned).await;
     // Bob hears Alice on his chosen speaker, and Alice has been playing
     // what Bob sends for a while.

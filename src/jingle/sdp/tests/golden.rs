@@ -280,3 +280,26 @@ fn candidate_types_survive_the_round_trip() {
         ]
     );
 }
+
+#[test]
+fn live_dino_session_initiate_gives_the_sdp_a_live_call_used() {
+    let sdp = initiator_sdp(fixture::DINO_LIVE_INITIATE);
+    assert_eq!(lf(&sdp), lf(fixture::DINO_LIVE_INITIATE_SDP));
+    // Dino also offers SDES keys; the call is keyed by DTLS alone.
+    assert!(fixture::DINO_LIVE_INITIATE.contains("<crypto "));
+    assert!(!sdp.contains("crypto"), "{sdp}");
+}
+
+#[test]
+fn live_dino_session_accept_gives_the_sdp_a_live_call_used() {
+    let jingle = jingle_of(fixture::DINO_LIVE_ACCEPT);
+    let sdp = jingle_to_sdp(
+        &jingle.contents,
+        jingle.group.as_ref(),
+        Creator::Responder,
+        Origin::default(),
+    )
+    .expect("the answer maps to SDP")
+    .to_string();
+    assert_eq!(lf(&sdp), lf(fixture::DINO_LIVE_ACCEPT_SDP));
+}

@@ -25,6 +25,14 @@ pub(super) mod fixture {
     }
     fixture!(DINO_INITIATE, "dino-0.4-session-initiate.xml");
     fixture!(DINO_INITIATE_SDP, "dino-0.4-session-initiate.sdp");
+    // Captured from Dino 0.4.2 (Debian 12) calling and answering Warbler.
+    fixture!(DINO_LIVE_INITIATE, "dino-0.4.2-live-session-initiate.xml");
+    fixture!(DINO_LIVE_ACCEPT, "dino-0.4.2-live-session-accept.xml");
+    fixture!(
+        DINO_LIVE_INITIATE_SDP,
+        "dino-0.4.2-live-session-initiate.sdp"
+    );
+    fixture!(DINO_LIVE_ACCEPT_SDP, "dino-0.4.2-live-session-accept.sdp");
     fixture!(
         CONVERSATIONS_INITIATE,
         "conversations-2-session-initiate.xml"

@@ -84,6 +84,16 @@ async fn outcome(client: &mut Client) -> Result<(), ConnectError> {
     }
 }
 
+/// Alice signs in to the second host with `dns` as her only name server;
+/// the outcome of her first attempt (her core is shut down after it).
+async fn sign_in(server: &TestServer, dns: &TestDns) -> Result<(), ConnectError> {
+    let root = tempfile::tempdir().expect("temp");
+    let mut alice = add_alice(server, dns, root.path());
+    let result = outcome(&mut alice).await;
+    alice.shutdown().await;
+    result
+}
+
 /// Where `question` comes in the DNS server's log (panics if never asked).
 fn asked_at(dns: &TestDns, question: &str) -> usize {
     let questions = dns.questions();
@@ -100,10 +110,12 @@ async fn signs_in_where_the_starttls_srv_record_points() {
         .srv(STARTTLS_SRV, server.c2s_port(), STARTTLS_TARGET)
         .a(STARTTLS_TARGET)
         .start();
-    let root = tempfile::tempdir().expect("temp");
-    let mut alice = add_alice(&server, &dns, root.path());
-
-    assert_eq!(outcome(&mut alice).await, Ok(()), "{:?}", dns.questions());
+    assert_eq!(
+        sign_in(&server, &dns).await,
+        Ok(()),
+        "{:?}",
+        dns.questions()
+    );
     asked_at(&dns, "SRV _xmpps-client._tcp.warbler.test.");
     asked_at(&dns, "SRV _xmpp-client._tcp.warbler.test.");
     asked_at(&dns, "A xmpp.warbler.test.");
@@ -112,7 +124,6 @@ async fn signs_in_where_the_starttls_srv_record_points() {
         "a domain with SRV records gets no fallback: {:?}",
         dns.questions()
     );
-    alice.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -125,17 +136,18 @@ async fn signs_in_over_direct_tls_where_the_xmpps_record_points() {
         .srv(STARTTLS_SRV, closed_port(), STARTTLS_TARGET)
         .a(STARTTLS_TARGET)
         .start();
-    let root = tempfile::tempdir().expect("temp");
-    let mut alice = add_alice(&server, &dns, root.path());
-
-    assert_eq!(outcome(&mut alice).await, Ok(()), "{:?}", dns.questions());
+    assert_eq!(
+        sign_in(&server, &dns).await,
+        Ok(()),
+        "{:?}",
+        dns.questions()
+    );
     asked_at(&dns, "A xmpps.warbler.test.");
     assert!(
         !dns.was_asked("A xmpp.warbler.test."),
         "direct TLS comes first and worked: {:?}",
         dns.questions()
     );
-    alice.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -147,17 +159,18 @@ async fn a_dead_direct_tls_record_falls_through_to_starttls() {
         .srv(STARTTLS_SRV, server.c2s_port(), STARTTLS_TARGET)
         .a(STARTTLS_TARGET)
         .start();
-    let root = tempfile::tempdir().expect("temp");
-    let mut alice = add_alice(&server, &dns, root.path());
-
-    assert_eq!(outcome(&mut alice).await, Ok(()), "{:?}", dns.questions());
+    assert_eq!(
+        sign_in(&server, &dns).await,
+        Ok(()),
+        "{:?}",
+        dns.questions()
+    );
     // The direct-TLS target was tried first, then the STARTTLS one.
     assert!(
         asked_at(&dns, "A xmpps.warbler.test.") < asked_at(&dns, "A xmpp.warbler.test."),
         "{:?}",
         dns.questions()
     );
-    alice.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -169,11 +182,8 @@ async fn a_domain_whose_record_says_no_service_is_not_found() {
         .srv(STARTTLS_SRV, 5222, ".")
         .a(SECOND_HOST)
         .start();
-    let root = tempfile::tempdir().expect("temp");
-    let mut alice = add_alice(&server, &dns, root.path());
-
     assert_eq!(
-        outcome(&mut alice).await,
+        sign_in(&server, &dns).await,
         Err(ConnectError::ServerNotFound {
             domain: SECOND_HOST.into()
         })
@@ -184,7 +194,6 @@ async fn a_domain_whose_record_says_no_service_is_not_found() {
         "no fallback to the domain itself: {:?}",
         dns.questions()
     );
-    alice.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -194,10 +203,7 @@ async fn a_domain_without_srv_records_is_tried_on_port_5222() {
     // Whether anything listens on 127.0.0.1:5222 here (this test cannot
     // give Prosody that port without clashing with other servers).
     let port_free = std::net::TcpListener::bind("127.0.0.1:5222").is_ok();
-    let root = tempfile::tempdir().expect("temp");
-    let mut alice = add_alice(&server, &dns, root.path());
-
-    let result = outcome(&mut alice).await;
+    let result = sign_in(&server, &dns).await;
     asked_at(&dns, "SRV _xmpps-client._tcp.warbler.test.");
     asked_at(&dns, "SRV _xmpp-client._tcp.warbler.test.");
     asked_at(&dns, "A warbler.test.");
@@ -216,5 +222,4 @@ async fn a_domain_without_srv_records_is_tried_on_port_5222() {
             "{result:?}"
         );
     }
-    alice.shutdown().await;
 }

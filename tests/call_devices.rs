@@ -98,6 +98,21 @@ fn alice_and_bob(echo_cancellation: bool) -> [(Side, SpeakerRecording); 2] {
     })
 }
 
+/// Both sides, and PulseAudio's streams and log, for a failed call test.
+fn call_report(
+    pulse: &PulseSession,
+    alice: (&Side, &SpeakerRecording),
+    bob: (&Side, &SpeakerRecording),
+) -> String {
+    format!(
+        "{}\n{}\n{}\n{}",
+        report("Alice", alice.0, alice.1),
+        report("Bob", bob.0, bob.1),
+        pulse.streams(),
+        pulse.log()
+    )
+}
+
 fn report(name: &str, side: &Side, ears: &SpeakerRecording) -> String {
     format!(
         "{name}: speaker played {} samples, power at 440 Hz {:.5}, at 880 Hz {:.5}, \
@@ -151,11 +166,8 @@ async fn each_microphone_reaches_the_other_speaker_with_echo_cancellation() {
     .await;
     assert!(
         heard,
-        "{}\n{}\n{}\n{}",
-        report("Alice", &a, &alice_ears),
-        report("Bob", &b, &bob_ears),
-        pulse.streams(),
-        pulse.log()
+        "{}",
+        call_report(&pulse, (&a, &alice_ears), (&b, &bob_ears))
     );
     for side in [&a, &b] {
         assert!(
@@ -199,11 +211,8 @@ async fn the_chosen_microphone_and_speaker_are_used_not_the_defaults() {
     .await;
     assert!(
         heard,
-        "{}\n{}\n{}\n{}",
-        report("Alice", &a, &alice_ears),
-        report("Bob", &b, &bob_ears),
-        pulse.streams(),
-        pulse.log()
+        "{}",
+        call_report(&pulse, (&a, &alice_ears), (&b, &bob_ears))
     );
     // What Bob sent is his silent microphone, not the default one's tone.
     let alice_880 = a.received.power_at(880.0);

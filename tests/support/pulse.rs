@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
-use gstreamer_app as gst_app;
+use warbler::jingle::media::samples_sink;
 
 use super::media::Received;
 
@@ -260,36 +260,14 @@ impl SpeakerRecording {
         let resample = gst::ElementFactory::make("audioresample")
             .build()
             .expect("audioresample");
-        let caps = gst::Caps::builder("audio/x-raw")
-            .field("format", "F32LE")
-            .field("layout", "interleaved")
-            .field("rate", 48_000i32)
-            .field("channels", 1i32)
-            .build();
         let window = received.clone();
         let samples = Arc::new(AtomicU64::new(0));
         let counter = samples.clone();
-        let sink = gst_app::AppSink::builder()
-            .caps(&caps)
-            .sync(false)
-            .callbacks(
-                gst_app::AppSinkCallbacks::builder()
-                    .new_sample(move |sink| {
-                        let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                        if let Some(map) = sample.buffer().and_then(|b| b.map_readable().ok()) {
-                            let samples: Vec<f32> = map
-                                .chunks_exact(4)
-                                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                                .collect();
-                            window.push(&samples);
-                            counter.fetch_add(samples.len() as u64, Ordering::Relaxed);
-                        }
-                        Ok(gst::FlowSuccess::Ok)
-                    })
-                    .build(),
-            )
-            .build();
-        let elements = [&src, &convert, &resample, sink.upcast_ref()];
+        let sink = samples_sink(Arc::new(move |samples: &[f32]| {
+            window.push(samples);
+            counter.fetch_add(samples.len() as u64, Ordering::Relaxed);
+        }));
+        let elements = [&src, &convert, &resample, &sink];
         pipeline.add_many(elements).expect("add");
         gst::Element::link_many(elements).expect("link");
         pipeline

@@ -56,6 +56,7 @@ pub use devices::{DeviceClass, MediaDevice, list_devices};
 pub use engine::MediaEngine;
 pub use events::{DtlsState, FailureReason, IceState, MediaEvent, SdpKind};
 pub use fingerprint::{Fingerprint, FingerprintError};
+pub use pipeline::samples_sink;
 pub use sdp_info::{RemoteMedia, SdpInfoError, parse as parse_sdp_info, tamper_fingerprints};
 pub use stats::{ContentTransport, MediaStats};
 

@@ -8,7 +8,9 @@ use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
 use super::codecs::{self, kind_of};
-use super::config::{AudioInput, AudioOutput, MediaConfig, VideoFrame, VideoInput, VideoOutput};
+use super::config::{
+    AudioInput, AudioOutput, MediaConfig, SampleCallback, VideoFrame, VideoInput, VideoOutput,
+};
 use super::devices::{self, DeviceClass};
 use super::gates::{PlaybackGate, SendGate};
 use super::{ContentKind, MediaError};
@@ -320,37 +322,40 @@ fn audio_output(config: &MediaConfig) -> Result<Vec<gst::Element>, MediaError> {
     match &config.audio_output {
         AudioOutput::Device(id) => chain.push(devices::sink_element(id.as_deref())?),
         AudioOutput::Discard => chain.push(discard()?),
-        AudioOutput::Samples(callback) => {
-            let caps = gst::Caps::builder("audio/x-raw")
-                .field("format", "F32LE")
-                .field("layout", "interleaved")
-                .field("rate", 48_000i32)
-                .field("channels", 1i32)
-                .build();
-            let callback = callback.clone();
-            let sink = gst_app::AppSink::builder()
-                .caps(&caps)
-                .sync(false)
-                .callbacks(
-                    gst_app::AppSinkCallbacks::builder()
-                        .new_sample(move |sink| {
-                            let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                            if let Some(map) = sample.buffer().and_then(|b| b.map_readable().ok()) {
-                                let samples: Vec<f32> = map
-                                    .chunks_exact(4)
-                                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                                    .collect();
-                                callback(&samples);
-                            }
-                            Ok(gst::FlowSuccess::Ok)
-                        })
-                        .build(),
-                )
-                .build();
-            chain.push(sink.upcast());
-        }
+        AudioOutput::Samples(callback) => chain.push(samples_sink(callback.clone())),
     }
     Ok(chain)
+}
+
+/// A sink that hands audio to `callback` as 48 kHz mono F32 samples, as
+/// fast as they come (tests, level meters).
+pub fn samples_sink(callback: SampleCallback) -> gst::Element {
+    let caps = gst::Caps::builder("audio/x-raw")
+        .field("format", "F32LE")
+        .field("layout", "interleaved")
+        .field("rate", 48_000i32)
+        .field("channels", 1i32)
+        .build();
+    gst_app::AppSink::builder()
+        .caps(&caps)
+        .sync(false)
+        .callbacks(
+            gst_app::AppSinkCallbacks::builder()
+                .new_sample(move |sink| {
+                    let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
+                    if let Some(map) = sample.buffer().and_then(|b| b.map_readable().ok()) {
+                        let samples: Vec<f32> = map
+                            .chunks_exact(4)
+                            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                            .collect();
+                        callback(&samples);
+                    }
+                    Ok(gst::FlowSuccess::Ok)
+                })
+                .build(),
+        )
+        .build()
+        .upcast()
 }
 
 fn video_output(config: &MediaConfig) -> Result<Vec<gst::Element>, MediaError> {

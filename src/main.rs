@@ -4,6 +4,7 @@
 
 mod config;
 mod i18n;
+mod rendering;
 mod ui;
 
 use std::path::PathBuf;
@@ -127,6 +128,11 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     init_tracing(args.print_xmpp);
+    // SAFETY: no other thread exists yet; the core starts below.
+    #[allow(unsafe_code)]
+    unsafe {
+        rendering::choose_renderer()
+    };
     i18n::init();
 
     let uri = match args.uri.as_deref().map(XmppUri::parse).transpose() {

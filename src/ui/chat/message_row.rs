@@ -19,6 +19,9 @@ use crate::ui::room::colors::nick_attributes;
 use crate::ui::widgets::row_menu::{self, Bound};
 use crate::ui::{set_accessible_label, set_tooltip_if_changed};
 
+/// The narrowest a message body is laid out, in characters.
+const MIN_BODY_CHARS: i32 = 6;
+
 /// The local date and time of a timestamp.
 fn local(ts: Timestamp) -> Option<glib::DateTime> {
     glib::DateTime::from_unix_local(ts.0.div_euclid(1000)).ok()
@@ -199,6 +202,12 @@ impl RelmListItem for MessageItem {
                         set_wrap: true,
                         set_wrap_mode: gtk::pango::WrapMode::WordChar,
                         set_selectable: true,
+                        // Without a width in characters GTK measures the
+                        // smallest width by wrapping the text at every
+                        // character, which Pango 1.50 does by shaping it
+                        // hundreds of times: most of a flood's frame time.
+                        // The time row below is wider anyway.
+                        set_width_chars: MIN_BODY_CHARS,
                         set_max_width_chars: 60,
                         set_use_markup: true,
                     },

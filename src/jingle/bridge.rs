@@ -189,6 +189,13 @@ impl MediaBridge {
                 }
                 Ok(())
             }
+            MediaCommand::SetSendPermitted { name, permitted } => {
+                match self.mlines.iter().position(|mline| mline.name == name) {
+                    Some(index) => self.engine.set_send_permitted(index, permitted),
+                    None => tracing::debug!(?name, "No such content to permit or stop"),
+                }
+                Ok(())
+            }
             MediaCommand::SetOnHold { on_hold } => {
                 self.engine.set_on_hold(on_hold);
                 Ok(())

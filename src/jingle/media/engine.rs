@@ -81,6 +81,9 @@ pub(super) struct LocalContent {
     /// webrtcbin's sink pad for the content.
     pub(super) sink: gst::Pad,
     pub(super) transceiver: gst_webrtc::WebRTCRTPTransceiver,
+    /// Whether the content's `senders` lets us send (the peer can take
+    /// that back with content-modify).
+    pub(super) permitted: bool,
 }
 
 impl MediaEngine {
@@ -215,6 +218,16 @@ impl MediaEngine {
         state.held = on_hold;
         for gate in &state.playback_gates {
             gate.set_silenced(on_hold);
+        }
+        self.inner.update_gates(&state);
+    }
+
+    /// Lets our media out on content `index` or keeps it in (the peer
+    /// changed who sends on it). Unknown contents are ignored.
+    pub fn set_send_permitted(&self, index: usize, permitted: bool) {
+        let mut state = self.inner.lock();
+        if let Some(content) = state.contents.get_mut(index) {
+            content.permitted = permitted;
         }
         self.inner.update_gates(&state);
     }
@@ -405,7 +418,10 @@ impl Inner {
                 ContentKind::Audio => state.audio_muted,
                 ContentKind::Video => state.video_paused,
             };
-            let gate = SendGate::of(content.kind, verified, muted, state.held);
+            // A content the peer does not let us send on is closed like a
+            // held one.
+            let closed = state.held || !content.permitted;
+            let gate = SendGate::of(content.kind, verified, muted, closed);
             content.branch.set_gate(gate);
         }
     }

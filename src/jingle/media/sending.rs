@@ -62,6 +62,7 @@ impl Inner {
             linked: false,
             sink,
             transceiver,
+            permitted: true,
         });
         Ok(state.contents.len() - 1)
     }

@@ -15,6 +15,7 @@
 //! [`CallEvent::PeerHold`].
 
 mod call;
+mod direction;
 mod end;
 mod input;
 mod jmi;

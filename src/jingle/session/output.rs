@@ -105,6 +105,15 @@ pub enum MediaCommand {
         /// Whether to stop sending it.
         muted: bool,
     },
+    /// Let our media out on a content, or keep it in, as the content's
+    /// `senders` (changed by the peer's content-modify) says. A content
+    /// kept in sends nothing, whatever the mutes and the hold say.
+    SetSendPermitted {
+        /// The content's name.
+        name: ContentId,
+        /// Whether we may send on it.
+        permitted: bool,
+    },
     /// Put the call on hold (`on_hold`): send none of our media, whatever
     /// the mutes say, and play none of the peer's, on every content
     /// including those added later. Resuming goes back to what the mutes

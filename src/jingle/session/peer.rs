@@ -249,6 +249,7 @@ impl CallSession {
                 }
             }
             Action::ContentAdd => self.on_content_add(from, id, jingle, out),
+            Action::ContentModify => self.on_content_modify(from, id, &jingle, out),
             Action::ContentAccept => {
                 let Some(addition) = self.adding.take_if(|a| a.sent) else {
                     out.push(refuse(from, id, JingleRefusal::OutOfOrder));

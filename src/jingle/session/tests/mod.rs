@@ -7,6 +7,7 @@
 
 mod content;
 mod direct;
+mod direction;
 mod hold;
 mod hostile;
 mod incoming;

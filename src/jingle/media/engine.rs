@@ -14,9 +14,10 @@ use tokio::sync::mpsc;
 use super::config::{AudioInput, AudioOutput, IceServerKind, MediaConfig};
 use super::events::{FailureReason, MediaEvent, SdpKind};
 use super::gates::{PlaybackGate, SendGate};
-use super::pipeline::{self, SendBranch, make};
+use super::pipeline::{self, make};
 use super::relays;
 use super::sdp_info::RemoteMedia;
+use super::send_branch::SendBranch;
 use super::stats::{Counters, MediaStats};
 use super::{ContentKind, MediaError};
 

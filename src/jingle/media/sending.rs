@@ -10,7 +10,8 @@ use gstreamer_webrtc as gst_webrtc;
 
 use super::codecs;
 use super::engine::{Inner, LocalContent};
-use super::pipeline::{SendBranch, offer_caps};
+use super::pipeline::offer_caps;
+use super::send_branch::SendBranch;
 use super::{ContentKind, MediaError};
 use crate::jingle::codec::Codec;
 

@@ -72,8 +72,8 @@ pub(super) struct State {
 /// One of our contents: its send branch and webrtcbin transceiver.
 pub(super) struct LocalContent {
     pub(super) kind: ContentKind,
-    /// Built for our preferred codec when the content is added, and again
-    /// if the negotiation chooses another.
+    /// Built for our preferred codec when the content is added; its encoder
+    /// is replaced if the negotiation chooses another.
     pub(super) branch: SendBranch,
     /// Whether the branch is linked to webrtcbin (its codec is chosen).
     /// Until then audio runs unlinked with its valve closed, and video

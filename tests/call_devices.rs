@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use support::media::{self, Side, negotiate, run_until, side_with};
+use support::media::{self, Side, negotiate, negotiate_with, run_until, side_with};
 use support::pulse::{PulseSession, SpeakerRecording};
 use warbler::jingle::media::{
     AudioInput, AudioOutput, DeviceClass, MediaConfig, MediaDevice, MediaEvent, list_devices,
@@ -228,6 +228,31 @@ async fn the_chosen_microphone_and_speaker_are_used_not_the_defaults() {
         a.received.power_at(440.0) < 1e-5,
         "{}",
         report("Alice", &a, &alice_ears)
+    );
+    a.engine.close();
+    b.engine.close();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_microphone_still_reaches_the_peer_when_the_answer_picks_another_codec() {
+    // The callee is offered PCMU only, so the caller's send branch, running
+    // with Opus, must send PCMU from the microphone it already captures.
+    let pulse = PulseSession::start().await;
+    add_alice_and_bob_devices(&pulse);
+    let [(mut a, alice_ears), (mut b, bob_ears)] = alice_and_bob(false);
+    let pcmu_only = |offer: &str| media::only_codec(offer, "audio", "PCMU");
+    let (_, answer) = negotiate_with(&mut a, &mut b, false, pcmu_only, str::to_owned).await;
+    assert!(answer.contains("PCMU/8000"), "{answer}");
+    pulse.play_tone("alice_mic", ALICE_TONE);
+    pulse.play_tone("bob_mic", BOB_TONE);
+    let heard = run_until(&mut a, &mut b, MEDIA_TIMEOUT, |a, b| {
+        a.received.hears(880.0, 440.0) && b.received.hears(440.0, 880.0)
+    })
+    .await;
+    assert!(
+        heard,
+        "{}",
+        call_report(&pulse, (&a, &alice_ears), (&b, &bob_ears))
     );
     a.engine.close();
     b.engine.close();

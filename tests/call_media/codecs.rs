@@ -3,8 +3,12 @@
 //! would offer), the answer must choose it, both sides must build their
 //! send chains for it, and each side must decode what the other sent.
 
+use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
 
 use warbler::jingle::codec::Codec;
 use warbler::jingle::media::available_codecs;
@@ -47,6 +51,16 @@ fn saw_video(side: &media::Side) -> bool {
     side.received.frames.load(Ordering::Relaxed) >= 30
 }
 
+/// The test tone and picture sources in a pipeline.
+fn test_sources(pipeline: &gst::Pipeline) -> Vec<gst::Element> {
+    pipeline
+        .iterate_recurse()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.factory().is_some_and(|f| f.name().ends_with("testsrc")))
+        .collect()
+}
+
 /// A call whose offer keeps only `audio` (and `video`, if given).
 async fn call_with_only(audio: Codec, video: Option<Codec>) {
     let mut a = side(CALLER_TONE, 0, SMALL);
@@ -58,9 +72,16 @@ async fn call_with_only(audio: Codec, video: Option<Codec>) {
             None => offer,
         }
     };
+    // The caller's sources just before the answer chooses its codecs.
+    let caller = a.engine.pipeline().clone();
+    let sources = Mutex::new(Vec::new());
+    let before_answer = |answer: &str| {
+        *sources.lock().expect("sources") = test_sources(&caller);
+        answer.to_owned()
+    };
     let started = Instant::now();
     let (offer, answer) =
-        negotiate_with(&mut a, &mut b, video.is_some(), edit, str::to_owned).await;
+        negotiate_with(&mut a, &mut b, video.is_some(), edit, before_answer).await;
     let negotiated = Instant::now();
 
     // The caller offered more; the callee was given one codec and chose it.
@@ -100,8 +121,8 @@ async fn call_with_only(audio: Codec, video: Option<Codec>) {
             "{:?}",
             s.log
         );
-        // Each side sends the chosen codec, and only it: the send branches
-        // built for Opus and VP8 before the choice are gone.
+        // Each side sends the chosen codec, and only it: the encoders built
+        // for Opus and VP8 before the choice are gone.
         let elements = factories(s);
         for codec in std::iter::once(audio).chain(video) {
             let (payloader, depayloader) = rtp_elements(codec);
@@ -121,6 +142,10 @@ async fn call_with_only(audio: Codec, video: Option<Codec>) {
             }
         }
     }
+    // Only the encoders were replaced: the caller's sources ran on.
+    let sources = sources.into_inner().expect("sources");
+    assert_eq!(sources.len(), 1 + usize::from(video.is_some()));
+    assert_eq!(test_sources(a.engine.pipeline()), sources);
     let after = |at: Option<Instant>| at.map(|at| at.duration_since(negotiated));
     eprintln!(
         "{audio:?}{}: negotiated in {:?}; first audio after {:?} (caller) and {:?} (callee); \

@@ -14,9 +14,10 @@ use tokio::sync::mpsc;
 use super::config::{AudioInput, AudioOutput, IceServerKind, MediaConfig};
 use super::events::{FailureReason, MediaEvent, SdpKind};
 use super::gates::{PlaybackGate, SendGate};
-use super::pipeline::{self, SendBranch, make};
+use super::pipeline::{self, make};
 use super::relays;
 use super::sdp_info::RemoteMedia;
+use super::send_branch::SendBranch;
 use super::stats::{Counters, MediaStats};
 use super::{ContentKind, MediaError};
 
@@ -71,8 +72,8 @@ pub(super) struct State {
 /// One of our contents: its send branch and webrtcbin transceiver.
 pub(super) struct LocalContent {
     pub(super) kind: ContentKind,
-    /// Built for our preferred codec when the content is added, and again
-    /// if the negotiation chooses another.
+    /// Built for our preferred codec when the content is added; its encoder
+    /// is replaced if the negotiation chooses another.
     pub(super) branch: SendBranch,
     /// Whether the branch is linked to webrtcbin (its codec is chosen).
     /// Until then audio runs unlinked with its valve closed, and video

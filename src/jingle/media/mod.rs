@@ -43,6 +43,7 @@ mod negotiation;
 mod pipeline;
 mod relays;
 mod sdp_info;
+mod send_branch;
 mod sending;
 mod stats;
 mod watch;

@@ -183,7 +183,7 @@ impl Snapshot {
     fn of(content: &LocalContent) -> Self {
         Self {
             kind: content.kind,
-            codec: content.branch.codec,
+            codec: content.branch.codec(),
             transceiver: content.transceiver.clone(),
         }
     }

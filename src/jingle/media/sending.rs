@@ -1,16 +1,17 @@
 //! Our outgoing media: each content's send branch is built for our
 //! preferred codec when the content is added (so a missing element or
-//! device shows at once), built again if the negotiation chooses another
-//! codec, and linked to webrtcbin once that choice is made. Audio runs from
-//! the start with its valve closed; video starts only once linked.
+//! device shows at once), gets a new encoder if the negotiation chooses
+//! another codec (its capture keeps running), and is linked to webrtcbin
+//! once that choice is made. Audio runs from the start with its valve
+//! closed; video starts only once linked.
 
-use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_webrtc as gst_webrtc;
 
 use super::codecs;
 use super::engine::{Inner, LocalContent};
-use super::pipeline::{SendBranch, offer_caps};
+use super::pipeline::offer_caps;
+use super::send_branch::SendBranch;
 use super::{ContentKind, MediaError};
 use crate::jingle::codec::Codec;
 
@@ -74,10 +75,7 @@ impl Inner {
         codec: Codec,
         pt: u8,
     ) -> Result<SendBranch, MediaError> {
-        let name = format!(
-            "send-{index}-{}",
-            codec.encoding_name().to_ascii_lowercase()
-        );
+        let name = format!("send-{index}-{}", kind.as_str());
         let probe = match kind {
             ContentKind::Audio => self.playback.as_ref().map(|(probe, _)| probe.as_str()),
             ContentKind::Video => None,
@@ -85,12 +83,12 @@ impl Inner {
         SendBranch::new(codec, pt, &self.config, probe, &name)
     }
 
-    /// Makes content `index` send `codec` with payload type `pt`: builds its
-    /// branch anew if it was built for another codec, and links it to
-    /// webrtcbin if it was not yet. Never called with the state locked, as
-    /// stopping a branch waits for its streaming thread.
+    /// Makes content `index` send `codec` with payload type `pt`: gives its
+    /// branch a new encoder if it was built for another codec, and links it
+    /// to webrtcbin if it was not yet. Never called with the state locked,
+    /// as the change of encoder waits for the branch's streaming thread.
     pub(super) fn send_codec(&self, index: usize, codec: Codec, pt: u8) -> Result<(), MediaError> {
-        let (old, linked, sink, kind, started) = {
+        let (mut branch, linked, sink, started) = {
             let state = self.lock();
             let content = state
                 .contents
@@ -100,52 +98,27 @@ impl Inner {
                 content.branch.clone(),
                 content.linked,
                 content.sink.clone(),
-                content.kind,
                 state.started,
             )
         };
-        let pipeline_error =
-            |error: &dyn std::fmt::Display| MediaError::Pipeline(error.to_string());
-        let branch = if old.codec == codec {
-            old.set_payload_type(pt);
-            if linked {
-                return Ok(());
-            }
-            old
-        } else {
-            tracing::debug!(
-                index,
-                ?codec,
-                pt,
-                "Building the send branch for the chosen codec"
-            );
-            let branch = self.build_branch(index, kind, codec, pt)?;
-            if linked && let Some(src) = old.bin.static_pad("src") {
-                let _ = src.unlink(&sink);
-            }
-            old.bin
-                .set_state(gst::State::Null)
-                .map_err(|e| pipeline_error(&e))?;
-            self.pipeline
-                .remove(&old.bin)
-                .map_err(|e| pipeline_error(&e))?;
-            self.pipeline
-                .add(&branch.bin)
-                .map_err(|e| pipeline_error(&e))?;
-            branch
-        };
-        branch.bin.set_locked_state(false);
-        let src = branch
-            .bin
-            .static_pad("src")
-            .ok_or_else(|| MediaError::Pipeline("send branch has no src pad".into()))?;
-        src.link(&sink)
-            .map_err(|error| MediaError::Pipeline(format!("{}: {error}", branch.bin.name())))?;
-        if started {
-            branch
+        if branch.codec() != codec {
+            tracing::debug!(index, ?codec, pt, "Changing the send branch's encoder");
+        }
+        branch.set_codec(codec, pt)?;
+        if !linked {
+            branch.bin.set_locked_state(false);
+            let src = branch
                 .bin
-                .sync_state_with_parent()
-                .map_err(|e| pipeline_error(&e))?;
+                .static_pad("src")
+                .ok_or_else(|| MediaError::Pipeline("send branch has no src pad".into()))?;
+            src.link(&sink)
+                .map_err(|error| MediaError::Pipeline(format!("{}: {error}", branch.bin.name())))?;
+            if started {
+                branch
+                    .bin
+                    .sync_state_with_parent()
+                    .map_err(|error| MediaError::Pipeline(error.to_string()))?;
+            }
         }
         let mut state = self.lock();
         if let Some(content) = state.contents.get_mut(index) {

@@ -96,10 +96,9 @@ impl MediaEngine {
         gst::init().map_err(|error| MediaError::Init(error.to_string()))?;
         let call = NEXT_CALL.fetch_add(1, Ordering::Relaxed);
         let pipeline = gst::Pipeline::with_name(&format!("call-{call}"));
-        // The system clock, never a device's: a microphone's clock dies
-        // with a send branch rebuilt for another codec, and a speaker's
-        // stands still until it plays; either left the pipeline without a
-        // running clock and every device silent.
+        // The system clock, never a device's: a device's clock can stop
+        // (a speaker's stands still until it plays) and leave the pipeline
+        // without a running clock and every device silent.
         pipeline.use_clock(Some(&gst::SystemClock::obtain()));
         let webrtcbin = make("webrtcbin")?;
         webrtcbin.set_property_from_str("bundle-policy", "none");

@@ -10,11 +10,13 @@
 //! - `bundle-policy=none`: every content gets its own ICE and DTLS
 //!   transport, as Dino requires.
 //! - Every codec whose GStreamer elements are installed
-//!   ([`available_codecs`]) is offered and accepted, and nothing else; the
-//!   send chain of each content is built for the codec the negotiation
-//!   chose (our preference among the peer's offer when answering, the
-//!   first of the peer's answer when offering), with the peer's payload
-//!   type numbers. Nothing is encoded for a content before then.
+//!   ([`available_codecs`]) is offered and accepted, and nothing else; each
+//!   content encodes the codec the negotiation chose (our preference among
+//!   the peer's offer when answering, the first of the peer's answer when
+//!   offering), with the peer's payload type numbers. Until then audio is
+//!   captured and encoded for our preferred codec behind a closed valve (a
+//!   microphone started late may never capture), and only the encoder is
+//!   replaced if another codec is chosen; video waits.
 //! - The peer's DTLS certificate is checked against the fingerprint of the
 //!   remote SDP here, because GStreamer accepts any certificate; a mismatch
 //!   ends the media with [`FailureReason::Security`]. Certificate dates are

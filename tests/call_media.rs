@@ -342,6 +342,45 @@ async fn video_added_to_an_audio_call_gets_its_own_transport() {
     b.engine.close();
 }
 
+/// The peer's content-modify took our audio away: nothing of ours
+/// arrives until it gives it back, while its audio keeps coming.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_content_we_may_not_send_on_carries_nothing_of_ours() {
+    let mut a = side(CALLER_TONE, 0, SMALL);
+    let mut b = side(CALLEE_TONE, 18, SMALL);
+    negotiate(&mut a, &mut b, false, str::to_owned).await;
+    let both_ways = |a: &media::Side, b: &media::Side| {
+        a.received.hears(CALLEE_TONE, CALLER_TONE) && b.received.hears(CALLER_TONE, CALLEE_TONE)
+    };
+    assert!(
+        run_until(&mut a, &mut b, MEDIA_TIMEOUT, both_ways).await,
+        "caller {:?}\ncallee {:?}",
+        a.log,
+        b.log
+    );
+
+    a.engine.set_send_permitted(0, false);
+    // What was on its way plays out, then nothing more may arrive.
+    run_until(&mut a, &mut b, Duration::from_millis(500), |_, _| false).await;
+    b.received.forget();
+    a.received.forget();
+    run_until(&mut a, &mut b, Duration::from_secs(1), |_, _| false).await;
+    let leaked = b.received.power_at(CALLER_TONE);
+    assert!(leaked < 1e-5, "the callee heard the caller at {leaked}");
+    assert!(
+        a.received.hears(CALLEE_TONE, CALLER_TONE),
+        "the callee went silent too"
+    );
+
+    a.engine.set_send_permitted(0, true);
+    assert!(
+        run_until(&mut a, &mut b, MEDIA_TIMEOUT, both_ways).await,
+        "given back, the caller's audio did not return"
+    );
+    a.engine.close();
+    b.engine.close();
+}
+
 #[tokio::test]
 async fn bad_requests_are_refused_at_once() {
     let mut a = side(CALLER_TONE, 0, SMALL);

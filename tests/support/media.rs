@@ -36,6 +36,13 @@ impl Received {
         }
     }
 
+    /// Forgets what arrived so far: what is heard next arrived after this.
+    pub fn forget(&self) {
+        if let Ok(mut window) = self.samples.lock() {
+            window.clear();
+        }
+    }
+
     /// Power of `frequency` in the last 100 ms (Goertzel), per sample.
     pub fn power_at(&self, frequency: f64) -> f64 {
         let window = self.samples.lock().map(|w| w.clone()).unwrap_or_default();

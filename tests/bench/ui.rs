@@ -206,9 +206,8 @@ impl Warbler {
         }
     }
 
-    /// Resident MiB of the software GL driver (Mesa's llvmpipe) that GTK
-    /// maps while probing for GL under Xvfb, even with the cairo renderer;
-    /// on a desktop the real GPU driver takes its place.
+    /// Resident MiB of GL drivers (Mesa's): none where Warbler found no GPU
+    /// and kept GTK off GL; on a desktop, the GPU's driver.
     fn gl_driver_mib(&self) -> f64 {
         let smaps =
             std::fs::read_to_string(format!("/proc/{}/smaps", self.child.id())).unwrap_or_default();
@@ -354,7 +353,7 @@ fn memory_and_flood(
     warbler.sample_main_thread();
     let idle = warbler.frames_during(Duration::from_secs(5));
     println!(
-        "memory: {:.1} MiB resident after 5 s idle with {CONTACTS} contacts, {:.1} MiB of it the software GL driver (idle: {idle})",
+        "memory: {:.1} MiB resident after 5 s idle with {CONTACTS} contacts, {:.1} MiB of it GL drivers (idle: {idle})",
         warbler.rss_mib(),
         warbler.gl_driver_mib(),
     );

@@ -98,6 +98,27 @@ fn alice_and_bob(echo_cancellation: bool) -> [(Side, SpeakerRecording); 2] {
     })
 }
 
+/// Plays each side's tone into its microphone and waits until each side
+/// receives the other's; fails with a report if that does not happen.
+async fn each_hears_the_other(
+    pulse: &PulseSession,
+    alice: (&mut Side, &SpeakerRecording),
+    bob: (&mut Side, &SpeakerRecording),
+) {
+    pulse.play_tone("alice_mic", ALICE_TONE);
+    pulse.play_tone("bob_mic", BOB_TONE);
+    let heard = run_until(alice.0, bob.0, MEDIA_TIMEOUT, |a, b| {
+        let (alice_tone, bob_tone) = (f64::from(ALICE_TONE), f64::from(BOB_TONE));
+        a.received.hears(bob_tone, alice_tone) && b.received.hears(alice_tone, bob_tone)
+    })
+    .await;
+    assert!(
+        heard,
+        "{}",
+        call_report(pulse, (alice.0, alice.1), (bob.0, bob.1))
+    );
+}
+
 /// Both sides, and PulseAudio's streams and log, for a failed call test.
 fn call_report(
     pulse: &PulseSession,
@@ -158,17 +179,7 @@ async fn each_microphone_reaches_the_other_speaker_with_echo_cancellation() {
     negotiate(&mut a, &mut b, false, str::to_owned).await;
     // The tones start only now: noise suppression learns a steady sine as
     // noise within seconds, and the microphones run from the call's start.
-    pulse.play_tone("alice_mic", ALICE_TONE);
-    pulse.play_tone("bob_mic", BOB_TONE);
-    let heard = run_until(&mut a, &mut b, MEDIA_TIMEOUT, |a, b| {
-        a.received.hears(880.0, 440.0) && b.received.hears(440.0, 880.0)
-    })
-    .await;
-    assert!(
-        heard,
-        "{}",
-        call_report(&pulse, (&a, &alice_ears), (&b, &bob_ears))
-    );
+    each_hears_the_other(&pulse, (&mut a, &alice_ears), (&mut b, &bob_ears)).await;
     for side in [&a, &b] {
         assert!(
             !side.saw(|e| matches!(e, MediaEvent::Failed { .. })),
@@ -243,17 +254,7 @@ async fn a_microphone_still_reaches_the_peer_when_the_answer_picks_another_codec
     let pcmu_only = |offer: &str| media::only_codec(offer, "audio", "PCMU");
     let (_, answer) = negotiate_with(&mut a, &mut b, false, pcmu_only, str::to_owned).await;
     assert!(answer.contains("PCMU/8000"), "{answer}");
-    pulse.play_tone("alice_mic", ALICE_TONE);
-    pulse.play_tone("bob_mic", BOB_TONE);
-    let heard = run_until(&mut a, &mut b, MEDIA_TIMEOUT, |a, b| {
-        a.received.hears(880.0, 440.0) && b.received.hears(440.0, 880.0)
-    })
-    .await;
-    assert!(
-        heard,
-        "{}",
-        call_report(&pulse, (&a, &alice_ears), (&b, &bob_ears))
-    );
+    each_hears_the_other(&pulse, (&mut a, &alice_ears), (&mut b, &bob_ears)).await;
     a.engine.close();
     b.engine.close();
 }

@@ -61,18 +61,7 @@ fn turning_video_on_in_an_audio_call() {
 #[test]
 fn the_peer_refusing_our_video() {
     let mut h = outgoing_active();
-    h.user(
-        SID,
-        UserAction::AddMedia {
-            media: MediaKind::Video,
-        },
-    );
-    h.media(
-        SID,
-        MediaEvent::AddedContentsReady {
-            contents: video(Creator::Initiator),
-        },
-    );
+    offer_video(&mut h);
     let out = h.signal(jingle_from(
         JULIET_PHONE,
         "cr1",
@@ -99,18 +88,7 @@ fn the_peer_refusing_our_video() {
 #[test]
 fn an_error_reply_to_our_content_add_takes_it_back() {
     let mut h = outgoing_active();
-    h.user(
-        SID,
-        UserAction::AddMedia {
-            media: MediaKind::Video,
-        },
-    );
-    let out = h.media(
-        SID,
-        MediaEvent::AddedContentsReady {
-            contents: video(Creator::Initiator),
-        },
-    );
+    let out = offer_video(&mut h);
     let (_, id, _) = jingles(&out).remove(0);
     let out = h.signal(Signal::IqError {
         from: jid(JULIET_PHONE),

@@ -27,18 +27,7 @@ fn dinos_video_modify_before_its_content_accept_is_acknowledged() {
     // We (the initiator) add video; Dino, without a camera, says only we
     // send on it, then accepts.
     let mut h = outgoing_active();
-    h.user(
-        SID,
-        UserAction::AddMedia {
-            media: MediaKind::Video,
-        },
-    );
-    h.media(
-        SID,
-        MediaEvent::AddedContentsReady {
-            contents: vec![content("video", Creator::Initiator, MediaKind::Video)],
-        },
-    );
+    offer_video(&mut h);
     let out = h.signal(modify(
         "cm1",
         vec![with_senders("video", Senders::Initiator)],

@@ -397,6 +397,23 @@ pub(super) fn outgoing_active() -> Harness {
     h
 }
 
+/// In a running call, the user turns video on and the media engine
+/// prepares it: returns what went out (the content-add).
+pub(super) fn offer_video(h: &mut Harness) -> Vec<CallOutput> {
+    h.user(
+        SID,
+        UserAction::AddMedia {
+            media: MediaKind::Video,
+        },
+    );
+    h.media(
+        SID,
+        MediaEvent::AddedContentsReady {
+            contents: vec![content("video", Creator::Initiator, MediaKind::Video)],
+        },
+    )
+}
+
 /// Juliet's phone proposes an audio call to Romeo; it rings here.
 pub(super) fn incoming_ringing() -> Harness {
     let mut h = Harness::new();

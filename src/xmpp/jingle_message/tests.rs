@@ -4,7 +4,7 @@
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::{BareJid, Jid};
-use xmpp_parsers::jingle::{Action, Creator, Description, Reason, Transport};
+use xmpp_parsers::jingle::{Action, Creator, Description, Reason, Senders, Transport};
 use xmpp_parsers::message::Message;
 use xmpp_parsers::minidom::Element;
 
@@ -370,6 +370,31 @@ fn a_mute_session_info() {
     };
     assert_eq!(jingle.action, Action::SessionInfo);
     assert!(jingle.other[0].is("mute", "urn:xmpp:jingle:apps:rtp:info:1"));
+}
+
+// As Dino 0.4.2 sent it (captured live) for a video content it had no
+// camera for: only the initiator sends; no description or transport.
+#[test]
+fn dinos_content_modify() {
+    let signal = iq_signal(&iq(
+        "<iq xmlns='jabber:client' from='dino@localhost/dino.interop' \
+           id='9193b760-048b-49fc-9409-48886c254c85' to='alice@localhost/warbler.d56b8982' \
+           type='set'>\
+           <jingle xmlns='urn:xmpp:jingle:1' action='content-modify' \
+             initiator='alice@localhost/warbler.d56b8982' \
+             sid='251db51e-9acc-478a-a5a2-e25f896da7e1'>\
+             <content creator='initiator' name='video' senders='initiator'/>\
+           </jingle>\
+         </iq>",
+    ));
+    let Some(Signal::Jingle { jingle, .. }) = signal else {
+        panic!("expected a Jingle request, got {signal:?}");
+    };
+    assert_eq!(jingle.action, Action::ContentModify);
+    let content = &jingle.contents[0];
+    assert_eq!(content.name.0, "video");
+    assert_eq!(content.senders, Senders::Initiator);
+    assert!(content.description.is_none() && content.transport.is_none());
 }
 
 #[test]

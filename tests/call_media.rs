@@ -11,6 +11,9 @@ mod codecs;
 #[path = "call_media/bridge.rs"]
 mod bridge;
 
+#[path = "support/lossy.rs"]
+mod lossy;
+
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::Duration;

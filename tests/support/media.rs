@@ -73,6 +73,10 @@ pub fn goertzel(samples: &[f32], frequency: f64, rate: f64) -> f64 {
     (s1 * s1 + s2 * s2 - coefficient * s1 * s2) / (n * n)
 }
 
+/// What becomes of each of a side's loopback candidates on its way to the
+/// other side: the candidate to hand over instead, or `None` to keep it back.
+pub type Announce = Box<dyn FnMut(u32, &str) -> Option<String> + Send>;
+
 /// One end of a loopback call.
 pub struct Side {
     pub engine: MediaEngine,
@@ -88,6 +92,9 @@ pub struct Side {
     /// When the first audio and video from the other side were decoded.
     pub first_audio_at: Option<Instant>,
     pub first_video_at: Option<Instant>,
+    /// Rewrites our candidates for the other side (e.g. to send it through a
+    /// relay); without it they are handed over as they are.
+    pub announce: Option<Announce>,
 }
 
 /// A media configuration sending `tone` Hz and videotestsrc `pattern` at
@@ -133,6 +140,7 @@ pub fn side_with(config: MediaConfig, received: Arc<Received>, tone: f64) -> Sid
         tone,
         first_audio_at: None,
         first_video_at: None,
+        announce: None,
     }
 }
 
@@ -203,7 +211,8 @@ pub fn candidate_port(candidate: &str) -> Option<u16> {
     candidate.split_whitespace().nth(5)?.parse().ok()
 }
 
-/// Hands each side's new loopback candidates to the other.
+/// Hands each side's new loopback candidates to the other, each through
+/// its side's `announce` if it has one.
 pub fn forward_candidates(a: &mut Side, b: &mut Side) {
     forward(a, b);
     forward(b, a);
@@ -211,7 +220,14 @@ pub fn forward_candidates(a: &mut Side, b: &mut Side) {
 
 fn forward(from: &mut Side, to: &Side) {
     for (mline, candidate) in from.outgoing.drain(..) {
-        if candidate_address(&candidate) == Some("127.0.0.1") {
+        if candidate_address(&candidate) != Some("127.0.0.1") {
+            continue;
+        }
+        let announced = match from.announce.as_mut() {
+            Some(announce) => announce(mline, &candidate),
+            None => Some(candidate),
+        };
+        if let Some(candidate) = announced {
             to.engine
                 .add_remote_candidate(mline, &candidate)
                 .expect("add candidate");

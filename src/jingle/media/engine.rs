@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use super::config::{AudioInput, AudioOutput, IceServerKind, MediaConfig};
 use super::events::{FailureReason, MediaEvent, SdpKind};
 use super::gates::{PlaybackGate, SendGate};
+use super::incoming;
 use super::pipeline::{self, make};
 use super::relays;
 use super::sdp_info::RemoteMedia;
@@ -350,6 +351,8 @@ impl Inner {
     }
 
     fn connect_signals(this: &Arc<Self>) {
+        incoming::ask_for_lost_packets(&this.webrtcbin);
+
         let weak = Arc::downgrade(this);
         this.webrtcbin
             .connect("on-ice-candidate", false, move |values| {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
+use gstreamer_webrtc as gst_webrtc;
 
 use super::codecs::{available_codecs, kind_of};
 use super::engine::Inner;
@@ -91,4 +92,42 @@ impl Inner {
             .map_err(|error| MediaError::Pipeline(error.to_string()))?;
         Ok(())
     }
+}
+
+/// Makes each incoming stream of a content with retransmission (`do-nack`,
+/// video) ask for the packets it lost.
+///
+/// webrtcbin (1.22) turns on its jitter buffer's NACKs only for an SSRC
+/// that the remote description lists (`a=ssrc`); an offer made before any
+/// video was captured lists none, so the callee would never ask the caller
+/// for a lost packet, only for a new key frame. This runs after webrtcbin's
+/// own handler and asks whenever the content's transceiver has `do-nack`.
+pub(super) fn ask_for_lost_packets(webrtcbin: &gst::Element) {
+    let Some(rtpbin) = webrtcbin
+        .downcast_ref::<gst::Bin>()
+        .and_then(|bin| bin.by_name("rtpbin"))
+    else {
+        tracing::warn!("webrtcbin has no rtpbin: lost video packets will not be asked for");
+        return;
+    };
+    let webrtcbin = webrtcbin.downgrade();
+    rtpbin.connect("new-jitterbuffer", false, move |values| {
+        let jitterbuffer = values.get(1)?.get::<gst::Element>().ok()?;
+        let session = values.get(2)?.get::<u32>().ok()?;
+        let webrtcbin = webrtcbin.upgrade()?;
+        // Without BUNDLE, RTP session n carries m-line n.
+        let do_nack = (0..)
+            .map_while(|index: i32| {
+                webrtcbin.emit_by_name::<Option<gst_webrtc::WebRTCRTPTransceiver>>(
+                    "get-transceiver",
+                    &[&index],
+                )
+            })
+            .find(|transceiver| transceiver.mlineindex() == session)
+            .is_some_and(|transceiver| transceiver.property::<bool>("do-nack"));
+        if do_nack {
+            jitterbuffer.set_property("do-retransmission", true);
+        }
+        None
+    });
 }

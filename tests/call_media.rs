@@ -14,6 +14,9 @@ mod bridge;
 #[path = "support/lossy.rs"]
 mod lossy;
 
+#[path = "call_media/loss.rs"]
+mod loss;
+
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::Duration;

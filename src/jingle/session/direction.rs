@@ -4,13 +4,15 @@
 //! Dino sends one for a video content it cannot feed (no camera): it keeps
 //! receiving our picture and tells us it will send none. When the new
 //! `senders` leaves us out, our media on that content stops; when it leaves
-//! the peer out, the user is told as for a mute.
+//! the peer out, the user is told as for a mute. For a content we are still
+//! adding, that waits until the peer accepts it (its content-accept's
+//! `senders` has the last word).
 
 use xmpp_parsers::jid::Jid;
-use xmpp_parsers::jingle::{Jingle, Senders};
+use xmpp_parsers::jingle::{Content, Jingle, Senders};
 
 use super::call::{CallSession, refuse};
-use super::output::{CallEvent, MediaCommand, Output};
+use super::output::{CallEvent, ContentSpec, MediaCommand, Output};
 use super::stanzas::{JingleRefusal, iq_result};
 use crate::model::CallDirection;
 
@@ -47,29 +49,72 @@ impl CallSession {
             return;
         }
         out.push(Output::SendIq(Box::new(iq_result(from, id))));
-        let we_initiated = self.direction == CallDirection::Outgoing;
-        let specs = self
-            .contents
-            .iter_mut()
-            .chain(self.adding.iter_mut().flat_map(|a| a.specs.iter_mut()));
-        for spec in specs {
-            let Some(change) = jingle.contents.iter().find(|c| c.name == spec.name) else {
-                continue;
-            };
-            let old = std::mem::replace(&mut spec.senders, change.senders.clone());
-            if sends(&old, we_initiated) != sends(&spec.senders, we_initiated) {
-                out.push(Output::Media(MediaCommand::SetSendPermitted {
-                    name: spec.name.clone(),
-                    permitted: sends(&spec.senders, we_initiated),
-                }));
-            }
-            let peer_sends = sends(&spec.senders, !we_initiated);
-            if sends(&old, !we_initiated) != peer_sends {
-                out.push(Output::Event(CallEvent::PeerMuted {
-                    media: spec.media,
-                    muted: !peer_sends,
-                }));
+        let changes = |spec: &ContentSpec| {
+            jingle
+                .contents
+                .iter()
+                .find(|c| c.name == spec.name)
+                .map(|c| c.senders.clone())
+        };
+        // A content still being added only records the change: it is
+        // reported once the content is accepted (Dino modifies just
+        // before it accepts, when the call does not have the media yet).
+        for spec in self.adding.iter_mut().flat_map(|a| a.specs.iter_mut()) {
+            if let Some(senders) = changes(spec) {
+                spec.senders = senders;
             }
         }
+        let we_initiated = self.direction == CallDirection::Outgoing;
+        for spec in &mut self.contents {
+            if let Some(senders) = changes(spec) {
+                let old = std::mem::replace(&mut spec.senders, senders);
+                report_senders(spec, Some(&old), we_initiated, out);
+            }
+        }
+    }
+
+    /// Reports who sends on contents we added once the peer accepted them:
+    /// the `senders` of its content-accept, or of an earlier content-modify.
+    pub(super) fn on_added_contents_accepted(
+        &mut self,
+        specs: Vec<ContentSpec>,
+        accepted: &[Content],
+        out: &mut Vec<Output>,
+    ) {
+        let we_initiated = self.direction == CallDirection::Outgoing;
+        for mut spec in specs {
+            if let Some(content) = accepted.iter().find(|c| c.name == spec.name) {
+                spec.senders = content.senders.clone();
+            }
+            if let Some(kept) = self.contents.iter_mut().find(|c| c.name == spec.name) {
+                kept.senders = spec.senders.clone();
+            }
+            report_senders(&spec, None, we_initiated, out);
+        }
+    }
+}
+
+/// Tells the media engine and the user what `spec`'s `senders` means,
+/// compared to `old` (or to both sending, for a new content).
+fn report_senders(
+    spec: &ContentSpec,
+    old: Option<&Senders>,
+    we_initiated: bool,
+    out: &mut Vec<Output>,
+) {
+    let old = old.unwrap_or(&Senders::Both);
+    let we_send = sends(&spec.senders, we_initiated);
+    if sends(old, we_initiated) != we_send {
+        out.push(Output::Media(MediaCommand::SetSendPermitted {
+            name: spec.name.clone(),
+            permitted: we_send,
+        }));
+    }
+    let peer_sends = sends(&spec.senders, !we_initiated);
+    if sends(old, !we_initiated) != peer_sends {
+        out.push(Output::Event(CallEvent::PeerMuted {
+            media: spec.media,
+            muted: !peer_sends,
+        }));
     }
 }

@@ -257,12 +257,13 @@ impl CallSession {
                 };
                 out.push(Output::SendIq(Box::new(iq_result(from, id))));
                 out.push(Output::Media(MediaCommand::ApplyAddedContentsAnswer {
-                    contents: jingle.contents,
+                    contents: jingle.contents.clone(),
                 }));
-                self.contents.extend(addition.specs);
+                self.contents.extend(addition.specs.iter().cloned());
                 out.push(Output::Event(CallEvent::MediaChanged {
                     media: self.media(),
                 }));
+                self.on_added_contents_accepted(addition.specs, &jingle.contents, out);
             }
             Action::ContentReject => {
                 let Some(addition) = self.adding.take_if(|a| a.sent) else {

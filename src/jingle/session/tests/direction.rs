@@ -23,9 +23,9 @@ fn send_permissions(out: &[CallOutput]) -> Vec<(String, bool)> {
 }
 
 #[test]
-fn dinos_video_modify_before_its_content_accept_is_acknowledged() {
+fn dinos_video_modify_before_its_content_accept_is_reported_once_accepted() {
     // We (the initiator) add video; Dino, without a camera, says only we
-    // send on it, then accepts.
+    // send on it, then accepts, saying so again.
     let mut h = outgoing_active();
     offer_video(&mut h);
     let out = h.signal(modify(
@@ -35,24 +35,53 @@ fn dinos_video_modify_before_its_content_accept_is_acknowledged() {
     assert_eq!(results(&out), vec![(jid(JULIET_PHONE), "cm1".to_owned())]);
     assert!(errors(&out).is_empty());
     assert!(send_permissions(&out).is_empty(), "we still send our video");
-    assert_eq!(
-        events(&out),
-        vec![CallEvent::PeerMuted {
-            media: MediaKind::Video,
-            muted: true
-        }]
-    );
+    assert!(events(&out).is_empty(), "the call has no video yet");
+    let accepted =
+        content("video", Creator::Initiator, MediaKind::Video).with_senders(Senders::Initiator);
     let out = h.signal(jingle_from(
         JULIET_PHONE,
         "ca1",
         Action::ContentAccept,
         SID,
-        vec![content("video", Creator::Initiator, MediaKind::Video)],
+        vec![accepted],
     ));
     assert_eq!(results(&out).len(), 1);
-    let call = h.calls.call(&CallId::new(SID)).expect("running");
-    assert_eq!(call.media(), vec![MediaKind::Audio, MediaKind::Video]);
+    assert!(send_permissions(&out).is_empty());
+    assert_eq!(
+        events(&out),
+        vec![
+            CallEvent::MediaChanged {
+                media: vec![MediaKind::Audio, MediaKind::Video]
+            },
+            CallEvent::PeerMuted {
+                media: MediaKind::Video,
+                muted: true
+            }
+        ]
+    );
     assert_eq!(h.state(SID), Some(CallState::Active));
+}
+
+#[test]
+fn an_accept_that_leaves_us_out_keeps_our_media_in() {
+    let mut h = outgoing_active();
+    offer_video(&mut h);
+    let accepted =
+        content("video", Creator::Initiator, MediaKind::Video).with_senders(Senders::Responder);
+    let out = h.signal(jingle_from(
+        JULIET_PHONE,
+        "ca1",
+        Action::ContentAccept,
+        SID,
+        vec![accepted],
+    ));
+    assert_eq!(send_permissions(&out), vec![("video".to_owned(), false)]);
+    assert!(
+        !events(&out)
+            .iter()
+            .any(|e| matches!(e, CallEvent::PeerMuted { .. })),
+        "she sends"
+    );
 }
 
 #[test]

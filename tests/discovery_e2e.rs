@@ -94,6 +94,16 @@ async fn sign_in(server: &TestServer, dns: &TestDns) -> Result<(), ConnectError>
     result
 }
 
+/// Alice signs in (see [`sign_in`]); fails with what was asked if not.
+async fn signs_in(server: &TestServer, dns: &TestDns) {
+    assert_eq!(sign_in(server, dns).await, Ok(()), "{:?}", dns.questions());
+}
+
+/// Fails, saying `why`, if `question` was asked.
+fn never_asked(dns: &TestDns, question: &str, why: &str) {
+    assert!(!dns.was_asked(question), "{why}: {:?}", dns.questions());
+}
+
 /// Where `question` comes in the DNS server's log (panics if never asked).
 fn asked_at(dns: &TestDns, question: &str) -> usize {
     let questions = dns.questions();
@@ -110,19 +120,14 @@ async fn signs_in_where_the_starttls_srv_record_points() {
         .srv(STARTTLS_SRV, server.c2s_port(), STARTTLS_TARGET)
         .a(STARTTLS_TARGET)
         .start();
-    assert_eq!(
-        sign_in(&server, &dns).await,
-        Ok(()),
-        "{:?}",
-        dns.questions()
-    );
+    signs_in(&server, &dns).await;
     asked_at(&dns, "SRV _xmpps-client._tcp.warbler.test.");
     asked_at(&dns, "SRV _xmpp-client._tcp.warbler.test.");
     asked_at(&dns, "A xmpp.warbler.test.");
-    assert!(
-        !dns.was_asked("A warbler.test."),
-        "a domain with SRV records gets no fallback: {:?}",
-        dns.questions()
+    never_asked(
+        &dns,
+        "A warbler.test.",
+        "a domain with SRV records gets no fallback",
     );
 }
 
@@ -136,17 +141,12 @@ async fn signs_in_over_direct_tls_where_the_xmpps_record_points() {
         .srv(STARTTLS_SRV, closed_port(), STARTTLS_TARGET)
         .a(STARTTLS_TARGET)
         .start();
-    assert_eq!(
-        sign_in(&server, &dns).await,
-        Ok(()),
-        "{:?}",
-        dns.questions()
-    );
+    signs_in(&server, &dns).await;
     asked_at(&dns, "A xmpps.warbler.test.");
-    assert!(
-        !dns.was_asked("A xmpp.warbler.test."),
-        "direct TLS comes first and worked: {:?}",
-        dns.questions()
+    never_asked(
+        &dns,
+        "A xmpp.warbler.test.",
+        "direct TLS comes first and worked",
     );
 }
 
@@ -159,12 +159,7 @@ async fn a_dead_direct_tls_record_falls_through_to_starttls() {
         .srv(STARTTLS_SRV, server.c2s_port(), STARTTLS_TARGET)
         .a(STARTTLS_TARGET)
         .start();
-    assert_eq!(
-        sign_in(&server, &dns).await,
-        Ok(()),
-        "{:?}",
-        dns.questions()
-    );
+    signs_in(&server, &dns).await;
     // The direct-TLS target was tried first, then the STARTTLS one.
     assert!(
         asked_at(&dns, "A xmpps.warbler.test.") < asked_at(&dns, "A xmpp.warbler.test."),
@@ -189,11 +184,7 @@ async fn a_domain_whose_record_says_no_service_is_not_found() {
         })
     );
     asked_at(&dns, "SRV _xmpp-client._tcp.warbler.test.");
-    assert!(
-        !dns.was_asked("A warbler.test."),
-        "no fallback to the domain itself: {:?}",
-        dns.questions()
-    );
+    never_asked(&dns, "A warbler.test.", "no fallback to the domain itself");
 }
 
 #[tokio::test(flavor = "multi_thread")]

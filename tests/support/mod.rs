@@ -45,6 +45,14 @@ pub fn dies_with_test(program: &str) -> Command {
     }
 }
 
+/// Whether a server this test started is gone (or was never started):
+/// waiting longer for it to become ready is pointless.
+pub fn has_exited(child: &mut Option<Child>) -> bool {
+    child
+        .as_mut()
+        .is_none_or(|c| !matches!(c.try_wait(), Ok(None)))
+}
+
 /// How long a server may take to exit after SIGTERM before it is killed.
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 

@@ -108,11 +108,7 @@ impl PulseSession {
             if self.dir.join("native").exists() && self.pactl(&["info"]).status.success() {
                 return;
             }
-            let exited = self
-                .child
-                .as_mut()
-                .is_none_or(|c| !matches!(c.try_wait(), Ok(None)));
-            if exited || Instant::now() > deadline {
+            if super::has_exited(&mut self.child) || Instant::now() > deadline {
                 let log = self.log();
                 self.stop();
                 panic!("PulseAudio did not start within {START_TIMEOUT:?}.\n{log}");

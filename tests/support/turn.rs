@@ -125,11 +125,7 @@ impl TurnServer {
             {
                 return;
             }
-            let exited = self
-                .child
-                .as_mut()
-                .is_none_or(|c| !matches!(c.try_wait(), Ok(None)));
-            if exited || Instant::now() > deadline {
+            if super::has_exited(&mut self.child) || Instant::now() > deadline {
                 let out =
                     std::fs::read_to_string(self.dir.path().join("turn.out")).unwrap_or_default();
                 let log = self.log();

@@ -68,41 +68,39 @@ impl CallSession {
         for spec in &mut self.contents {
             if let Some(senders) = changes(spec) {
                 let old = std::mem::replace(&mut spec.senders, senders);
-                report_senders(spec, Some(&old), we_initiated, out);
+                report_senders(spec, &old, we_initiated, out);
             }
         }
     }
 
-    /// Reports who sends on contents we added once the peer accepted them:
-    /// the `senders` of its content-accept, or of an earlier content-modify.
+    /// Takes the contents we added into the call once the peer accepted
+    /// them, and reports who sends on them: the `senders` of its
+    /// content-accept, or of an earlier content-modify.
     pub(super) fn on_added_contents_accepted(
         &mut self,
-        specs: Vec<ContentSpec>,
+        mut specs: Vec<ContentSpec>,
         accepted: &[Content],
         out: &mut Vec<Output>,
     ) {
-        let we_initiated = self.direction == CallDirection::Outgoing;
-        for mut spec in specs {
+        for spec in &mut specs {
             if let Some(content) = accepted.iter().find(|c| c.name == spec.name) {
                 spec.senders = content.senders.clone();
             }
-            if let Some(kept) = self.contents.iter_mut().find(|c| c.name == spec.name) {
-                kept.senders = spec.senders.clone();
-            }
-            report_senders(&spec, None, we_initiated, out);
+        }
+        self.contents.extend(specs.iter().cloned());
+        out.push(Output::Event(CallEvent::MediaChanged {
+            media: self.media(),
+        }));
+        let we_initiated = self.direction == CallDirection::Outgoing;
+        for spec in &specs {
+            report_senders(spec, &Senders::Both, we_initiated, out);
         }
     }
 }
 
-/// Tells the media engine and the user what `spec`'s `senders` means,
-/// compared to `old` (or to both sending, for a new content).
-fn report_senders(
-    spec: &ContentSpec,
-    old: Option<&Senders>,
-    we_initiated: bool,
-    out: &mut Vec<Output>,
-) {
-    let old = old.unwrap_or(&Senders::Both);
+/// Tells the media engine and the user what `spec`'s `senders` changes
+/// compared to `old` (both sending, for a new content).
+fn report_senders(spec: &ContentSpec, old: &Senders, we_initiated: bool, out: &mut Vec<Output>) {
     let we_send = sends(&spec.senders, we_initiated);
     if sends(old, we_initiated) != we_send {
         out.push(Output::Media(MediaCommand::SetSendPermitted {

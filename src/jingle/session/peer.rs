@@ -259,10 +259,6 @@ impl CallSession {
                 out.push(Output::Media(MediaCommand::ApplyAddedContentsAnswer {
                     contents: jingle.contents.clone(),
                 }));
-                self.contents.extend(addition.specs.iter().cloned());
-                out.push(Output::Event(CallEvent::MediaChanged {
-                    media: self.media(),
-                }));
                 self.on_added_contents_accepted(addition.specs, &jingle.contents, out);
             }
             Action::ContentReject => {

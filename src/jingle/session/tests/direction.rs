@@ -12,6 +12,18 @@ fn modify(id: &str, contents: Vec<Content>) -> Signal {
     jingle_from(JULIET_PHONE, id, Action::ContentModify, SID, contents)
 }
 
+/// Juliet accepts the video we are adding, with `senders`.
+fn accept_video(h: &mut Harness, senders: Senders) -> Vec<CallOutput> {
+    let accepted = content("video", Creator::Initiator, MediaKind::Video).with_senders(senders);
+    h.signal(jingle_from(
+        JULIET_PHONE,
+        "ca1",
+        Action::ContentAccept,
+        SID,
+        vec![accepted],
+    ))
+}
+
 fn send_permissions(out: &[CallOutput]) -> Vec<(String, bool)> {
     media_commands(out)
         .into_iter()
@@ -36,15 +48,7 @@ fn dinos_video_modify_before_its_content_accept_is_reported_once_accepted() {
     assert!(errors(&out).is_empty());
     assert!(send_permissions(&out).is_empty(), "we still send our video");
     assert!(events(&out).is_empty(), "the call has no video yet");
-    let accepted =
-        content("video", Creator::Initiator, MediaKind::Video).with_senders(Senders::Initiator);
-    let out = h.signal(jingle_from(
-        JULIET_PHONE,
-        "ca1",
-        Action::ContentAccept,
-        SID,
-        vec![accepted],
-    ));
+    let out = accept_video(&mut h, Senders::Initiator);
     assert_eq!(results(&out).len(), 1);
     assert!(send_permissions(&out).is_empty());
     assert_eq!(
@@ -66,15 +70,7 @@ fn dinos_video_modify_before_its_content_accept_is_reported_once_accepted() {
 fn an_accept_that_leaves_us_out_keeps_our_media_in() {
     let mut h = outgoing_active();
     offer_video(&mut h);
-    let accepted =
-        content("video", Creator::Initiator, MediaKind::Video).with_senders(Senders::Responder);
-    let out = h.signal(jingle_from(
-        JULIET_PHONE,
-        "ca1",
-        Action::ContentAccept,
-        SID,
-        vec![accepted],
-    ));
+    let out = accept_video(&mut h, Senders::Responder);
     assert_eq!(send_permissions(&out), vec![("video".to_owned(), false)]);
     assert!(
         !events(&out)

@@ -23,6 +23,7 @@ use super::errors::UserFacing;
 use super::window::{MainInput, MainOutput, MainWindow};
 use super::{ChatKey, event_batches, fallback_name, notifications};
 use crate::config;
+use crate::ui::Deliver;
 
 /// How long to wait for the core to sign out before quitting anyway.
 const SHUTDOWN_CAP: Duration = Duration::from_secs(3);
@@ -347,7 +348,7 @@ impl Component for App {
                 if let Some(dialog) = &self.accounts_dialog {
                     dialog.widget().close();
                 }
-                self.sign_in.emit(SignInInput::Reset {
+                self.sign_in.deliver(SignInInput::Reset {
                     can_cancel: !self.accounts.is_empty(),
                 });
                 self.page = Page::SignIn;
@@ -386,7 +387,7 @@ impl Component for App {
             AppMsg::ShowAbout => about::show(root.upcast_ref()),
             AppMsg::FocusSearch => {
                 if self.page == Page::Main {
-                    self.main.emit(MainInput::FocusSearch);
+                    self.main.deliver(MainInput::FocusSearch);
                 }
             }
             AppMsg::ReviewCertificate { account, info } => {
@@ -414,7 +415,7 @@ impl Component for App {
                 let name = self.display_name(&key);
                 self.page = Page::Main;
                 root.present();
-                self.main.emit(MainInput::ShowChat {
+                self.main.deliver(MainInput::ShowChat {
                     key,
                     name,
                     draft,
@@ -452,7 +453,7 @@ impl Component for App {
                     .filter_map(|event| self.handle_event(event, &sender, root))
                     .collect();
                 if !for_main.is_empty() {
-                    self.main.emit(MainInput::Events(for_main));
+                    self.main.deliver(MainInput::Events(for_main));
                 }
             }
             AppCmd::CoreStopped | AppCmd::ShutdownTimedOut => {
@@ -706,7 +707,8 @@ impl App {
                 self.accounts.retain(|a| &a.jid != account);
                 self.states.remove(account);
                 if self.accounts.is_empty() {
-                    self.sign_in.emit(SignInInput::Reset { can_cancel: false });
+                    self.sign_in
+                        .deliver(SignInInput::Reset { can_cancel: false });
                     self.page = Page::SignIn;
                 }
             }
@@ -776,7 +778,7 @@ impl App {
                 | Event::AccountUpdated { .. }
         ) {
             self.sign_in
-                .emit(SignInInput::Event(Box::new(event.clone())));
+                .deliver(SignInInput::Event(Box::new(event.clone())));
         }
         if let Some(dialog) = &self.accounts_dialog
             && matches!(
@@ -787,7 +789,7 @@ impl App {
                     | Event::ConnectionChanged { .. }
             )
         {
-            dialog.emit(AccountsInput::Event(Box::new(event.clone())));
+            dialog.deliver(AccountsInput::Event(Box::new(event.clone())));
         }
         self.directory_event(&event);
         Some(event)

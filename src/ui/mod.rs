@@ -109,6 +109,25 @@ impl<W: IsA<gtk::Widget>> AccessibleName for W {
     }
 }
 
+/// Hands a message to a child component. Unlike relm4's `emit`, which
+/// panics once the child has stopped, a message to a child that is gone
+/// (the window is closing while the core still reports) is dropped.
+pub trait Deliver<Input> {
+    /// Send `message` to the component, if it still runs.
+    fn deliver(&self, message: Input);
+}
+
+impl<C: relm4::Component> Deliver<C::Input> for relm4::Controller<C> {
+    fn deliver(&self, message: C::Input) {
+        if relm4::ComponentController::sender(self)
+            .send(message)
+            .is_err()
+        {
+            tracing::debug!("A message to a closed part of the window was dropped");
+        }
+    }
+}
+
 /// Give a widget an accessible name (see [`AccessibleName`]).
 pub fn set_accessible_label(widget: &impl IsA<gtk::Widget>, name: &str) {
     widget.set_accessible_name(name);

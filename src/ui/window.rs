@@ -19,6 +19,7 @@ use super::errors::UserFacing;
 use super::sidebar::{Sidebar, SidebarInput, SidebarOutput};
 use super::{ChatKey, PRESENCE_CLASSES, presence_css, presence_label, set_accessible_label};
 use crate::i18n::gettext_f;
+use crate::ui::Deliver;
 
 /// Messages of the main page.
 #[derive(Debug)]
@@ -314,8 +315,8 @@ impl Component for MainWindow {
                     .unwrap_or(name);
                 self.open_chat = Some(key.clone());
                 self.sidebar
-                    .emit(SidebarInput::SelectChat(Some(key.clone())));
-                self.chat.emit(ChatInput::Show {
+                    .deliver(SidebarInput::SelectChat(Some(key.clone())));
+                self.chat.deliver(ChatInput::Show {
                     key: key.clone(),
                     name,
                     draft,
@@ -326,7 +327,7 @@ impl Component for MainWindow {
             }
             MainInput::FocusSearch => {
                 widgets.leaflet.set_visible_child(&widgets.sidebar_pane);
-                self.sidebar.emit(SidebarInput::FocusSearch);
+                self.sidebar.deliver(SidebarInput::FocusSearch);
             }
             MainInput::SetPresence(show) => {
                 self.presence_popover.popdown();
@@ -363,13 +364,13 @@ impl Component for MainWindow {
             }
             MainInput::ChatClosed => {
                 self.open_chat = None;
-                self.sidebar.emit(SidebarInput::SelectChat(None));
+                self.sidebar.deliver(SidebarInput::SelectChat(None));
                 widgets.leaflet.navigate(adw::NavigationDirection::Back);
                 let _ = sender.output(MainOutput::ChatFocused(None));
             }
             MainInput::FoldedChanged(folded) => {
                 self.folded = folded;
-                self.chat.emit(ChatInput::SetFolded(folded));
+                self.chat.deliver(ChatInput::SetFolded(folded));
             }
         }
         self.update_view(widgets, sender);
@@ -407,7 +408,7 @@ impl MainWindow {
             self.handle_event(event, &mut for_chat);
         }
         if !for_chat.is_empty() {
-            self.chat.emit(ChatInput::Events(for_chat));
+            self.chat.deliver(ChatInput::Events(for_chat));
         }
     }
 
@@ -475,9 +476,9 @@ impl MainWindow {
             | Event::RoomUpdated { .. }
             | Event::RoomRemoved { .. } => {
                 for_chat.push(event.clone());
-                self.sidebar.emit(SidebarInput::Event(Box::new(event)));
+                self.sidebar.deliver(SidebarInput::Event(Box::new(event)));
             }
-            other => self.sidebar.emit(SidebarInput::Event(Box::new(other))),
+            other => self.sidebar.deliver(SidebarInput::Event(Box::new(other))),
         }
     }
 }

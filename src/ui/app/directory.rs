@@ -10,6 +10,7 @@ use warbler::model::BareJid;
 use warbler::session::Event;
 
 use super::{App, AppMsg};
+use crate::ui::Deliver;
 use crate::ui::room::directory::{DirectoryInit, DirectoryInput, DirectoryOutput, RoomDirectory};
 
 impl App {
@@ -93,7 +94,7 @@ impl App {
             return;
         }
         if let Some(directory) = &self.directory {
-            directory.emit(DirectoryInput::Event(Box::new(event.clone())));
+            directory.deliver(DirectoryInput::Event(Box::new(event.clone())));
         }
     }
 }

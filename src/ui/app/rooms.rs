@@ -14,6 +14,7 @@ use warbler::session::{Command, Event};
 
 use super::{App, AppMsg};
 use crate::i18n::gettext_f;
+use crate::ui::Deliver;
 use crate::ui::dialogs::form_dialog::{FormDialog, FormDialogInit, FormDialogOutput};
 use crate::ui::errors::UserFacing;
 use crate::ui::room::join_dialog::{JoinDialog, JoinInit, JoinOutput, JoinRequest};
@@ -110,7 +111,7 @@ impl App {
             instant: true,
         });
         self.page = super::Page::Main;
-        self.main.emit(MainInput::ShowChat {
+        self.main.deliver(MainInput::ShowChat {
             name: room_name(&room),
             key,
             draft: None,

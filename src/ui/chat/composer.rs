@@ -16,6 +16,7 @@ use relm4::prelude::*;
 use super::completion::{completion, mention_prefix, starts_line};
 use super::private::note_typing;
 use super::private_chip::{ChipTarget, PrivateChip, StopPrivate, Whereabouts, chip_text};
+use crate::ui::Deliver;
 use crate::ui::{AccessibleName, set_accessible_label};
 use warbler::model::ChatState;
 
@@ -302,13 +303,13 @@ impl Component for Composer {
             }
             ComposerInput::OccupantTyping { nick, state } => {
                 if note_typing(&mut self.typing, &nick, state) {
-                    self.chip.emit(self.chip_target());
+                    self.chip.deliver(self.chip_target());
                 }
             }
             ComposerInput::ForgetTyping => {
                 if !self.typing.is_empty() {
                     self.typing.clear();
-                    self.chip.emit(self.chip_target());
+                    self.chip.deliver(self.chip_target());
                 }
             }
             ComposerInput::Whereabouts(change) => self.follow(change),
@@ -415,7 +416,7 @@ impl Composer {
 
     fn set_private(&mut self, private: Option<(String, bool)>) {
         self.private = private;
-        self.chip.emit(self.chip_target());
+        self.chip.deliver(self.chip_target());
         let name = match &self.private {
             Some((nick, _)) => chip_text(nick, true),
             None => gettext("Message"),

@@ -35,6 +35,7 @@ use super::room::occupant_store::OccupantStore;
 use super::room::occupants::Occupants;
 use super::room::status::{RoomStatus, StatusAction};
 use super::{ChatKey, set_tooltip_if_changed};
+use crate::ui::Deliver;
 use composer::{Composer, ComposerInput, ComposerOutput};
 use message_row::MessageItem;
 use room::room_subtitle;
@@ -378,7 +379,7 @@ impl Component for ChatView {
                     self.complete = false;
                     self.loading_older = false;
                     self.peer_state = None;
-                    self.composer.emit(ComposerInput::ForgetTyping);
+                    self.composer.deliver(ComposerInput::ForgetTyping);
                     self.stick_to_bottom.set(true);
                     self.command(
                         &sender,
@@ -387,16 +388,16 @@ impl Component for ChatView {
                             peer: key.1.clone(),
                         },
                     );
-                    self.composer.emit(ComposerInput::SetText(String::new()));
-                    self.composer.emit(ComposerInput::SetPrivate(None));
+                    self.composer.deliver(ComposerInput::SetText(String::new()));
+                    self.composer.deliver(ComposerInput::SetPrivate(None));
                     self.key = Some(key);
                 }
                 self.name = name;
                 self.show_room(room.map(|room| *room));
                 if let Some(draft) = draft {
-                    self.composer.emit(ComposerInput::SetText(draft));
+                    self.composer.deliver(ComposerInput::SetText(draft));
                 }
-                self.composer.emit(ComposerInput::Focus);
+                self.composer.deliver(ComposerInput::Focus);
             }
             ChatInput::SetFolded(folded) => {
                 self.folded = folded;

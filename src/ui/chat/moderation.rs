@@ -8,6 +8,7 @@ use warbler::model::{ChatMessage, RoomSummary};
 use warbler::session::{Command, Event};
 
 use super::{ChatInput, ChatOutput, ChatView, message_menu};
+use crate::ui::Deliver;
 use crate::ui::room::affiliations::{Affiliations, AffiliationsInit, AffiliationsInput};
 use crate::ui::room::menu::{self as room_menu, RoomMenuActions};
 use crate::ui::room::{destroy, room_name};
@@ -54,7 +55,7 @@ impl ChatView {
                     .as_ref()
                     .filter(|dialog| dialog.widget().is_visible())
                 {
-                    dialog.emit(AffiliationsInput::Event(event));
+                    dialog.deliver(AffiliationsInput::Event(event));
                 }
             }
             _ => {}

@@ -13,6 +13,7 @@ use warbler::session::Command;
 use super::private_chip::Whereabouts;
 use super::{ChatInput, ChatView, ComposerInput};
 use crate::i18n::gettext_f;
+use crate::ui::Deliver;
 
 /// What the chat view does about private messages.
 #[derive(Debug)]
@@ -91,8 +92,8 @@ impl ChatView {
                 }
                 let here = self.occupant_store.get(&key, &nick).is_some();
                 self.composer
-                    .emit(ComposerInput::SetPrivate(Some((nick, here))));
-                self.composer.emit(ComposerInput::Focus);
+                    .deliver(ComposerInput::SetPrivate(Some((nick, here))));
+                self.composer.deliver(ComposerInput::Focus);
             }
             PrivateInput::Send { nick, body } => {
                 self.composing = false;
@@ -135,7 +136,7 @@ impl ChatView {
     /// An occupant of the open room typed to us privately (or stopped).
     pub(super) fn occupant_typing(&self, nick: String, state: ChatState) {
         self.composer
-            .emit(ComposerInput::OccupantTyping { nick, state });
+            .deliver(ComposerInput::OccupantTyping { nick, state });
     }
 
     /// Tell the composer about a change in the open room's occupants.
@@ -151,7 +152,7 @@ impl ChatView {
             OccupantChange::Updated { .. } => {}
         }
         self.composer
-            .emit(ComposerInput::Whereabouts(whereabouts(change)));
+            .deliver(ComposerInput::Whereabouts(whereabouts(change)));
     }
 
     /// Tell the composer who is in the open room now.
@@ -164,7 +165,7 @@ impl ChatView {
                 .map(|o| o.nick)
                 .collect();
             self.composer
-                .emit(ComposerInput::Whereabouts(Whereabouts::All(everyone)));
+                .deliver(ComposerInput::Whereabouts(Whereabouts::All(everyone)));
         }
     }
 }

@@ -15,6 +15,7 @@ use warbler::session::{Command, Event};
 use super::message_row::{MessageItem, RoomSender};
 use super::{ChatOutput, ChatView};
 use crate::i18n::gettext_f;
+use crate::ui::Deliver;
 use crate::ui::room::invite;
 use crate::ui::room::menu::RoomAction;
 use crate::ui::room::occupants::{OccupantsInput, Powers};
@@ -39,11 +40,11 @@ impl ChatView {
     /// Switch the room side to `room` (or off for a one-to-one chat).
     pub(super) fn show_room(&mut self, room: Option<RoomSummary>) {
         self.composer
-            .emit(super::ComposerInput::SetRoom(room.is_some()));
+            .deliver(super::ComposerInput::SetRoom(room.is_some()));
         self.room = room;
         self.sync_room();
         if let (Some(room), Some(key)) = (&self.room, &self.key) {
-            self.occupants.emit(OccupantsInput::Show {
+            self.occupants.deliver(OccupantsInput::Show {
                 key: key.clone(),
                 occupants: self.occupant_store.occupants(key),
                 powers: Powers::of(room.role, room.affiliation),
@@ -58,7 +59,7 @@ impl ChatView {
         let state = self.room.as_ref().map(|room| room.state.clone());
         let joined = state.as_ref().is_none_or(|s| *s == RoomState::Joined);
         self.composer.widget().set_sensitive(joined);
-        self.status.emit(RoomStatusInput::State(state));
+        self.status.deliver(RoomStatusInput::State(state));
         if let Some(room) = &self.room {
             self.admin.sync(room);
         }
@@ -93,7 +94,8 @@ impl ChatView {
             }
             _ => Vec::new(),
         };
-        self.composer.emit(super::ComposerInput::Completions(nicks));
+        self.composer
+            .deliver(super::ComposerInput::Completions(nicks));
     }
 
     /// Append a short line about the open room.
@@ -190,7 +192,7 @@ impl ChatView {
                         self.push_notice(notice);
                     }
                     self.private_follow(&change);
-                    self.occupants.emit(OccupantsInput::Change(change));
+                    self.occupants.deliver(OccupantsInput::Change(change));
                 }
             }
             event @ (Event::MessageChanged { .. }

@@ -11,6 +11,7 @@ use relm4::prelude::*;
 use warbler::session::{Command, Event};
 
 use super::ChatKey;
+use crate::ui::Deliver;
 use chat_list::{ChatList, ChatListInput};
 use requests::{Requests, RequestsInput};
 use roster::{Roster, RosterInput, RosterOutput};
@@ -106,58 +107,62 @@ impl SimpleComponent for Sidebar {
         match msg {
             SidebarInput::FocusSearch => {
                 self.stack.set_visible_child_name("contacts");
-                self.roster.emit(RosterInput::FocusSearch);
+                self.roster.deliver(RosterInput::FocusSearch);
             }
-            SidebarInput::SelectChat(key) => self.chat_list.emit(ChatListInput::Select(key)),
+            SidebarInput::SelectChat(key) => self.chat_list.deliver(ChatListInput::Select(key)),
             SidebarInput::Event(event) => match *event {
                 Event::RosterReplaced { account, contacts } => {
-                    self.chat_list.emit(ChatListInput::Names(
+                    self.chat_list.deliver(ChatListInput::Names(
                         contacts
                             .iter()
                             .map(|c| ((account.clone(), c.jid.clone()), c.display_name()))
                             .collect(),
                     ));
-                    self.roster.emit(RosterInput::Replace { account, contacts });
+                    self.roster
+                        .deliver(RosterInput::Replace { account, contacts });
                 }
                 Event::ContactUpdated { account, contact } => {
-                    self.chat_list.emit(ChatListInput::Names(vec![(
+                    self.chat_list.deliver(ChatListInput::Names(vec![(
                         (account.clone(), contact.jid.clone()),
                         contact.display_name(),
                     )]));
-                    self.requests.emit(RequestsInput::ContactChanged {
+                    self.requests.deliver(RequestsInput::ContactChanged {
                         account: account.clone(),
                         contact: contact.clone(),
                     });
-                    self.roster.emit(RosterInput::Update { account, contact });
+                    self.roster
+                        .deliver(RosterInput::Update { account, contact });
                 }
                 Event::ContactRemoved { account, jid } => {
-                    self.roster.emit(RosterInput::Remove { account, jid });
+                    self.roster.deliver(RosterInput::Remove { account, jid });
                 }
                 Event::SubscriptionRequested { account, from } => {
-                    self.requests.emit(RequestsInput::Add { account, from });
+                    self.requests.deliver(RequestsInput::Add { account, from });
                 }
-                Event::ChatsLoaded { chats } => self.chat_list.emit(ChatListInput::Replace(chats)),
-                Event::ChatUpdated { chat } => self.chat_list.emit(ChatListInput::Update(chat)),
+                Event::ChatsLoaded { chats } => {
+                    self.chat_list.deliver(ChatListInput::Replace(chats))
+                }
+                Event::ChatUpdated { chat } => self.chat_list.deliver(ChatListInput::Update(chat)),
                 Event::RoomsLoaded { rooms } => {
-                    self.roster.emit(RosterInput::Rooms(rooms.clone()));
-                    self.chat_list.emit(ChatListInput::Rooms(rooms));
+                    self.roster.deliver(RosterInput::Rooms(rooms.clone()));
+                    self.chat_list.deliver(ChatListInput::Rooms(rooms));
                 }
                 Event::RoomUpdated { room } => {
-                    self.roster.emit(RosterInput::Room((*room).clone()));
-                    self.chat_list.emit(ChatListInput::Room(*room));
+                    self.roster.deliver(RosterInput::Room((*room).clone()));
+                    self.chat_list.deliver(ChatListInput::Room(*room));
                 }
                 Event::RoomRemoved { account, room } => {
                     self.roster
-                        .emit(RosterInput::RoomRemoved((account.clone(), room.clone())));
+                        .deliver(RosterInput::RoomRemoved((account.clone(), room.clone())));
                     self.chat_list
-                        .emit(ChatListInput::RoomRemoved((account, room)));
+                        .deliver(ChatListInput::RoomRemoved((account, room)));
                 }
                 Event::AccountRemoved { account } => {
                     self.chat_list
-                        .emit(ChatListInput::RemoveAccount(account.clone()));
+                        .deliver(ChatListInput::RemoveAccount(account.clone()));
                     self.requests
-                        .emit(RequestsInput::RemoveAccount(account.clone()));
-                    self.roster.emit(RosterInput::Replace {
+                        .deliver(RequestsInput::RemoveAccount(account.clone()));
+                    self.roster.deliver(RosterInput::Replace {
                         account,
                         contacts: Vec::new(),
                     });

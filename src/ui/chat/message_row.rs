@@ -17,6 +17,7 @@ use super::private::{private_label, private_summary};
 use crate::i18n::gettext_f;
 use crate::ui::room::colors::nick_attributes;
 use crate::ui::widgets::row_menu::{self, Bound};
+use crate::ui::widgets::side_layout::SideLayout;
 use crate::ui::{set_accessible_label, set_tooltip_if_changed};
 
 /// The narrowest a message body is laid out, in characters.
@@ -145,6 +146,9 @@ pub fn moderated_text(reason: Option<&str>) -> String {
 pub struct MessageWidgets {
     day: gtk::Label,
     notice: gtk::Label,
+    /// Holds the bubble on its side (see [`SideLayout`]).
+    side: relm4::adw::Bin,
+    side_layout: SideLayout,
     bubble: gtk::Box,
     nick: gtk::Label,
     private: gtk::Label,
@@ -160,6 +164,7 @@ impl RelmListItem for MessageItem {
     type Widgets = MessageWidgets;
 
     fn setup(_item: &gtk::ListItem) -> (gtk::Box, MessageWidgets) {
+        let side_layout = SideLayout::default();
         relm4::view! {
             root = gtk::Box {
                 set_orientation: gtk::Orientation::Vertical,
@@ -174,61 +179,65 @@ impl RelmListItem for MessageItem {
                     set_use_markup: false,
                     set_wrap: true,
                 },
-                #[name = "bubble"]
-                gtk::Box {
-                    set_orientation: gtk::Orientation::Vertical,
-                    add_css_class: "bubble",
-                    set_margin_top: 2,
-                    set_margin_bottom: 2,
-
-                    #[name = "nick"]
-                    gtk::Label {
-                        set_xalign: 0.0,
-                        set_use_markup: false,
-                        set_ellipsize: gtk::pango::EllipsizeMode::End,
-                        add_css_class: "nick",
-                    },
-                    #[name = "private"]
-                    gtk::Label {
-                        set_xalign: 0.0,
-                        set_use_markup: false,
-                        set_ellipsize: gtk::pango::EllipsizeMode::End,
-                        add_css_class: "private-label",
-                    },
-
-                    #[name = "body"]
-                    gtk::Label {
-                        set_xalign: 0.0,
-                        set_wrap: true,
-                        set_wrap_mode: gtk::pango::WrapMode::WordChar,
-                        set_selectable: true,
-                        // Without a width in characters GTK measures the
-                        // smallest width by wrapping the text at every
-                        // character, which Pango 1.50 does by shaping it
-                        // hundreds of times: most of a flood's frame time.
-                        // The time row below is wider anyway.
-                        set_width_chars: MIN_BODY_CHARS,
-                        set_max_width_chars: 60,
-                        set_use_markup: true,
-                    },
+                #[name = "side"]
+                relm4::adw::Bin {
+                    set_layout_manager: Some(side_layout.clone()),
+                    #[name = "bubble"]
                     gtk::Box {
-                        set_halign: gtk::Align::End,
-                        set_spacing: 4,
-                        #[name = "menu"]
-                        gtk::MenuButton {
-                            set_icon_name: "view-more-symbolic",
-                            set_valign: gtk::Align::Center,
-                            add_css_class: "flat",
-                            add_css_class: "message-menu",
-                            set_tooltip_text: Some(&gettext("Message Menu")),
-                        },
-                        #[name = "time"]
+                        set_orientation: gtk::Orientation::Vertical,
+                        add_css_class: "bubble",
+                        set_margin_top: 2,
+                        set_margin_bottom: 2,
+
+                        #[name = "nick"]
                         gtk::Label {
-                            add_css_class: "timestamp",
+                            set_xalign: 0.0,
+                            set_use_markup: false,
+                            set_ellipsize: gtk::pango::EllipsizeMode::End,
+                            add_css_class: "nick",
                         },
-                        #[name = "state"]
-                        gtk::Image {
-                            set_pixel_size: 12,
+                        #[name = "private"]
+                        gtk::Label {
+                            set_xalign: 0.0,
+                            set_use_markup: false,
+                            set_ellipsize: gtk::pango::EllipsizeMode::End,
+                            add_css_class: "private-label",
+                        },
+
+                        #[name = "body"]
+                        gtk::Label {
+                            set_xalign: 0.0,
+                            set_wrap: true,
+                            set_wrap_mode: gtk::pango::WrapMode::WordChar,
+                            set_selectable: true,
+                            // Without a width in characters GTK measures the
+                            // smallest width by wrapping the text at every
+                            // character, which Pango 1.50 does by shaping it
+                            // hundreds of times: most of a flood's frame time.
+                            // The time row below is wider anyway.
+                            set_width_chars: MIN_BODY_CHARS,
+                            set_max_width_chars: 60,
+                            set_use_markup: true,
+                        },
+                        gtk::Box {
+                            set_halign: gtk::Align::End,
+                            set_spacing: 4,
+                            #[name = "menu"]
+                            gtk::MenuButton {
+                                set_icon_name: "view-more-symbolic",
+                                set_valign: gtk::Align::Center,
+                                add_css_class: "flat",
+                                add_css_class: "message-menu",
+                                set_tooltip_text: Some(&gettext("Message Menu")),
+                            },
+                            #[name = "time"]
+                            gtk::Label {
+                                add_css_class: "timestamp",
+                            },
+                            #[name = "state"]
+                            gtk::Image {
+                                set_pixel_size: 12,
+                            },
                         },
                     },
                 },
@@ -251,6 +260,8 @@ impl RelmListItem for MessageItem {
         let widgets = MessageWidgets {
             day,
             notice,
+            side,
+            side_layout,
             bubble,
             nick,
             private,
@@ -270,7 +281,7 @@ impl RelmListItem for MessageItem {
             .day
             .set_label(self.day.as_deref().unwrap_or_default());
         widgets.notice.set_visible(self.notice.is_some());
-        widgets.bubble.set_visible(self.notice.is_none());
+        widgets.side.set_visible(self.notice.is_none());
         // A menu built for the row's previous message must not open.
         widgets.menu.set_menu_model(None::<&gio::MenuModel>);
         widgets
@@ -332,11 +343,7 @@ impl RelmListItem for MessageItem {
         // Classes are only toggled, never removed and added back: each
         // change restyles the whole bubble.
         widgets.bubble.set_class_active("mention", mention);
-        widgets.bubble.set_halign(if outgoing {
-            gtk::Align::End
-        } else {
-            gtk::Align::Start
-        });
+        widgets.side_layout.set_end(outgoing);
         widgets.bubble.set_class_active("incoming", !outgoing);
         widgets.bubble.set_class_active("outgoing", outgoing);
         let state = delivery_icon(message.state).filter(|_| outgoing);

@@ -3,3 +3,4 @@
 pub mod data_form;
 pub mod row_menu;
 pub mod row_popover;
+pub mod side_layout;

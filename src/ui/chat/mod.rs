@@ -111,8 +111,11 @@ pub struct ChatView {
     pending: VecDeque<MessageItem>,
     /// Whether to scroll to the newest message as `pending` is added.
     scroll_after_append: bool,
-    /// How many of `pending` to add per frame.
-    pacer: pacing::RowPacer,
+    /// How many of `pending` to add per frame (shared with the frame
+    /// clock's handlers, which tell it what frames cost).
+    pacer: Rc<pacing::RowPacer>,
+    /// The frame clock `pacer` learns from.
+    paced_clock: Option<gtk::gdk::FrameClock>,
     /// Whether the next frame adds more of `pending`.
     append_scheduled: bool,
     complete: bool,
@@ -332,7 +335,8 @@ impl Component for ChatView {
             ids: Vec::new(),
             pending: VecDeque::new(),
             scroll_after_append: false,
-            pacer: pacing::RowPacer::default(),
+            pacer: Rc::default(),
+            paced_clock: None,
             append_scheduled: false,
             complete: false,
             loading_older: false,

@@ -1,109 +1,193 @@
 //! How many new message rows the chat view adds per frame.
 //!
-//! Laying out a new row (shaping and wrapping its text) costs GTK 4.8
-//! a millisecond or two, so a flood of hundreds of messages a second
-//! cannot all be laid out as it arrives without missing frames. Rows are
-//! instead added a few per frame: one more after each frame that came on
-//! time, half as many after a late one. A flood takes a little longer to
-//! show (measured: 2,000 messages in about 6 s instead of 4 s) and the
-//! window keeps drawing (the longest gap between frames fell from 350–730
-//! ms to about 40 ms). A more cautious pacer, tried, missed no fewer
-//! frames and showed a flood more slowly.
+//! A flood of hundreds of messages a second cannot all be laid out as it
+//! arrives without missing frames, so rows are added a few per frame. How
+//! many is worked out from what rows have cost so far: the time to add
+//! them to the list (GTK builds their widgets then) plus what they added
+//! to the next frame's layout and drawing, over a frame without new rows.
+//! Rows are then added only as many as fit in a budget well inside a
+//! 60 Hz frame.
+//!
+//! Tried and measured in the flood bench (late frames in the 8 s after
+//! 2,000 messages): growing the count until a frame came late and then
+//! halving it missed a frame every time it probed (15-27 late); adding
+//! every waiting row once per frame showed the flood sooner but realised
+//! a screenful of new rows each frame while the core was still storing
+//! the messages (38-52 late); this pacer, 2-8.
 
+use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-/// Rows added in the first frame of a burst.
-const START: usize = 8;
+/// The time new rows may take per frame, leaving the rest of a 16.7 ms
+/// frame to drawing everything else and to the main loop's other work.
+const BUDGET: Duration = Duration::from_millis(8);
 /// Never fewer than this per frame, so a flood always gets shown.
-const MIN: usize = 2;
+const MIN: usize = 1;
 /// Never more than this per frame.
 const MAX: usize = 64;
-/// A frame that came later than this after the previous one was missed
-/// (a 60 Hz frame takes 16.7 ms).
-const LATE: Duration = Duration::from_millis(25);
+/// What a row is assumed to cost before any was measured (a message row
+/// of a line or two, measured on GTK 4.8 without a GPU).
+const FIRST_ROW_COST: Duration = Duration::from_micros(1_500);
+/// What a frame without new rows is assumed to cost at first.
+const FIRST_FRAME_COST: Duration = Duration::from_micros(1_000);
+/// How much each new measurement moves an estimate (the rest is history),
+/// in percent.
+const WEIGHT: u32 = 30;
 
-/// Adapts the number of rows per frame to how long frames take.
+/// Estimates what rows cost and says how many fit in a frame.
 #[derive(Debug)]
 pub struct RowPacer {
-    per_frame: usize,
-    last_frame: Option<Instant>,
+    /// Estimated cost of one new row.
+    per_row: Cell<Duration>,
+    /// Estimated cost of a frame without new rows.
+    base_frame: Cell<Duration>,
+    /// Rows added since the last frame was drawn.
+    rows_added: Cell<usize>,
+    /// Time spent adding them.
+    adding: Cell<Duration>,
+    /// When the frame being drawn started.
+    frame_started: Cell<Option<Instant>>,
 }
 
 impl Default for RowPacer {
     fn default() -> Self {
         Self {
-            per_frame: START,
-            last_frame: None,
+            per_row: Cell::new(FIRST_ROW_COST),
+            base_frame: Cell::new(FIRST_FRAME_COST),
+            rows_added: Cell::new(0),
+            adding: Cell::new(Duration::ZERO),
+            frame_started: Cell::new(None),
         }
     }
 }
 
 impl RowPacer {
-    /// How many rows to add in the frame starting at `now`.
-    pub fn rows_for_frame(&mut self, now: Instant) -> usize {
-        if let Some(last) = self.last_frame {
-            self.per_frame = if now.duration_since(last) > LATE {
-                (self.per_frame / 2).max(MIN)
-            } else {
-                (self.per_frame + 1).min(MAX)
-            };
-        }
-        self.last_frame = Some(now);
-        self.per_frame
+    /// How many rows to add before the next frame.
+    pub fn rows_for_frame(&self) -> usize {
+        let room = BUDGET.saturating_sub(self.base_frame.get());
+        let per_row = self.per_row.get().max(Duration::from_micros(1));
+        let rows = (room.as_nanos() / per_row.as_nanos()) as usize;
+        rows.clamp(MIN, MAX)
     }
 
-    /// Every row was added: the gap until the next burst says nothing
-    /// about frames.
-    pub fn caught_up(&mut self) {
-        self.last_frame = None;
+    /// `rows` were added to the list, which took `took`.
+    pub fn added(&self, rows: usize, took: Duration) {
+        self.rows_added.set(self.rows_added.get() + rows);
+        self.adding.set(self.adding.get() + took);
     }
+
+    /// A frame starts (the frame clock's `before-paint`).
+    pub fn frame_starting(&self, now: Instant) {
+        self.frame_started.set(Some(now));
+    }
+
+    /// The frame that started is drawn (the frame clock's `after-paint`):
+    /// learn from what it cost.
+    pub fn frame_drawn(&self, now: Instant) {
+        let Some(started) = self.frame_started.take() else {
+            return;
+        };
+        let work = now.saturating_duration_since(started);
+        let rows = self.rows_added.replace(0);
+        let adding = self.adding.replace(Duration::ZERO);
+        if rows == 0 {
+            self.base_frame.set(blend(self.base_frame.get(), work));
+        } else {
+            let cost = adding + work.saturating_sub(self.base_frame.get());
+            let sample = cost / rows as u32;
+            self.per_row.set(blend(self.per_row.get(), sample));
+        }
+    }
+}
+
+/// Move `estimate` towards `sample` by [`WEIGHT`] percent.
+fn blend(estimate: Duration, sample: Duration) -> Duration {
+    (estimate * (100 - WEIGHT) + sample * WEIGHT) / 100
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const FRAME: Duration = Duration::from_micros(16_667);
+    /// Draw one frame that took `work`, after `rows` rows that took
+    /// `adding` to add.
+    fn frame(pacer: &RowPacer, rows: usize, adding: Duration, work: Duration) {
+        let start = Instant::now();
+        pacer.added(rows, adding);
+        pacer.frame_starting(start);
+        pacer.frame_drawn(start + work);
+    }
 
     #[test]
-    fn grows_while_frames_are_on_time_and_halves_after_a_late_one() {
-        let mut pacer = RowPacer::default();
-        let mut now = Instant::now();
-        assert_eq!(pacer.rows_for_frame(now), START);
-        now += FRAME;
-        let grown = START + 1;
-        assert_eq!(pacer.rows_for_frame(now), grown);
-        now += Duration::from_millis(40);
-        assert_eq!(pacer.rows_for_frame(now), grown / 2);
+    fn starts_with_a_few_rows_within_the_budget() {
+        let rows = RowPacer::default().rows_for_frame();
+        assert!((2..=8).contains(&rows), "{rows}");
+    }
+
+    #[test]
+    fn cheap_rows_come_many_to_a_frame_and_dear_ones_few() {
+        let cheap = RowPacer::default();
+        for _ in 0..30 {
+            frame(
+                &cheap,
+                4,
+                Duration::from_micros(400),
+                Duration::from_millis(2),
+            );
+        }
+        // 0.1 ms to add and 0.25 ms of frame each (over a 1 ms frame).
+        let many = cheap.rows_for_frame();
+        assert!((18..=22).contains(&many), "{many}");
+
+        let dear = RowPacer::default();
+        for _ in 0..30 {
+            frame(&dear, 4, Duration::from_millis(4), Duration::from_millis(9));
+        }
+        // 3 ms a row: two fit in 8 ms less the 1 ms frame.
+        assert_eq!(dear.rows_for_frame(), 2);
+    }
+
+    #[test]
+    fn a_busier_window_leaves_less_room_for_rows() {
+        let pacer = RowPacer::default();
+        for _ in 0..30 {
+            frame(&pacer, 4, Duration::ZERO, Duration::from_millis(5));
+        }
+        let quiet = pacer.rows_for_frame();
+        for _ in 0..30 {
+            frame(&pacer, 0, Duration::ZERO, Duration::from_millis(6));
+        }
+        let busy = pacer.rows_for_frame();
+        assert!(
+            busy < quiet,
+            "{busy} rows with busy frames, {quiet} with quiet ones"
+        );
     }
 
     #[test]
     fn stays_within_its_bounds() {
-        let mut pacer = RowPacer::default();
-        let mut now = Instant::now();
-        for _ in 0..200 {
-            now += FRAME;
-            pacer.rows_for_frame(now);
+        let pacer = RowPacer::default();
+        for _ in 0..30 {
+            frame(&pacer, 10, Duration::ZERO, Duration::from_micros(1_010));
         }
-        assert_eq!(pacer.rows_for_frame(now + FRAME), MAX);
-        for _ in 0..20 {
-            now += Duration::from_millis(100);
-            pacer.rows_for_frame(now);
+        assert_eq!(pacer.rows_for_frame(), MAX);
+        for _ in 0..30 {
+            frame(
+                &pacer,
+                1,
+                Duration::from_millis(50),
+                Duration::from_millis(30),
+            );
         }
-        assert_eq!(pacer.rows_for_frame(now + Duration::from_secs(1)), MIN);
+        assert_eq!(pacer.rows_for_frame(), MIN);
     }
 
     #[test]
-    fn a_pause_between_bursts_is_not_a_late_frame() {
-        let mut pacer = RowPacer::default();
-        let now = Instant::now();
-        pacer.rows_for_frame(now);
-        pacer.rows_for_frame(now + FRAME);
-        pacer.caught_up();
-        assert_eq!(
-            pacer.rows_for_frame(now + Duration::from_secs(5)),
-            START + 1,
-            "what was learnt is kept, the pause ignored"
-        );
+    fn a_frame_that_never_started_teaches_nothing() {
+        let pacer = RowPacer::default();
+        let before = pacer.rows_for_frame();
+        pacer.added(10, Duration::from_secs(1));
+        pacer.frame_drawn(Instant::now());
+        assert_eq!(pacer.rows_for_frame(), before);
     }
 }

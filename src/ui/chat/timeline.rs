@@ -1,9 +1,10 @@
 //! The chat view's message list: rows for the core's history pages, new
 //! messages and state changes. New messages are added a few rows per
-//! frame, with one list change and one scroll each time, which keeps the
-//! window drawing while thousands arrive.
+//! frame (as many as the pacer expects to fit), with one list change and
+//! one scroll each time, which keeps the window drawing while thousands
+//! arrive.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use gettextrs::gettext;
 use relm4::gtk::{glib, prelude::*};
@@ -55,13 +56,10 @@ impl ChatView {
     pub(super) fn append_paced(&mut self, sender: &ComponentSender<Self>) {
         self.append_scheduled = false;
         if self.pending.is_empty() {
-            self.pacer.caught_up();
             return;
         }
-        let count = self
-            .pacer
-            .rows_for_frame(std::time::Instant::now())
-            .min(self.pending.len());
+        self.watch_frames();
+        let count = self.pacer.rows_for_frame().min(self.pending.len());
         self.append_rows(count);
         if !self.pending.is_empty() {
             self.append_scheduled = true;
@@ -73,6 +71,21 @@ impl ChatView {
         }
     }
 
+    /// Let the pacer learn what frames cost from the list's frame clock.
+    fn watch_frames(&mut self) {
+        let clock = self.list.view.frame_clock();
+        if clock.is_none() || clock == self.paced_clock {
+            return;
+        }
+        if let Some(clock) = &clock {
+            let pacer = self.pacer.clone();
+            clock.connect_before_paint(move |_| pacer.frame_starting(Instant::now()));
+            let pacer = self.pacer.clone();
+            clock.connect_after_paint(move |_| pacer.frame_drawn(Instant::now()));
+        }
+        self.paced_clock = clock;
+    }
+
     /// Add every waiting row now.
     fn append_all_pending(&mut self) {
         self.append_rows(self.pending.len());
@@ -82,7 +95,9 @@ impl ChatView {
     /// for it, scroll to the newest.
     fn append_rows(&mut self, count: usize) {
         if count > 0 {
+            let started = Instant::now();
             self.list.extend_from_iter(self.pending.drain(..count));
+            self.pacer.added(count, started.elapsed());
         }
         if self.scroll_after_append {
             self.scroll_to_end();

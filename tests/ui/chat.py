@@ -23,7 +23,8 @@ import os
 import sys
 
 from driver import (  # next to this script, so on the module path
-    Atspi, click, fail, find, launch, sign_in, stop, tell, type_into, wait_for, wait_for_line,
+    Atspi, click, fail, find, find_sized, launch, named, sign_in, stop, tell, type_into,
+    wait_for, wait_for_line, wait_until,
 )
 import driver
 from driver import screenshot as _screenshot
@@ -100,6 +101,23 @@ def main():
             and name.endswith(f"Burst {number} {INCOMING}"),
             f"burst message {number} in the chat view", sized=True,
         )
+    # The view follows the flood down: the newest row ends up inside the
+    # visible part of the list, not just laid out below it.
+    newest = BURST - 1
+    messages = wait_for(lambda: app, None, named("Messages"), "the message list", sized=True)
+
+    def newest_row_shown():
+        row = find_sized(
+            app, None,
+            lambda name: name.startswith("Bob at ") and name.endswith(f"Burst {newest} {INCOMING}"),
+        )
+        if row is None:
+            return False
+        shown = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
+        rect = Atspi.Component.get_extents(row, Atspi.CoordType.WINDOW)
+        return rect.y >= shown.y and rect.y + rect.height <= shown.y + shown.height
+
+    wait_until(newest_row_shown, f"burst message {newest} scrolled into view", app=app)
     screenshot("14-burst-received.png")
 
     stop(proc)

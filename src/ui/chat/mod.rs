@@ -297,14 +297,33 @@ impl Component for ChatView {
         adjustment.connect_value_changed(move |adj| {
             stick.set(adj.value() + adj.page_size() >= adj.upper() - 48.0);
         });
+        // The list reports new bounds while it lays itself out, with its
+        // own handler of the value blocked: a value set right then is
+        // never seen by the list, which went on showing the rows of its
+        // old position (the newest message stayed just below the view
+        // after a flood). So the value is set once the layout is done.
         let stick = stick_to_bottom.clone();
         let keep = anchor.clone();
+        let scroll_queued = Rc::new(Cell::new(false));
         adjustment.connect_changed(move |adj| {
-            if let Some(from_bottom) = keep.get() {
-                adj.set_value(adj.upper() - from_bottom);
-            } else if stick.get() {
-                adj.set_value(adj.upper() - adj.page_size());
+            if scroll_queued.replace(true) {
+                return;
             }
+            let (adj, stick, keep, queued) = (
+                adj.clone(),
+                stick.clone(),
+                keep.clone(),
+                scroll_queued.clone(),
+            );
+            glib::idle_add_local_full(glib::Priority::HIGH, move || {
+                queued.set(false);
+                if let Some(from_bottom) = keep.get() {
+                    adj.set_value(adj.upper() - from_bottom);
+                } else if stick.get() {
+                    adj.set_value(adj.upper() - adj.page_size());
+                }
+                glib::ControlFlow::Break
+            });
         });
 
         // Escape goes back to the list on narrow windows.

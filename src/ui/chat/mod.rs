@@ -301,26 +301,33 @@ impl Component for ChatView {
         // own handler of the value blocked: a value set right then is
         // never seen by the list, which went on showing the rows of its
         // old position (the newest message stayed just below the view
-        // after a flood). So the value is set once the layout is done.
+        // after a flood). So the view is moved once the layout is done,
+        // and to stay at the bottom the list is asked to show its last
+        // row (which it then keeps in place as rows are measured) rather
+        // than given a value computed from bounds that may be estimates.
         let stick = stick_to_bottom.clone();
         let keep = anchor.clone();
         let scroll_queued = Rc::new(Cell::new(false));
+        let list = scrolled.downgrade();
         adjustment.connect_changed(move |adj| {
             if scroll_queued.replace(true) {
                 return;
             }
-            let (adj, stick, keep, queued) = (
+            let (adj, stick, keep, queued, list) = (
                 adj.clone(),
                 stick.clone(),
                 keep.clone(),
                 scroll_queued.clone(),
+                list.clone(),
             );
             glib::idle_add_local_full(glib::Priority::HIGH, move || {
                 queued.set(false);
                 if let Some(from_bottom) = keep.get() {
                     adj.set_value(adj.upper() - from_bottom);
-                } else if stick.get() {
-                    adj.set_value(adj.upper() - adj.page_size());
+                } else if stick.get()
+                    && let Some(view) = list.upgrade().and_then(|s| s.child())
+                {
+                    timeline::show_last_row(&view);
                 }
                 glib::ControlFlow::Break
             });

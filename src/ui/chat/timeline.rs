@@ -209,20 +209,25 @@ impl ChatView {
 
     /// Scroll to the newest message, now and once the rows are laid out.
     pub(super) fn scroll_to_end(&self) {
-        let Some(last) = self.list.len().checked_sub(1) else {
+        if self.list.is_empty() {
             return;
-        };
+        }
         self.stick_to_bottom.set(true);
-        let view = self.list.view.clone();
-        let scroll = move || {
-            if let Err(error) =
-                view.activate_action("list.scroll-to-item", Some(&last.to_variant()))
-            {
-                tracing::debug!("Could not scroll the messages: {error}");
+        let view = self.list.view.clone().upcast::<gtk::Widget>();
+        show_last_row(&view);
+        // Once more two frames on, when the new rows have been laid out:
+        // GTK 4.8's list can place its last row by height estimates that
+        // its first layout of the row proves wrong, and then stays a row
+        // short of the bottom until asked again.
+        let frames = std::cell::Cell::new(0);
+        self.list.view.add_tick_callback(move |_, _| {
+            frames.set(frames.get() + 1);
+            if frames.get() < 2 {
+                return glib::ControlFlow::Continue;
             }
-        };
-        scroll();
-        glib::idle_add_local_once(scroll);
+            show_last_row(&view);
+            glib::ControlFlow::Break
+        });
     }
 
     /// Replace the row at `pos`, keeping its day separator.
@@ -267,5 +272,21 @@ impl ChatView {
         let anchor = self.anchor.clone();
         glib::timeout_add_local_once(Duration::from_millis(400), move || anchor.set(None));
         set_accessible_label(&self.list.view, &gettext("Messages"));
+    }
+}
+
+/// Scroll the message list `view` so that its last row is shown.
+pub(super) fn show_last_row(view: &gtk::Widget) {
+    let Some(count) = view
+        .downcast_ref::<gtk::ListView>()
+        .and_then(|list| list.model())
+        .map(|model| model.n_items())
+        .filter(|n| *n > 0)
+    else {
+        return;
+    };
+    if let Err(error) = view.activate_action("list.scroll-to-item", Some(&(count - 1).to_variant()))
+    {
+        tracing::debug!("Could not scroll the messages: {error}");
     }
 }

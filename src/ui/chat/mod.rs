@@ -128,6 +128,8 @@ pub struct ChatView {
     composer: Controller<Composer>,
     /// Keep the view at the bottom when content grows.
     stick_to_bottom: Rc<Cell<bool>>,
+    /// The frame at which to check that the view reached the newest row.
+    bottom_check: Rc<Cell<Option<i64>>>,
     /// While older messages are prepended: distance from the bottom to keep.
     anchor: Rc<Cell<Option<f64>>>,
     scrolled: gtk::ScrolledWindow,
@@ -326,6 +328,7 @@ impl Component for ChatView {
                     adj.set_value(adj.upper() - from_bottom);
                 } else if stick.get()
                     && let Some(view) = list.upgrade().and_then(|s| s.child())
+                    && !timeline::shows_bottom(&view)
                 {
                     timeline::show_last_row(&view);
                 }
@@ -372,6 +375,7 @@ impl Component for ChatView {
             folded: false,
             composer,
             stick_to_bottom,
+            bottom_check: Rc::default(),
             anchor,
             scrolled,
             room: None,

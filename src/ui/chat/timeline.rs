@@ -215,17 +215,28 @@ impl ChatView {
         self.stick_to_bottom.set(true);
         let view = self.list.view.clone().upcast::<gtk::Widget>();
         show_last_row(&view);
-        // Once more two frames on, when the new rows have been laid out:
-        // GTK 4.8's list can place its last row by height estimates that
-        // its first layout of the row proves wrong, and then stays a row
-        // short of the bottom until asked again.
-        let frames = std::cell::Cell::new(0);
-        self.list.view.add_tick_callback(move |_, _| {
-            frames.set(frames.get() + 1);
-            if frames.get() < 2 {
+        // Check again two frames after the last call, when the new rows
+        // have been laid out: GTK 4.8's list can place its last row by
+        // height estimates that its first layout of the row proves wrong,
+        // and then stays a row short of the bottom until asked again.
+        // (One check at a time: a flood adds rows every frame.)
+        let Some(clock) = self.list.view.frame_clock() else {
+            return;
+        };
+        let scheduled = self.bottom_check.get().is_some();
+        self.bottom_check.set(Some(clock.frame_counter() + 2));
+        if scheduled {
+            return;
+        }
+        let due = self.bottom_check.clone();
+        self.list.view.add_tick_callback(move |_, clock| {
+            if due.get().is_some_and(|frame| clock.frame_counter() < frame) {
                 return glib::ControlFlow::Continue;
             }
-            show_last_row(&view);
+            due.set(None);
+            if !shows_bottom(&view) {
+                show_last_row(&view);
+            }
             glib::ControlFlow::Break
         });
     }
@@ -273,6 +284,13 @@ impl ChatView {
         glib::timeout_add_local_once(Duration::from_millis(400), move || anchor.set(None));
         set_accessible_label(&self.list.view, &gettext("Messages"));
     }
+}
+
+/// Whether the message list `view` is scrolled to its end.
+pub(super) fn shows_bottom(view: &gtk::Widget) -> bool {
+    view.downcast_ref::<gtk::ListView>()
+        .and_then(|list| list.vadjustment())
+        .is_none_or(|adj| adj.value() + adj.page_size() >= adj.upper() - 1.0)
 }
 
 /// Scroll the message list `view` so that its last row is shown.

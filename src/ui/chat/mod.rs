@@ -310,7 +310,8 @@ impl Component for ChatView {
         let stick = stick_to_bottom.clone();
         let keep = anchor.clone();
         let scroll_queued = Rc::new(Cell::new(false));
-        let list = scrolled.downgrade();
+        let messages: TypedListView<MessageItem, gtk::NoSelection> = TypedListView::new();
+        let list = messages.view.downgrade();
         adjustment.connect_changed(move |adj| {
             if scroll_queued.replace(true) {
                 return;
@@ -327,7 +328,7 @@ impl Component for ChatView {
                 if let Some(from_bottom) = keep.get() {
                     adj.set_value(adj.upper() - from_bottom);
                 } else if stick.get()
-                    && let Some(view) = list.upgrade().and_then(|s| s.child())
+                    && let Some(view) = list.upgrade()
                     && !timeline::shows_bottom(&view)
                 {
                     timeline::show_last_row(&view);
@@ -360,7 +361,7 @@ impl Component for ChatView {
         let model = ChatView {
             key: None,
             name: String::new(),
-            list: TypedListView::new(),
+            list: messages,
             ids: Vec::new(),
             pending: VecDeque::new(),
             scroll_after_append: false,

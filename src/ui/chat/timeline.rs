@@ -213,7 +213,7 @@ impl ChatView {
             return;
         }
         self.stick_to_bottom.set(true);
-        let view = self.list.view.clone().upcast::<gtk::Widget>();
+        let view = self.list.view.clone();
         show_last_row(&view);
         // Check again two frames after the last call, when the new rows
         // have been laid out: GTK 4.8's list can place its last row by
@@ -287,24 +287,20 @@ impl ChatView {
 }
 
 /// Whether the message list `view` is scrolled to its end.
-pub(super) fn shows_bottom(view: &gtk::Widget) -> bool {
-    view.downcast_ref::<gtk::ListView>()
-        .and_then(|list| list.vadjustment())
+pub(super) fn shows_bottom(view: &gtk::ListView) -> bool {
+    view.vadjustment()
         .is_none_or(|adj| adj.value() + adj.page_size() >= adj.upper() - 1.0)
 }
 
 /// Scroll the message list `view` so that its last row is shown.
-pub(super) fn show_last_row(view: &gtk::Widget) {
-    let Some(count) = view
-        .downcast_ref::<gtk::ListView>()
-        .and_then(|list| list.model())
-        .map(|model| model.n_items())
-        .filter(|n| *n > 0)
+pub(super) fn show_last_row(view: &gtk::ListView) {
+    let Some(last) = view
+        .model()
+        .and_then(|model| model.n_items().checked_sub(1))
     else {
         return;
     };
-    if let Err(error) = view.activate_action("list.scroll-to-item", Some(&(count - 1).to_variant()))
-    {
+    if let Err(error) = view.activate_action("list.scroll-to-item", Some(&last.to_variant())) {
         tracing::debug!("Could not scroll the messages: {error}");
     }
 }

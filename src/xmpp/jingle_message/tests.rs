@@ -4,7 +4,7 @@
 
 use xmpp_parsers::iq::Iq;
 use xmpp_parsers::jid::{BareJid, Jid};
-use xmpp_parsers::jingle::{Action, Creator, Description, Reason, Senders, Transport};
+use xmpp_parsers::jingle::{Action, Creator, Description, Jingle, Reason, Senders, Transport};
 use xmpp_parsers::message::Message;
 use xmpp_parsers::minidom::Element;
 
@@ -22,6 +22,14 @@ fn message(xml: &str) -> Message {
 fn iq(xml: &str) -> Iq {
     let element: Element = xml.parse().expect("test XML parses");
     Iq::try_from(element).expect("an IQ")
+}
+
+/// The Jingle request of an IQ `xml` (its sender and id left aside).
+fn jingle_request(xml: &str) -> Jingle {
+    match iq_signal(&iq(xml)) {
+        Some(Signal::Jingle { jingle, .. }) => *jingle,
+        other => panic!("expected a Jingle request, got {other:?}"),
+    }
 }
 
 fn jid(s: &str) -> Jid {
@@ -356,7 +364,7 @@ fn a_session_initiate() {
 // XEP-0167 §7.4: mute as session-info.
 #[test]
 fn a_mute_session_info() {
-    let signal = iq_signal(&iq(
+    let jingle = jingle_request(
         "<iq xmlns='jabber:client' from='juliet@capulet.example/balcony' \
            to='romeo@montague.example/orchard' id='mute1' type='set'>\
            <jingle xmlns='urn:xmpp:jingle:1' action='session-info' \
@@ -364,10 +372,7 @@ fn a_mute_session_info() {
              <mute xmlns='urn:xmpp:jingle:apps:rtp:info:1' creator='responder' name='voice'/>\
            </jingle>\
          </iq>",
-    ));
-    let Some(Signal::Jingle { jingle, .. }) = signal else {
-        panic!("expected a Jingle request, got {signal:?}");
-    };
+    );
     assert_eq!(jingle.action, Action::SessionInfo);
     assert!(jingle.other[0].is("mute", "urn:xmpp:jingle:apps:rtp:info:1"));
 }
@@ -376,7 +381,7 @@ fn a_mute_session_info() {
 // camera for: only the initiator sends; no description or transport.
 #[test]
 fn dinos_content_modify() {
-    let signal = iq_signal(&iq(
+    let jingle = jingle_request(
         "<iq xmlns='jabber:client' from='dino@localhost/dino.interop' \
            id='9193b760-048b-49fc-9409-48886c254c85' to='alice@localhost/warbler.d56b8982' \
            type='set'>\
@@ -386,10 +391,7 @@ fn dinos_content_modify() {
              <content creator='initiator' name='video' senders='initiator'/>\
            </jingle>\
          </iq>",
-    ));
-    let Some(Signal::Jingle { jingle, .. }) = signal else {
-        panic!("expected a Jingle request, got {signal:?}");
-    };
+    );
     assert_eq!(jingle.action, Action::ContentModify);
     let content = &jingle.contents[0];
     assert_eq!(content.name.0, "video");

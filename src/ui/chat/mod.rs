@@ -389,6 +389,7 @@ impl Component for ChatView {
         let scrolled = &model.scrolled;
         let view = &model.list.view;
         let widgets = view_output!();
+        crate::ui::widgets::idle_list::hide_content_while_unmapped(scrolled);
         ComponentParts { model, widgets }
     }
 

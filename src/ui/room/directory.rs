@@ -193,6 +193,7 @@ impl Component for RoomDirectory {
                         set_height_request: 32,
                         set_accessible_name: &gettext("Loading rooms"),
                     },
+                    #[name = "scrolled"]
                     add_named[Some("list")] = &gtk::ScrolledWindow {
                         set_hscrollbar_policy: gtk::PolicyType::Never,
                         #[local_ref]
@@ -342,6 +343,7 @@ impl Component for RoomDirectory {
         let list_view = &model.list.view;
         let toasts = &model.toasts;
         let widgets = view_output!();
+        crate::ui::widgets::idle_list::hide_content_while_unmapped(&widgets.scrolled);
         close_on_escape(&root);
         model.find_services(&sender);
         ComponentParts { model, widgets }

@@ -229,6 +229,7 @@ impl SimpleComponent for Occupants {
                     &[("count", &model.count.to_string())],
                 ),
             },
+            #[name = "scrolled"]
             gtk::ScrolledWindow {
                 set_vexpand: true,
                 set_hscrollbar_policy: gtk::PolicyType::Never,
@@ -269,6 +270,7 @@ impl SimpleComponent for Occupants {
         // Enter or Space on a row opens its menu.
         view.connect_activate(|view, _| row_popover::open_focused(view));
         let widgets = view_output!();
+        crate::ui::widgets::idle_list::hide_content_while_unmapped(&widgets.scrolled);
         ComponentParts { model, widgets }
     }
 
@@ -301,6 +303,9 @@ impl SimpleComponent for Occupants {
                     .collect();
                 self.list.clear();
                 self.list.extend_from_iter(items);
+                if self.list.len() > 1 {
+                    crate::ui::perf::mark("occupants-shown");
+                }
             }
             OccupantsInput::Change(change) => match change {
                 OccupantChange::Updated { occupant } => {

@@ -277,6 +277,7 @@ impl SimpleComponent for ChatList {
     view! {
         gtk::Stack {
 
+            #[name = "scrolled"]
             add_named[Some("list")] = &gtk::ScrolledWindow {
                 set_hscrollbar_policy: gtk::PolicyType::Never,
                 #[local_ref]
@@ -313,6 +314,7 @@ impl SimpleComponent for ChatList {
         };
         let view = &model.list.view;
         let widgets = view_output!();
+        crate::ui::widgets::idle_list::hide_content_while_unmapped(&widgets.scrolled);
         ComponentParts { model, widgets }
     }
 

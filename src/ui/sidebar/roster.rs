@@ -334,6 +334,7 @@ impl SimpleComponent for Roster {
             gtk::Stack {
                 set_vexpand: true,
 
+                #[name = "scrolled"]
                 add_named[Some("list")] = &gtk::ScrolledWindow {
                     set_hscrollbar_policy: gtk::PolicyType::Never,
                     #[local_ref]
@@ -411,6 +412,7 @@ impl SimpleComponent for Roster {
         let search = &model.search;
         let view = &model.list.view;
         let widgets = view_output!();
+        crate::ui::widgets::idle_list::hide_content_while_unmapped(&widgets.scrolled);
         ComponentParts { model, widgets }
     }
 

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use warbler::model::{CallDirection, CallEndReason, CallId, CallState, MediaKind};
+use warbler::model::{CallDirection, CallEndReason, CallId, CallState, CallSummary, MediaKind};
 use warbler::session::{AudioTap, CallMedia, Command, Event};
 
 use super::core::{Client, befriend};
@@ -246,10 +246,26 @@ pub async fn audio_call_flowing(pair: &mut Pair) -> CallId {
 
 /// Both sides reach Active and decode the peer's `media`.
 pub async fn until_flowing(client: &mut Client, id: &CallId, media: &[MediaKind]) {
-    until(client, CALL_TIMEOUT, |seen| {
+    let seen = until(client, CALL_TIMEOUT, |seen| {
         has_state(seen, id, CallState::Active) && media.iter().all(|m| flowing(seen, id, *m))
     })
     .await;
+    assert_each_update_changes_something(&seen, id);
+}
+
+/// The user interface redraws a call on every update, so none may repeat
+/// the one before it.
+pub fn assert_each_update_changes_something(seen: &[Event], id: &CallId) {
+    let summaries: Vec<&CallSummary> = seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::CallUpdated { call, .. } if call.id == *id => Some(call),
+            _ => None,
+        })
+        .collect();
+    for pair in summaries.windows(2) {
+        assert_ne!(pair[0], pair[1], "a repeated call update: {summaries:#?}");
+    }
 }
 
 /// Wait until `client` reports the call ended; returns what it saw and

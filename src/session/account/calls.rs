@@ -372,13 +372,17 @@ impl AccountActor {
                     return;
                 }
                 self.update_summary(&call, |s| {
+                    let changed = s.state != state;
                     s.state = state;
-                    true
+                    changed
                 });
             }
+            // An answer reports the call's media, most often the media
+            // the call was offered with.
             CallEvent::MediaChanged { media } => self.update_summary(&call, |s| {
+                let changed = s.media != media;
                 s.set_media(media);
-                true
+                changed
             }),
             CallEvent::MediaAddRequested { media } => {
                 self.emit(Event::CallMediaRequested {

@@ -18,19 +18,13 @@ use relm4::gtk::{self, prelude::*};
 /// Hide the content of `scrolled` while `scrolled` is not mapped, and show
 /// it again when it is.
 pub fn hide_content_while_unmapped(scrolled: &gtk::ScrolledWindow) {
-    if !scrolled.is_mapped()
-        && let Some(content) = scrolled.child()
-    {
-        content.set_visible(false);
+    show_content(scrolled, scrolled.is_mapped());
+    scrolled.connect_unmap(|scrolled| show_content(scrolled, false));
+    scrolled.connect_map(|scrolled| show_content(scrolled, true));
+}
+
+fn show_content(scrolled: &gtk::ScrolledWindow, shown: bool) {
+    if let Some(content) = scrolled.child() {
+        content.set_visible(shown);
     }
-    scrolled.connect_unmap(|scrolled| {
-        if let Some(content) = scrolled.child() {
-            content.set_visible(false);
-        }
-    });
-    scrolled.connect_map(|scrolled| {
-        if let Some(content) = scrolled.child() {
-            content.set_visible(true);
-        }
-    });
 }

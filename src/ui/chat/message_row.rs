@@ -8,7 +8,7 @@
 use gettextrs::gettext;
 use relm4::RelmWidgetExt;
 use relm4::gtk::{self, gio, glib, prelude::*};
-use relm4::typed_view::list::RelmListItem;
+use relm4::typed_view::grid::RelmGridItem;
 use warbler::model::{ChatMessage, DeliveryState, Direction, Timestamp};
 
 use super::linkify::linkify;
@@ -159,7 +159,7 @@ pub struct MessageWidgets {
     shown: Bound<MessageItem>,
 }
 
-impl RelmListItem for MessageItem {
+impl RelmGridItem for MessageItem {
     type Root = gtk::Box;
     type Widgets = MessageWidgets;
 

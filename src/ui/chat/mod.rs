@@ -26,7 +26,7 @@ use relm4::gtk::{self, gio, glib};
 use relm4::prelude::*;
 
 use crate::ui::AccessibleName;
-use relm4::typed_view::list::TypedListView;
+use relm4::typed_view::grid::TypedGridView;
 use warbler::model::{ChatState, MessageId, RoomSummary};
 use warbler::session::{Command, Event};
 
@@ -103,7 +103,7 @@ pub enum ChatOutput {
 pub struct ChatView {
     key: Option<ChatKey>,
     name: String,
-    list: TypedListView<MessageItem, gtk::NoSelection>,
+    list: TypedGridView<MessageItem, gtk::NoSelection>,
     /// Ids of the shown rows and of `pending`, in list order (`None` for
     /// room notices).
     ids: Vec<Option<MessageId>>,
@@ -244,7 +244,9 @@ impl Component for ChatView {
                         },
 
                         #[local_ref]
-                        view -> gtk::ListView {
+                        view -> gtk::GridView {
+                            // One column (see `timeline`).
+                            set_max_columns: 1,
                             add_css_class: "message-list",
                             set_accessible_name: &gettext("Messages"),
                         },
@@ -310,7 +312,7 @@ impl Component for ChatView {
         let stick = stick_to_bottom.clone();
         let keep = anchor.clone();
         let scroll_queued = Rc::new(Cell::new(false));
-        let messages: TypedListView<MessageItem, gtk::NoSelection> = TypedListView::new();
+        let messages: TypedGridView<MessageItem, gtk::NoSelection> = TypedGridView::new();
         let list = messages.view.downgrade();
         adjustment.connect_changed(move |adj| {
             if scroll_queued.replace(true) {

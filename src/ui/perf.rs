@@ -2,8 +2,8 @@
 //!
 //! With it set, Warbler writes lines starting with `warbler-perf` to
 //! standard error: one-off marks (first frame drawn, signed in, roster
-//! shown) and, once a second, how regularly frames were drawn. The
-//! benchmark reads them; they cost nothing when the variable is unset.
+//! shown), once a second how regularly frames were drawn, and for each
+//! late frame what the main thread did meanwhile. The benchmark reads them; they cost nothing when the variable is unset.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -63,6 +63,32 @@ struct FrameStats {
     longest_work: Duration,
     /// Frames whose work alone took longer than a frame at 60 Hz.
     slow: u32,
+    /// Late frames that would have been on time but for the main thread
+    /// waiting for a CPU (others' work on a busy machine).
+    starved: u32,
+    /// The last frame's work.
+    last_work: Duration,
+    /// The main thread's CPU time and run-queue wait at the last frame.
+    last_sched: Option<ThreadTimes>,
+}
+
+/// What the kernel counts for the calling thread: time on a CPU and time
+/// waiting for one (`/proc/thread-self/schedstat`).
+#[derive(Clone, Copy)]
+struct ThreadTimes {
+    running: Duration,
+    waiting: Duration,
+}
+
+impl ThreadTimes {
+    fn now() -> Option<Self> {
+        let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().ok());
+        Some(Self {
+            running: Duration::from_nanos(fields.next()??),
+            waiting: Duration::from_nanos(fields.next()??),
+        })
+    }
 }
 
 impl FrameStats {
@@ -74,29 +100,55 @@ impl FrameStats {
                 self.longest = self.longest.max(gap);
                 if gap > LATE_FRAME {
                     self.late += 1;
+                    self.report_late(gap);
                 }
             }
         }
+        self.last_sched = ThreadTimes::now();
         self.last_frame = Some(now);
         self.frames += 1;
         if now - self.period_start >= REPORT_EVERY {
             eprintln!(
-                "warbler-perf frames {} longest-gap-ms {:.1} late {} longest-work-ms {:.1} slow {}",
+                "warbler-perf frames {} longest-gap-ms {:.1} late {} longest-work-ms {:.1} slow {} starved {}",
                 self.frames,
                 self.longest.as_secs_f64() * 1000.0,
                 self.late,
                 self.longest_work.as_secs_f64() * 1000.0,
-                self.slow
+                self.slow,
+                self.starved
             );
             self.period_start = now;
             (self.frames, self.late, self.longest) = (0, 0, Duration::ZERO);
-            (self.longest_work, self.slow) = (Duration::ZERO, 0);
+            (self.longest_work, self.slow, self.starved) = (Duration::ZERO, 0, 0);
         }
+    }
+
+    /// Say what the main thread did during a late frame's gap: the work of
+    /// the frame before it, and how long the thread ran and how long it
+    /// waited for a CPU. Counts the frame as starved if it would have been
+    /// on time without that wait.
+    fn report_late(&mut self, gap: Duration) {
+        let (Some(before), Some(after)) = (self.last_sched, ThreadTimes::now()) else {
+            return;
+        };
+        let waiting = after.waiting.saturating_sub(before.waiting);
+        if gap.saturating_sub(waiting) <= LATE_FRAME {
+            self.starved += 1;
+        }
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "warbler-perf late-frame gap-ms {:.1} work-ms {:.1} running-ms {:.1} waiting-ms {:.1}",
+            ms(gap),
+            ms(self.last_work),
+            ms(after.running.saturating_sub(before.running)),
+            ms(waiting),
+        );
     }
 
     fn work_finished(&mut self, now: Instant) {
         if let Some(started) = self.work_started.take() {
             let work = now - started;
+            self.last_work = work;
             self.longest_work = self.longest_work.max(work);
             if work > SLOW_FRAME {
                 self.slow += 1;
@@ -122,6 +174,9 @@ pub fn watch_frames(window: &impl IsA<gtk::Widget>) {
         work_started: None,
         longest_work: Duration::ZERO,
         slow: 0,
+        starved: 0,
+        last_work: Duration::ZERO,
+        last_sched: None,
     }));
     let clock_watched = std::cell::Cell::new(false);
     window.add_tick_callback(move |_, clock| {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Sign in to a real test server in the Warbler window, receive a message
-from Bob and answer it, taking screenshots on the way.
+from Bob and answer it, follow a burst of his messages, and after a restart
+scroll back through the chat's history, taking screenshots on the way.
 
 Run by tests/ui_smoke.rs inside its own X server and D-Bus session (with an
 unlocked keyring), while the test plays Bob:
@@ -21,9 +22,10 @@ it and sends a delivery receipt), and waits for a line "receipt-sent".
 
 import os
 import sys
+import time
 
 from driver import (  # next to this script, so on the module path
-    Atspi, click, fail, find, launch, named, sign_in, stop, tell, type_into,
+    Atspi, click, fail, find, find_sized, launch, named, sign_in, stop, tell, type_into,
     wait_for, wait_for_line, wait_until,
 )
 import driver
@@ -141,6 +143,37 @@ def main():
     if len(shown) < 5:
         fail(f"the view shows only burst messages {shown} in order above the newest", app)
     screenshot("14-burst-received.png")
+
+    # 5. After a restart the chat opens with its newest page of history;
+    # scrolling up with the mouse wheel loads the older pages, down to
+    # Bob's first message.
+    stop(proc)
+    proc, app = launch(BINARY, ["--data-dir", DATA_DIR])
+    click(wait_for(lambda: app, None, f"Burst {newest} {INCOMING}",
+                   "Bob's chat in the chat list", sized=True))
+    messages = wait_for(lambda: app, None, named("Messages"), "the message list", sized=True)
+    wait_until(lambda: newest in shown_from_newest(),
+               f"burst message {newest} shown after the restart", app=app)
+    list_rect = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
+
+    def first_message():
+        return find_sized(app, None,
+                          lambda name: name.startswith("Bob at ") and "Hi Alice!" in name)
+
+    for step in range(1000):
+        Atspi.generate_mouse_event(list_rect.x + list_rect.width // 2,
+                                   list_rect.y + list_rect.height // 2, "b4c")
+        time.sleep(0.03)
+        if step % 20 == 19 and first_message() is not None:
+            break
+    if first_message() is None:
+        fail("scrolling up did not bring back Bob's first message", app)
+    for _ in range(10):  # up to the top, to show it
+        Atspi.generate_mouse_event(list_rect.x + list_rect.width // 2,
+                                   list_rect.y + list_rect.height // 2, "b4c")
+        time.sleep(0.03)
+    time.sleep(0.5)
+    screenshot("15-history-scrolled-to-start.png")
 
     stop(proc)
     tell("ok")

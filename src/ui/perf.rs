@@ -3,7 +3,8 @@
 //! With it set, Warbler writes lines starting with `warbler-perf` to
 //! standard error: one-off marks (first frame drawn, signed in, roster
 //! shown), once a second how regularly frames were drawn, and for each
-//! late frame what the main thread did meanwhile. The benchmark reads them; they cost nothing when the variable is unset.
+//! late frame what the main thread did meanwhile. The benchmark reads
+//! them; they cost nothing when the variable is unset.
 
 use std::cell::RefCell;
 use std::collections::HashSet;

@@ -94,6 +94,7 @@ impl ThreadTimes {
 
 impl FrameStats {
     fn frame(&mut self, now: Instant) {
+        let times = ThreadTimes::now();
         match self.last_frame {
             None => mark("first-frame"),
             Some(previous) => {
@@ -101,11 +102,11 @@ impl FrameStats {
                 self.longest = self.longest.max(gap);
                 if gap > LATE_FRAME {
                     self.late += 1;
-                    self.report_late(gap);
+                    self.report_late(gap, times);
                 }
             }
         }
-        self.last_sched = ThreadTimes::now();
+        self.last_sched = times;
         self.last_frame = Some(now);
         self.frames += 1;
         if now - self.period_start >= REPORT_EVERY {
@@ -128,8 +129,8 @@ impl FrameStats {
     /// the frame before it, and how long the thread ran and how long it
     /// waited for a CPU. Counts the frame as starved if it would have been
     /// on time without that wait.
-    fn report_late(&mut self, gap: Duration) {
-        let (Some(before), Some(after)) = (self.last_sched, ThreadTimes::now()) else {
+    fn report_late(&mut self, gap: Duration, now: Option<ThreadTimes>) {
+        let (Some(before), Some(after)) = (self.last_sched, now) else {
             return;
         };
         let waiting = after.waiting.saturating_sub(before.waiting);

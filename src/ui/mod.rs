@@ -63,14 +63,28 @@ pub fn presence_css(show: PresenceShow) -> &'static str {
     }
 }
 
-/// Every presence style class, to remove before adding the current one.
-pub const PRESENCE_CLASSES: [&str; 5] = [
+/// Every presence style class.
+const PRESENCE_CLASSES: [&str; 5] = [
     "presence-available",
     "presence-away",
     "presence-xa",
     "presence-dnd",
     "presence-offline",
 ];
+
+/// Colour a presence dot for `show`. Its classes change only if the
+/// presence did: each change restyles the dot, and rows and the header
+/// set this on every update.
+pub fn show_presence(dot: &impl IsA<gtk::Widget>, show: PresenceShow) {
+    let current = presence_css(show);
+    if dot.has_css_class(current) {
+        return;
+    }
+    for class in PRESENCE_CLASSES {
+        dot.remove_css_class(class);
+    }
+    dot.add_css_class(current);
+}
 
 /// The widget name of the hidden labels that name widgets for assistive
 /// technologies.
@@ -89,12 +103,8 @@ pub trait AccessibleName {
 
 impl<W: IsA<gtk::Widget>> AccessibleName for W {
     fn set_accessible_name(&self, name: &str) {
-        let existing = self
-            .list_mnemonic_labels()
-            .into_iter()
-            .filter_map(|widget| widget.downcast::<gtk::Label>().ok())
-            .find(|label| label.widget_name() == A11Y_LABEL);
-        match existing {
+        match a11y_label(self.as_ref()) {
+            Some(label) if label.label() == name => {}
             Some(label) => label.set_label(name),
             None => {
                 let label = gtk::Label::builder().label(name).name(A11Y_LABEL).build();
@@ -140,6 +150,45 @@ pub fn set_tooltip_if_changed(widget: &impl IsA<gtk::Widget>, text: Option<&str>
     if widget.tooltip_text().as_deref() != text {
         widget.set_tooltip_text(text);
     }
+}
+
+/// Give a widget a tooltip that never changes, without the round trip to
+/// the display that `set_tooltip_text` makes to find the pointer. List
+/// rows are created anew as they scroll into view (GTK 4.8 does not reuse
+/// them), so a flood of messages paid one round trip per row.
+pub fn set_fixed_tooltip(widget: &impl IsA<gtk::Widget>, text: &str) {
+    let text = text.to_owned();
+    let widget = widget.as_ref();
+    widget.set_has_tooltip(true);
+    widget.connect_query_tooltip(move |_, _, _, _, tooltip| {
+        tooltip.set_text(Some(&text));
+        true
+    });
+}
+
+/// Show a widget's accessible name (see [`AccessibleName`]) as its
+/// tooltip, read when the tooltip opens: a row's icon that changes on
+/// every bind then costs no round trip to the display.
+pub fn tooltip_from_accessible_name(widget: &impl IsA<gtk::Widget>) {
+    let widget = widget.as_ref();
+    widget.set_has_tooltip(true);
+    widget.connect_query_tooltip(|widget, _, _, _, tooltip| {
+        let name = a11y_label(widget)
+            .map(|label| label.label())
+            .filter(|name| !name.is_empty());
+        tooltip.set_text(name.as_deref());
+        name.is_some()
+    });
+}
+
+/// The hidden label that holds a widget's accessible name, if it has one
+/// (see [`AccessibleName`]).
+fn a11y_label(widget: &gtk::Widget) -> Option<gtk::Label> {
+    widget
+        .list_mnemonic_labels()
+        .into_iter()
+        .filter_map(|widget| widget.downcast::<gtk::Label>().ok())
+        .find(|label| label.widget_name() == A11Y_LABEL)
 }
 
 /// An address the user typed (surrounding spaces and an `xmpp:` prefix

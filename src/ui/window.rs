@@ -17,7 +17,7 @@ use warbler::session::{CertificateInfo, Command, ConnectError, Event};
 use super::chat::{ChatInput, ChatOutput, ChatView};
 use super::errors::UserFacing;
 use super::sidebar::{Sidebar, SidebarInput, SidebarOutput};
-use super::{ChatKey, PRESENCE_CLASSES, presence_css, presence_label, set_accessible_label};
+use super::{ChatKey, presence_label, set_accessible_label, show_presence};
 use crate::i18n::gettext_f;
 use crate::ui::Deliver;
 
@@ -97,6 +97,9 @@ pub struct MainWindow {
     folded: bool,
     status_entry: gtk::Entry,
     presence_popover: gtk::Popover,
+    /// Our own presence in the header bar: one dot, recoloured (a new
+    /// one on every update made the header bar lay itself out again).
+    presence_dot: gtk::Box,
 }
 
 impl MainWindow {
@@ -208,8 +211,7 @@ impl Component for MainWindow {
                         pack_start = &gtk::MenuButton {
                             set_popover: Some(&model.presence_popover),
                             set_tooltip_text: Some(&gettext("Set Your Presence")),
-                            #[watch]
-                            set_child: Some(&presence_dot(model.shown_presence())),
+                            set_child: Some(&model.presence_dot),
                             #[watch]
                             set_accessible_name: &gettext_f(
                                 // Translators: {presence} is e.g. "Available".
@@ -288,7 +290,9 @@ impl Component for MainWindow {
             folded: false,
             status_entry,
             presence_popover,
+            presence_dot: presence_dot(PresenceShow::Offline),
         };
+        show_presence(&model.presence_dot, model.shown_presence());
         let widgets = view_output!();
         ComponentParts { model, widgets }
     }
@@ -373,6 +377,7 @@ impl Component for MainWindow {
                 self.chat.deliver(ChatInput::SetFolded(folded));
             }
         }
+        show_presence(&self.presence_dot, self.shown_presence());
         self.update_view(widgets, sender);
     }
 }
@@ -484,18 +489,14 @@ impl MainWindow {
 }
 
 /// A coloured dot for a presence value.
-fn presence_dot(show: PresenceShow) -> gtk::Widget {
+fn presence_dot(show: PresenceShow) -> gtk::Box {
     let dot = gtk::Box::builder()
         .valign(gtk::Align::Center)
         .halign(gtk::Align::Center)
-        .css_classes(["presence-dot", presence_css(show)])
+        .css_classes(["presence-dot"])
         .build();
-    for class in PRESENCE_CLASSES {
-        if class != presence_css(show) {
-            dot.remove_css_class(class);
-        }
-    }
-    dot.upcast()
+    show_presence(&dot, show);
+    dot
 }
 
 /// The primary menu.

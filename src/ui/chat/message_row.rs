@@ -9,8 +9,9 @@ use gettextrs::gettext;
 use relm4::RelmWidgetExt;
 use relm4::gtk::{self, gio, glib, prelude::*};
 use relm4::typed_view::grid::RelmGridItem;
-use warbler::model::{ChatMessage, DeliveryState, Direction, Timestamp};
+use warbler::model::{ChatMessage, DeliveryState, Direction};
 
+use super::dates::format_time;
 use super::linkify::linkify;
 use super::message_menu;
 use super::private::{private_label, private_summary};
@@ -18,77 +19,10 @@ use crate::i18n::gettext_f;
 use crate::ui::room::colors::nick_attributes;
 use crate::ui::widgets::row_menu::{self, Bound};
 use crate::ui::widgets::side_layout::SideLayout;
-use crate::ui::{set_accessible_label, set_tooltip_if_changed};
+use crate::ui::{set_accessible_label, set_fixed_tooltip, tooltip_from_accessible_name};
 
 /// The narrowest a message body is laid out, in characters.
 const MIN_BODY_CHARS: i32 = 6;
-
-/// The local date and time of a timestamp.
-fn local(ts: Timestamp) -> Option<glib::DateTime> {
-    glib::DateTime::from_unix_local(ts.0.div_euclid(1000)).ok()
-}
-
-/// A calendar day (year, day of year) in local time.
-pub fn local_day(ts: Timestamp) -> Option<(i32, i32)> {
-    local(ts).map(|dt| (dt.year(), dt.day_of_year()))
-}
-
-/// "HH:MM" in local time.
-pub fn format_time(ts: Timestamp) -> String {
-    local(ts)
-        .and_then(|dt| dt.format("%H:%M").ok())
-        .map(|s| s.to_string())
-        .unwrap_or_default()
-}
-
-/// How many days lie between the day of `ts` and today (0 = today).
-fn days_ago(ts: Timestamp) -> Option<i64> {
-    let then = local(ts)?;
-    let now = glib::DateTime::now_local().ok()?;
-    let then =
-        glib::DateTime::from_local(then.year(), then.month(), then.day_of_month(), 0, 0, 0.0)
-            .ok()?;
-    let today =
-        glib::DateTime::from_local(now.year(), now.month(), now.day_of_month(), 0, 0, 0.0).ok()?;
-    Some(today.difference(&then).as_days())
-}
-
-/// The day separator text: "Today", "Yesterday", a weekday within the
-/// last week, else the date.
-pub fn day_label(ts: Timestamp) -> String {
-    let Some(dt) = local(ts) else {
-        return String::new();
-    };
-    let format = match days_ago(ts) {
-        Some(0) => return gettext("Today"),
-        Some(1) => return gettext("Yesterday"),
-        // Translators: strftime format of a day separator within the last week, e.g. "Monday".
-        Some(2..=6) => gettext("%A"),
-        // Translators: strftime format of a day separator in this year, e.g. "Monday, 3 March".
-        _ if glib::DateTime::now_local().is_ok_and(|now| now.year() == dt.year()) => {
-            gettext("%A, %e %B")
-        }
-        // Translators: strftime format of a day separator in an older year.
-        _ => gettext("%e %B %Y"),
-    };
-    dt.format(&format)
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default()
-}
-
-/// The time shown in the chat list: the time today, else "Yesterday" or
-/// a short date.
-pub fn format_list_time(ts: Timestamp) -> String {
-    match days_ago(ts) {
-        Some(0) => format_time(ts),
-        Some(1) => gettext("Yesterday"),
-        _ => local(ts)
-            // Translators: strftime format of an older chat's date in the chat list.
-            .and_then(|dt| dt.format(&gettext("%e %b")).ok())
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default(),
-    }
-}
 
 /// The icon and the accessible description of a delivery state.
 pub fn delivery_icon(state: DeliveryState) -> Option<(&'static str, String)> {
@@ -228,7 +162,6 @@ impl RelmGridItem for MessageItem {
                                 set_valign: gtk::Align::Center,
                                 add_css_class: "flat",
                                 add_css_class: "message-menu",
-                                set_tooltip_text: Some(&gettext("Message Menu")),
                             },
                             #[name = "time"]
                             gtk::Label {
@@ -256,6 +189,8 @@ impl RelmGridItem for MessageItem {
             }
         });
         set_accessible_label(&menu, &gettext("Message Menu"));
+        set_fixed_tooltip(&menu, &gettext("Message Menu"));
+        tooltip_from_accessible_name(&state);
         let shown = row_menu::attach_over_children(&bubble, &menu, message_menu::build);
         let widgets = MessageWidgets {
             day,
@@ -351,7 +286,6 @@ impl RelmGridItem for MessageItem {
         let state_text = match &state {
             Some((icon, text)) => {
                 widgets.state.set_icon_name(Some(icon));
-                set_tooltip_if_changed(&widgets.state, Some(text));
                 set_accessible_label(&widgets.state, text);
                 text.clone()
             }

@@ -5,6 +5,7 @@
 
 mod completion;
 mod composer;
+pub mod dates;
 mod linkify;
 mod message_menu;
 pub mod message_row;

@@ -18,7 +18,8 @@ use relm4::prelude::*;
 use warbler::model::ChatMessage;
 use warbler::session::Event;
 
-use super::message_row::{MessageItem, day_label, local_day};
+use super::dates::{day_label, local_day};
+use super::message_row::MessageItem;
 use super::{ChatInput, ChatView};
 use crate::ui::set_accessible_label;
 

@@ -11,7 +11,7 @@ use relm4::typed_view::list::RelmListItem;
 use warbler::model::{BareJid, PublicRoom, PublicRoomsPage};
 
 use crate::i18n::{gettext_f, ngettext_f};
-use crate::ui::{fallback_name, set_accessible_label};
+use crate::ui::{fallback_name, set_accessible_label, set_fixed_tooltip};
 
 /// One public room of the directory.
 #[derive(Debug, Clone)]
@@ -146,7 +146,6 @@ impl RelmListItem for RoomItem {
                 gtk::Box {
                     set_spacing: 4,
                     set_valign: gtk::Align::Center,
-                    set_tooltip_text: Some(&gettext("People in the room")),
 
                     gtk::Image {
                         set_icon_name: Some("system-users-symbolic"),
@@ -159,6 +158,7 @@ impl RelmListItem for RoomItem {
                 },
             }
         }
+        set_fixed_tooltip(&people, &gettext("People in the room"));
         let widgets = RoomWidgets {
             name,
             address,

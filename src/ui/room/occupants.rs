@@ -31,9 +31,7 @@ use super::colors::nick_attributes;
 use super::prompt::Prompt;
 use super::role_heading;
 use crate::i18n::{gettext_f, ngettext_f};
-use crate::ui::{
-    AccessibleName, ChatKey, PRESENCE_CLASSES, presence_css, presence_label, set_accessible_label,
-};
+use crate::ui::{AccessibleName, ChatKey, presence_label, set_accessible_label, show_presence};
 
 /// One row: an occupant, maybe under the heading of its role.
 #[derive(Debug, Clone)]
@@ -152,14 +150,7 @@ impl RelmGridItem for OccupantItem {
             _ => presence.clone(),
         };
         widgets.status.set_text(Some(&status));
-        // Restyling is not free and most occupants share a presence.
-        let presence_class = presence_css(occupant.show);
-        if !widgets.dot.has_css_class(presence_class) {
-            for class in PRESENCE_CLASSES {
-                widgets.dot.remove_css_class(class);
-            }
-            widgets.dot.add_css_class(presence_class);
-        }
+        show_presence(&widgets.dot, occupant.show);
         // Everyone but us can at least be written to privately.
         widgets.more.set_visible(!self.own);
         *widgets.shown.borrow_mut() = Some(self.clone());

@@ -2,8 +2,10 @@
 //! chats), newest first, with a preview of the last message and an unread
 //! badge.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use adw::prelude::*;
 use gettextrs::gettext;
@@ -16,17 +18,37 @@ use relm4::typed_view::list::{RelmListItem, TypedListView};
 use warbler::model::{BareJid, ChatSummary, RoomSender, RoomSummary};
 
 use crate::i18n::{gettext_f, ngettext_f};
-use crate::ui::chat::message_row::{format_list_time, moderated_text};
+use crate::ui::chat::dates::format_list_time;
+use crate::ui::chat::message_row::moderated_text;
 use crate::ui::room::{room_name, state_label};
 use crate::ui::{ChatKey, fallback_name, set_accessible_label};
 
 /// One row of the chat list.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ChatItem {
     summary: ChatSummary,
     name: String,
     /// Set when the chat is a group chat.
     room: Option<RoomSummary>,
+    /// The row showing this item, while one is bound to it.
+    row: BoundRow,
+}
+
+/// The widgets of the row an item is bound to, if any: a chat that stays
+/// in its place is updated there. Removing and adding it back built a new
+/// row for every message of a flood.
+type BoundRow = Rc<RefCell<Option<(ChatWidgets, gtk::Box)>>>;
+
+impl Clone for ChatItem {
+    /// A copy is not bound to any row.
+    fn clone(&self) -> Self {
+        Self {
+            summary: self.summary.clone(),
+            name: self.name.clone(),
+            room: self.room.clone(),
+            row: BoundRow::default(),
+        }
+    }
 }
 
 /// The preview of a room message's first line, marked with who wrote it
@@ -82,6 +104,7 @@ impl Ord for ChatItem {
 }
 
 /// The widgets of one row.
+#[derive(Debug, Clone)]
 pub struct ChatWidgets {
     avatar: adw::Avatar,
     name: gtk::Label,
@@ -158,6 +181,18 @@ impl RelmListItem for ChatItem {
     }
 
     fn bind(&mut self, widgets: &mut ChatWidgets, root: &mut gtk::Box) {
+        self.show(widgets, root);
+        *self.row.borrow_mut() = Some((widgets.clone(), root.clone()));
+    }
+
+    fn unbind(&mut self, _widgets: &mut ChatWidgets, _root: &mut gtk::Box) {
+        self.row.borrow_mut().take();
+    }
+}
+
+impl ChatItem {
+    /// Show the item in a row's widgets.
+    fn show(&self, widgets: &ChatWidgets, root: &gtk::Box) {
         widgets.avatar.set_text(Some(&self.name));
         // Rooms show a group icon instead of initials.
         widgets.avatar.set_show_initials(self.room.is_none());
@@ -208,9 +243,7 @@ impl RelmListItem for ChatItem {
         };
         set_accessible_label(root, &summary);
     }
-}
 
-impl ChatItem {
     /// The preview line: the newest message's first line ("nick: body" in
     /// a group chat), or a room's state while it is not joined.
     fn preview(&self) -> String {
@@ -360,10 +393,8 @@ impl ChatList {
                 self.remove(&key);
             }
             ChatListInput::Update(chat) => {
-                let key = (chat.account.clone(), chat.peer.clone());
-                self.remove(&key);
                 let item = self.item(chat);
-                self.list.append(item);
+                self.put(item);
             }
             ChatListInput::Names(names) => {
                 for (key, name) in names {
@@ -376,8 +407,7 @@ impl ChatList {
                     {
                         let mut updated = item.borrow().clone();
                         updated.name = name;
-                        self.list.remove(pos);
-                        self.list.append(updated);
+                        self.put(updated);
                     }
                 }
             }
@@ -412,21 +442,55 @@ impl ChatList {
             summary,
             name,
             room,
+            row: BoundRow::default(),
         }
     }
 
     /// Show a room's current summary in its row (adding the row if needed).
     fn refresh(&mut self, key: &ChatKey, room: &RoomSummary) {
-        let summary = match self.list.find(|item| &item.key() == key) {
-            Some(pos) => {
-                let summary = self.list.get(pos).map(|item| item.borrow().summary.clone());
-                self.list.remove(pos);
-                summary
-            }
-            None => None,
-        };
+        let summary = self
+            .list
+            .find(|item| &item.key() == key)
+            .and_then(|pos| self.list.get(pos))
+            .map(|item| item.borrow().summary.clone());
         let item = self.item(summary.unwrap_or_else(|| empty_summary(room)));
-        self.list.append(item);
+        self.put(item);
+    }
+
+    /// Add a chat, or show its new state. A chat that keeps its place
+    /// among the others is changed in its row; one that moves is taken
+    /// out and sorted in again.
+    fn put(&mut self, item: ChatItem) {
+        let key = item.key();
+        let Some(pos) = self.list.find(|existing| existing.key() == key) else {
+            self.list.append(item);
+            return;
+        };
+        let Some(existing) = self.list.get(pos) else {
+            return;
+        };
+        let stays = {
+            let old = existing.borrow();
+            (0..self.list.len())
+                .filter(|&other| other != pos)
+                .filter_map(|other| self.list.get(other))
+                .all(|other| {
+                    let other = other.borrow();
+                    other.cmp(&old) == other.cmp(&item)
+                })
+        };
+        if !stays {
+            self.list.remove(pos);
+            self.list.append(item);
+            return;
+        }
+        let mut shown = existing.borrow_mut();
+        shown.summary = item.summary;
+        shown.name = item.name;
+        shown.room = item.room;
+        if let Some((widgets, root)) = shown.row.borrow().as_ref() {
+            shown.show(widgets, root);
+        }
     }
 
     fn remove(&mut self, key: &ChatKey) {

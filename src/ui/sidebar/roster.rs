@@ -22,7 +22,7 @@ use warbler::session::Command;
 
 use crate::i18n::gettext_f;
 use crate::ui::room::invite;
-use crate::ui::{ChatKey, PRESENCE_CLASSES, presence_css, presence_label, set_accessible_label};
+use crate::ui::{ChatKey, presence_label, set_accessible_label, set_fixed_tooltip, show_presence};
 
 /// Every room of every account, shared with the row menus (which offer
 /// invitations to the rooms of the contact's account we are in).
@@ -153,11 +153,11 @@ impl RelmListItem for ContactItem {
                     set_icon_name: "view-more-symbolic",
                     set_valign: gtk::Align::Center,
                     add_css_class: "flat",
-                    set_tooltip_text: Some(&gettext("Contact Actions")),
                 },
             }
         }
         let key = lazy_menu::attach(&root, &menu, row_menu);
+        set_fixed_tooltip(&menu, &gettext("Contact Actions"));
         // The address as tooltip, computed when asked for: setting tooltip
         // text on every bind costs an X server round trip per row.
         root.set_has_tooltip(true);
@@ -186,12 +186,7 @@ impl RelmListItem for ContactItem {
         widgets.name.set_label(&self.name);
         let status = self.status_text();
         widgets.status.set_label(&status);
-        for class in PRESENCE_CLASSES {
-            widgets.dot.remove_css_class(class);
-        }
-        widgets
-            .dot
-            .add_css_class(presence_css(self.contact.presence.show));
+        show_presence(&widgets.dot, self.contact.presence.show);
         // Translators: a contact list row read by screen readers: "Bob, Available".
         let summary = gettext_f(
             "{name}, {presence}",

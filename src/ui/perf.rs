@@ -67,6 +67,10 @@ struct FrameStats {
     /// Late frames that would have been on time but for the main thread
     /// waiting for a CPU (others' work on a busy machine).
     starved: u32,
+    /// Late frames whose gap held more than a frame's worth of the main
+    /// thread's own running (in the others it mostly waited, for a CPU or
+    /// for the display server's replies).
+    busy: u32,
     /// The last frame's work.
     last_work: Duration,
     /// The main thread's CPU time and run-queue wait at the last frame.
@@ -111,39 +115,48 @@ impl FrameStats {
         self.frames += 1;
         if now - self.period_start >= REPORT_EVERY {
             eprintln!(
-                "warbler-perf frames {} longest-gap-ms {:.1} late {} longest-work-ms {:.1} slow {} starved {}",
+                "warbler-perf frames {} longest-gap-ms {:.1} late {} longest-work-ms {:.1} slow {} starved {} busy {}",
                 self.frames,
                 self.longest.as_secs_f64() * 1000.0,
                 self.late,
                 self.longest_work.as_secs_f64() * 1000.0,
                 self.slow,
-                self.starved
+                self.starved,
+                self.busy
             );
             self.period_start = now;
             (self.frames, self.late, self.longest) = (0, 0, Duration::ZERO);
-            (self.longest_work, self.slow, self.starved) = (Duration::ZERO, 0, 0);
+            (self.longest_work, self.slow) = (Duration::ZERO, 0);
+            (self.starved, self.busy) = (0, 0);
         }
     }
 
     /// Say what the main thread did during a late frame's gap: the work of
-    /// the frame before it, and how long the thread ran and how long it
-    /// waited for a CPU. Counts the frame as starved if it would have been
-    /// on time without that wait.
+    /// the frame before it, how long the thread ran, how long it waited for
+    /// a CPU, and how long it was blocked (mostly on the display server's
+    /// replies). Counts the frame as starved if it would have been on time
+    /// without the wait for a CPU, and as busy if the thread ran for more
+    /// than a frame in the gap.
     fn report_late(&mut self, gap: Duration, now: Option<ThreadTimes>) {
         let (Some(before), Some(after)) = (self.last_sched, now) else {
             return;
         };
         let waiting = after.waiting.saturating_sub(before.waiting);
+        let running = after.running.saturating_sub(before.running);
         if gap.saturating_sub(waiting) <= LATE_FRAME {
             self.starved += 1;
         }
+        if running > SLOW_FRAME {
+            self.busy += 1;
+        }
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         eprintln!(
-            "warbler-perf late-frame gap-ms {:.1} work-ms {:.1} running-ms {:.1} waiting-ms {:.1}",
+            "warbler-perf late-frame gap-ms {:.1} work-ms {:.1} running-ms {:.1} waiting-ms {:.1} blocked-ms {:.1}",
             ms(gap),
             ms(self.last_work),
-            ms(after.running.saturating_sub(before.running)),
+            ms(running),
             ms(waiting),
+            ms(gap.saturating_sub(running).saturating_sub(waiting)),
         );
     }
 
@@ -177,6 +190,7 @@ pub fn watch_frames(window: &impl IsA<gtk::Widget>) {
         longest_work: Duration::ZERO,
         slow: 0,
         starved: 0,
+        busy: 0,
         last_work: Duration::ZERO,
         last_sched: None,
     }));

@@ -12,7 +12,9 @@
 //! - flood: frames while 2,000 messages arrive in the open chat: how many
 //!   frames were late (> 25 ms apart), how many of those only because
 //!   Warbler's main thread waited for a CPU (on this 2-core machine the
-//!   local server and X server compete with it), and the longest gap;
+//!   local server and X server compete with it), in how many Warbler's
+//!   main thread itself ran for more than a frame (16.7 ms) between the
+//!   two frames, and the longest gap;
 //! - big room: frames while the occupant list of a room with 2,000
 //!   occupants is scrolled with the mouse wheel (joined through an
 //!   `xmpp:…?join` link and Enter in the Join Room dialog; needs xdotool).
@@ -68,14 +70,24 @@ struct Frames {
     /// Late frames that would have been on time had Warbler's main thread
     /// not waited for a CPU (the machine was busy with other work).
     starved: u32,
+    /// Late frames in whose gap Warbler's main thread ran for more than
+    /// 16.7 ms (in the others it mostly waited, for a CPU or for the
+    /// display server).
+    busy: u32,
 }
 
 impl std::fmt::Display for Frames {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} frames, {} late (> 25 ms; {} of them only for waiting for a CPU), longest gap {:.1} ms; own work per frame at most {:.1} ms, {} frames over 16.7 ms",
-            self.frames, self.late, self.starved, self.longest_gap, self.longest_work, self.slow
+            "{} frames, {} late (> 25 ms; {} of them only for waiting for a CPU; {} in which Warbler ran for over 16.7 ms), longest gap {:.1} ms; own work per frame at most {:.1} ms, {} frames over 16.7 ms",
+            self.frames,
+            self.late,
+            self.starved,
+            self.busy,
+            self.longest_gap,
+            self.longest_work,
+            self.slow
         )
     }
 }
@@ -186,6 +198,8 @@ impl Warbler {
                 slow,
                 "starved",
                 starved,
+                "busy",
+                busy,
             ] = fields[..]
             {
                 total.frames += frames.parse().unwrap_or(0);
@@ -194,6 +208,7 @@ impl Warbler {
                 total.longest_work = total.longest_work.max(work.parse().unwrap_or(0.0));
                 total.slow += slow.parse().unwrap_or(0);
                 total.starved += starved.parse().unwrap_or(0);
+                total.busy += busy.parse().unwrap_or(0);
             }
         }
         total

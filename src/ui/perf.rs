@@ -133,10 +133,10 @@ impl FrameStats {
 
     /// Say what the main thread did during a late frame's gap: the work of
     /// the frame before it, how long the thread ran, how long it waited for
-    /// a CPU, and how long it was blocked (mostly on the display server's
-    /// replies). Counts the frame as starved if it would have been on time
-    /// without the wait for a CPU, and as busy if the thread ran for more
-    /// than a frame in the gap.
+    /// a CPU, and how long it slept (blocked on the display server's
+    /// replies, or idle in the main loop). Counts the frame as starved if it
+    /// would have been on time without the wait for a CPU, and as busy if
+    /// the thread ran for more than a frame in the gap.
     fn report_late(&mut self, gap: Duration, now: Option<ThreadTimes>) {
         let (Some(before), Some(after)) = (self.last_sched, now) else {
             return;

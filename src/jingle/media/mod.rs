@@ -41,6 +41,8 @@ mod events;
 mod fingerprint;
 mod gates;
 mod incoming;
+#[cfg(test)]
+mod loss_recovery_tests;
 mod negotiation;
 mod pipeline;
 mod relays;

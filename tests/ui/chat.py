@@ -144,6 +144,20 @@ def main():
         fail(f"the view shows only burst messages {shown} in order above the newest", app)
     screenshot("14-burst-received.png")
 
+    # Bob's row in the chat list previews his newest message. The chat
+    # stays on top, so the row is changed in place rather than rebuilt.
+    chats = wait_for(lambda: app, "list", named("Chats"), "the chat list")
+
+    def bob_previews_newest():
+        chats.clear_cache()
+        return any(
+            (node.get_name() or "").startswith("Bob")
+            and f"{prefix}{newest}{suffix}" in (node.get_name() or "")
+            for node in driver.walk(chats)
+        )
+
+    wait_until(bob_previews_newest, f"Bob's chat row previewing burst message {newest}", app=app)
+
     # 5. After a restart the chat opens with its newest page of history;
     # scrolling up with the mouse wheel loads the older pages, down to
     # Bob's first message.

@@ -166,16 +166,16 @@ fn send_with_losses(fec: bool) -> (Vec<i16>, Vec<usize>) {
                     (pts.nseconds() as u128 * RATE as u128 / 1_000_000_000) as usize
                 });
                 let map = buffer.map_readable().map_err(|_| gst::FlowError::Error)?;
-                let samples = map
+                let samples: Vec<i16> = map
                     .chunks_exact(2)
-                    .map(|pair| i16::from_le_bytes([pair[0], pair[1]]));
+                    .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
+                    .collect();
                 if let Ok(mut decoded) = collected.lock() {
-                    for (offset, sample) in samples.enumerate() {
-                        if decoded.len() <= start + offset {
-                            decoded.resize(start + offset + 1, 0);
-                        }
-                        decoded[start + offset] = sample;
+                    let end = start + samples.len();
+                    if decoded.len() < end {
+                        decoded.resize(end, 0);
                     }
+                    decoded[start..end].copy_from_slice(&samples);
                 }
                 Ok(gst::FlowSuccess::Ok)
             })

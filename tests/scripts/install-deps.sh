@@ -13,6 +13,8 @@ packages=(
     gstreamer1.0-libav gstreamer1.0-nice gstreamer1.0-tools gstreamer1.0-pipewire
     # Calls through real (virtual) audio devices: a private sound server in tests
     pulseaudio pulseaudio-utils gstreamer1.0-pulseaudio
+    # Calls on a PipeWire desktop (virtual cameras too): a private one in tests
+    pipewire-bin wireplumber pipewire-pulse
     # Running headless, secrets and accessibility checks
     xvfb xauth imagemagick dbus dbus-x11 at-spi2-core adwaita-icon-theme
     gnome-keyring libsecret-tools python3-gi gir1.2-atspi-2.0 xdotool

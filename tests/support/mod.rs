@@ -6,8 +6,8 @@
 //! ([`calls`]), two media engines talking directly and the tone detection
 //! calls use ([`media`]), a TURN server for calls through a relay
 //! ([`turn`]), a DNS server that answers SRV and address questions
-//! ([`dns`]), and a PulseAudio daemon with virtual audio devices
-//! ([`pulse`]).
+//! ([`dns`]), a PulseAudio daemon with virtual audio devices ([`pulse`]),
+//! and a PipeWire desktop with virtual cameras too ([`pipewire`]).
 //!
 //! Include it from a test file with `mod support;`. Not every test uses every
 //! helper, hence the `dead_code` and `unused_imports` allowances.
@@ -19,6 +19,7 @@ pub mod core;
 pub mod dns;
 pub mod media;
 pub mod muc;
+pub mod pipewire;
 pub mod profile;
 pub mod prosody;
 pub mod pulse;

@@ -52,7 +52,16 @@ fn process_dir() -> &'static Path {
 pub struct PulseSession {
     dir: PathBuf,
     child: Option<Child>,
+    control: PulseControl,
     _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl std::ops::Deref for PulseSession {
+    type Target = PulseControl;
+
+    fn deref(&self) -> &PulseControl {
+        &self.control
+    }
 }
 
 impl PulseSession {
@@ -94,6 +103,7 @@ impl PulseSession {
             .spawn()
             .unwrap_or_else(|e| panic!("Could not start pulseaudio (is it installed?): {e}"));
         let mut session = PulseSession {
+            control: PulseControl::new(dir.join("native")),
             dir,
             child: Some(child),
             _turn: turn,
@@ -105,7 +115,7 @@ impl PulseSession {
     fn wait_until_ready(&mut self) {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if self.dir.join("native").exists() && self.pactl(&["info"]).status.success() {
+            if self.control.answers() {
                 return;
             }
             if super::has_exited(&mut self.child) || Instant::now() > deadline {
@@ -122,13 +132,44 @@ impl PulseSession {
         std::fs::read_to_string(self.dir.join("pulse.log")).unwrap_or_default()
     }
 
+    /// Plays a sine tone of `frequency` Hz into the microphone `mic`.
+    pub fn play_tone(&self, mic: &str, frequency: u32) {
+        self.control.load(
+            "module-sine",
+            &[format!("sink={mic}_air"), format!("frequency={frequency}")],
+        )
+    }
+
+    /// Stops the daemon (SIGTERM, then SIGKILL after 5 s).
+    pub fn stop(&mut self) {
+        if let Some(child) = self.child.take() {
+            super::stop_server(child);
+        }
+    }
+}
+
+/// `pactl` for one sound server speaking PulseAudio's protocol (PulseAudio
+/// itself or PipeWire's `pipewire-pulse`): virtual devices, and what plays
+/// and records on them.
+pub struct PulseControl {
+    socket: PathBuf,
+}
+
+impl PulseControl {
+    /// Controls the server listening on the Unix socket `socket`.
+    pub fn new(socket: PathBuf) -> PulseControl {
+        PulseControl { socket }
+    }
+
+    /// Whether the server answers on its socket.
+    pub fn answers(&self) -> bool {
+        self.socket.exists() && self.pactl(&["info"]).status.success()
+    }
+
     fn pactl(&self, args: &[&str]) -> Output {
         Command::new("pactl")
             .args(args)
-            .env(
-                "PULSE_SERVER",
-                format!("unix:{}", self.dir.join("native").display()),
-            )
+            .env("PULSE_SERVER", format!("unix:{}", self.socket.display()))
             .output()
             .unwrap_or_else(|e| panic!("Could not run pactl (pulseaudio-utils): {e}"))
     }
@@ -163,7 +204,7 @@ impl PulseSession {
 
     /// A microphone named `name`, as a sound card's would be: a regular
     /// source (not a monitor), remapped from the monitor of a null sink
-    /// `name_air` into which [`PulseSession::play_tone`] plays. Silent until
+    /// `name_air` into which a tone can be played. Silent until
     /// something is played there.
     pub fn microphone(&self, name: &str, description: &str) {
         self.speaker(&format!("{name}_air"), &format!("Air of {description}"));
@@ -174,14 +215,6 @@ impl PulseSession {
                 format!("master={name}_air.monitor"),
                 format!("source_properties='device.description=\"{description}\"'"),
             ],
-        )
-    }
-
-    /// Plays a sine tone of `frequency` Hz into the microphone `mic`.
-    pub fn play_tone(&self, mic: &str, frequency: u32) {
-        self.load(
-            "module-sine",
-            &[format!("sink={mic}_air"), format!("frequency={frequency}")],
         )
     }
 
@@ -208,13 +241,6 @@ impl PulseSession {
     pub fn set_defaults(&self, mic: &str, speaker: &str) {
         self.run(&["set-default-source", mic]);
         self.run(&["set-default-sink", speaker]);
-    }
-
-    /// Stops the daemon (SIGTERM, then SIGKILL after 5 s).
-    pub fn stop(&mut self) {
-        if let Some(child) = self.child.take() {
-            super::stop_server(child);
-        }
     }
 }
 

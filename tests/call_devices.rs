@@ -13,7 +13,7 @@ use std::time::Duration;
 use support::media::{self, Side, negotiate, negotiate_with, run_until, side_with};
 use support::pulse::{PulseSession, SpeakerRecording};
 use warbler::jingle::media::{
-    AudioInput, AudioOutput, DeviceClass, MediaConfig, MediaDevice, MediaEvent, list_devices,
+    AudioInput, AudioOutput, DeviceClass, MediaConfig, MediaDevice, list_devices,
 };
 
 const ALICE_TONE: u32 = 440;
@@ -181,11 +181,7 @@ async fn each_microphone_reaches_the_other_speaker_with_echo_cancellation() {
     // noise within seconds, and the microphones run from the call's start.
     each_hears_the_other(&pulse, (&mut a, &alice_ears), (&mut b, &bob_ears)).await;
     for side in [&a, &b] {
-        assert!(
-            !side.saw(|e| matches!(e, MediaEvent::Failed { .. })),
-            "{:?}",
-            side.log
-        );
+        side.assert_never_failed();
         let elements = media::factories(side);
         for wanted in ["pulsesrc", "pulsesink", "webrtcdsp", "webrtcechoprobe"] {
             assert!(elements.iter().any(|e| e == wanted), "{elements:?}");

@@ -191,6 +191,15 @@ impl Side {
         self.log.iter().any(wanted)
     }
 
+    /// Fails, with every event, if the media ever reported a failure.
+    pub fn assert_never_failed(&self) {
+        assert!(
+            !self.saw(|e| matches!(e, MediaEvent::Failed { .. })),
+            "{:?}",
+            self.log
+        );
+    }
+
     /// Candidates on any address but 127.0.0.1.
     pub fn non_loopback_candidates(&self) -> Vec<String> {
         self.candidates

@@ -74,3 +74,17 @@ pub fn stop_server(mut child: Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Deletes a server's directory at a fixed path, or, with
+/// `WARBLER_TEST_KEEP_SERVER` set, keeps it beside as `*.kept` (replacing
+/// an older one) and says where.
+pub fn remove_or_keep(dir: &std::path::Path, what: &str) {
+    if std::env::var_os("WARBLER_TEST_KEEP_SERVER").is_some() {
+        let kept = dir.with_extension("kept");
+        let _ = std::fs::remove_dir_all(&kept);
+        let _ = std::fs::rename(dir, &kept);
+        eprintln!("Keeping the {what} files in {}", kept.display());
+    } else {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -260,13 +260,6 @@ impl PipeWireDesktop {
 impl Drop for PipeWireDesktop {
     fn drop(&mut self) {
         self.stop();
-        if std::env::var_os("WARBLER_TEST_KEEP_SERVER").is_some() {
-            let kept = self.dir.with_extension("kept");
-            let _ = std::fs::remove_dir_all(&kept);
-            let _ = std::fs::rename(&self.dir, &kept);
-            eprintln!("Keeping the PipeWire desktop's files in {}", kept.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
+        super::remove_or_keep(&self.dir, "PipeWire desktop's");
     }
 }

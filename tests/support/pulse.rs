@@ -247,13 +247,7 @@ impl PulseControl {
 impl Drop for PulseSession {
     fn drop(&mut self) {
         self.stop();
-        if std::env::var_os("WARBLER_TEST_KEEP_SERVER").is_some() {
-            let kept = self.dir.with_extension("kept");
-            let _ = std::fs::rename(&self.dir, &kept);
-            eprintln!("Keeping the PulseAudio files in {}", kept.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
+        super::remove_or_keep(&self.dir, "PulseAudio");
     }
 }
 

@@ -6,10 +6,10 @@
 //! On a PipeWire desktop several providers list the same device: PipeWire
 //! and PulseAudio (through `pipewire-pulse`) each list every microphone and
 //! speaker, PipeWire and V4L2 each list every camera. Each is shown once
-//! ([`prefer`]): audio through PulseAudio, whose elements are the mature
-//! audio path of GStreamer 1.22, and cameras through PipeWire, which shares a
-//! camera between programs (V4L2 opens it for one) and is how a Flatpak
-//! reaches it.
+//! ([`prefer`]): audio through PulseAudio's elements, the audio path the
+//! call tests prove with echo cancellation (on a PipeWire desktop as well),
+//! and cameras through PipeWire, which shares a camera between programs
+//! (V4L2 opens it for one) and is how a Flatpak reaches it.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;

@@ -3,7 +3,8 @@
 //! provides virtual cameras, microphones and speakers. The device list
 //! offers each of them once although two providers list each, and a call
 //! sends the chosen camera's picture and microphone to the peer and plays
-//! the peer on the chosen speaker.
+//! the peer on the chosen speaker, while the peer films with the default
+//! camera.
 
 mod support;
 
@@ -147,6 +148,9 @@ async fn on_a_pipewire_desktop_each_device_is_offered_once_and_a_call_uses_the_c
     };
     let mut alice = side_with(alice_config, alice_ears.received.clone(), 440.0);
     let (mut bob_config, bob_received) = media::config(880.0, 0, VideoSize::default());
+    // Bob films with the system's default camera (whichever WirePlumber
+    // picks), as a call does before anyone chose one.
+    bob_config.video_input = VideoInput::Device(None);
     let seen = Arc::new(Mutex::new(None::<(u32, u32, u32)>));
     let frames = bob_received.clone();
     let last = seen.clone();
@@ -164,6 +168,7 @@ async fn on_a_pipewire_desktop_each_device_is_offered_once_and_a_call_uses_the_c
         b.received.frames.load(Ordering::Relaxed) >= 30
             && b.received.hears(alice_tone, bob_tone)
             && a.received.hears(bob_tone, alice_tone)
+            && a.first_video_at.is_some()
     })
     .await;
     assert!(
@@ -187,6 +192,11 @@ async fn on_a_pipewire_desktop_each_device_is_offered_once_and_a_call_uses_the_c
     let elements = media::factories(&alice);
     // Audio through PulseAudio's protocol, the camera through PipeWire.
     for wanted in ["pipewiresrc", "pulsesrc", "pulsesink"] {
+        assert!(elements.iter().any(|e| e == wanted), "{elements:?}");
+    }
+    // Bob's default camera is PipeWire's too, inside the automatic source.
+    let elements = media::factories(&bob);
+    for wanted in ["autovideosrc", "pipewiresrc"] {
         assert!(elements.iter().any(|e| e == wanted), "{elements:?}");
     }
     for side in [&alice, &bob] {

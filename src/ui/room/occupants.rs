@@ -80,6 +80,7 @@ impl RelmGridItem for OccupantItem {
                 #[name = "content"]
                 gtk::Box {
                     set_spacing: 8,
+                    add_css_class: "list-grid-row",
                     add_css_class: "occupant-row",
 
                     #[name = "dot"]
@@ -227,7 +228,7 @@ impl SimpleComponent for Occupants {
                 #[local_ref]
                 view -> gtk::GridView {
                     set_max_columns: 1,
-                    add_css_class: "occupant-list",
+                    add_css_class: "list-grid",
                     set_accessible_name: &gettext("Occupant List"),
                 },
             },

@@ -99,7 +99,10 @@ impl StoreHandle {
         let (jobs, receiver) = mpsc::channel();
         std::thread::Builder::new()
             .name("warbler-store".into())
-            .spawn(move || worker::run(conn, receiver))
+            .spawn(move || {
+                worker::yield_to_the_window();
+                worker::run(conn, receiver)
+            })
             .map_err(|e| StoreError::Open(e.to_string()))?;
         Ok(Self { jobs })
     }

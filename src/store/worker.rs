@@ -35,6 +35,29 @@ pub(super) struct Job {
     pub(super) run: Run,
 }
 
+/// How much lower than the rest of Warbler the worker's thread runs, in
+/// nice steps: a flood's writes then wait for a CPU before the window's
+/// drawing does, not the other way round.
+const NICENESS: libc::c_int = 10;
+
+/// Lower the calling thread's scheduling priority (Linux sets the nice
+/// value of a single thread by its id). The worker starts no threads, so
+/// nothing else inherits it.
+#[allow(unsafe_code)] // two C calls without preconditions; no safe binding exists
+pub(super) fn yield_to_the_window() {
+    // SAFETY: gettid has no arguments; setpriority only reads its own.
+    let result = unsafe {
+        let thread = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, NICENESS)
+    };
+    if result != 0 {
+        tracing::debug!(
+            error = %std::io::Error::last_os_error(),
+            "Could not lower the store's thread priority"
+        );
+    }
+}
+
 /// The worker's loop: runs until every sender is gone, then closes the
 /// connection (which also checkpoints the write-ahead log).
 pub(super) fn run(conn: Connection, jobs: Receiver<Job>) {

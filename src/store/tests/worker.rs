@@ -116,3 +116,26 @@ async fn requests_fail_cleanly_when_the_database_is_newer() {
     let error = crate::store::StoreHandle::open(&path).expect_err("too new");
     assert!(matches!(error, StoreError::TooNew { found: 999, .. }));
 }
+
+/// The calling thread's nice value (field 19 of its `stat`).
+fn thread_niceness() -> i64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("thread stat");
+    // The command name may hold spaces; the fields after it do not.
+    let after_name = &stat[stat.rfind(')').expect("end of the name") + 2..];
+    after_name
+        .split_whitespace()
+        .nth(16)
+        .and_then(|field| field.parse().ok())
+        .expect("nice field")
+}
+
+#[tokio::test]
+async fn the_worker_gives_way_to_the_window() {
+    let ours = thread_niceness();
+    let worker = store()
+        .read(|_| Ok(thread_niceness()))
+        .await
+        .expect("read on the worker");
+    // A flood's writes must not take a CPU from the window's drawing.
+    assert_eq!(worker, (ours + 10).min(19), "the worker's nice value");
+}

@@ -45,6 +45,26 @@ def screenshot(name):
     return _screenshot(SHOTS, name)
 
 
+
+def wheel_up(messages):
+    """One mouse wheel step up over the message list."""
+    rect = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
+    Atspi.generate_mouse_event(rect.x + rect.width // 2, rect.y + rect.height // 2, "b4c")
+    time.sleep(0.03)
+
+
+def scroll_up_to(app, messages, text, what):
+    """Scroll the message list up with the wheel until Bob's message with
+    `text` is shown (older pages load on the way)."""
+    def shown():
+        return find_sized(app, None, lambda name: name.startswith("Bob at ") and text in name)
+
+    for step in range(1000):
+        wheel_up(messages)
+        if step % 20 == 19 and shown() is not None:
+            return
+    fail(f"scrolling up did not bring back {what}", app)
+
 def main():
     Atspi.init()
     driver.failure_screenshot = os.path.join(SHOTS, "chat-failure.png")
@@ -158,6 +178,11 @@ def main():
 
     wait_until(bob_previews_newest, f"Bob's chat row previewing burst message {newest}", app=app)
 
+    # While following the burst the view kept only the newest rows; the
+    # burst's first message comes back from the store when scrolled to.
+    scroll_up_to(app, messages, f"{prefix}0{suffix}", "burst message 0")
+    screenshot("14-burst-scrolled-back.png")
+
     # 5. After a restart the chat opens with its newest page of history;
     # scrolling up with the mouse wheel loads the older pages, down to
     # Bob's first message.
@@ -168,24 +193,9 @@ def main():
     messages = wait_for(lambda: app, None, named("Messages"), "the message list", sized=True)
     wait_until(lambda: newest in shown_from_newest(),
                f"burst message {newest} shown after the restart", app=app)
-    list_rect = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
-
-    def first_message():
-        return find_sized(app, None,
-                          lambda name: name.startswith("Bob at ") and "Hi Alice!" in name)
-
-    for step in range(1000):
-        Atspi.generate_mouse_event(list_rect.x + list_rect.width // 2,
-                                   list_rect.y + list_rect.height // 2, "b4c")
-        time.sleep(0.03)
-        if step % 20 == 19 and first_message() is not None:
-            break
-    if first_message() is None:
-        fail("scrolling up did not bring back Bob's first message", app)
+    scroll_up_to(app, messages, "Hi Alice!", "Bob's first message")
     for _ in range(10):  # up to the top, to show it
-        Atspi.generate_mouse_event(list_rect.x + list_rect.width // 2,
-                                   list_rect.y + list_rect.height // 2, "b4c")
-        time.sleep(0.03)
+        wheel_up(messages)
     time.sleep(0.5)
     screenshot("15-history-scrolled-to-start.png")
 

@@ -299,8 +299,19 @@ impl Component for ChatView {
         let anchor = Rc::new(Cell::new(None::<f64>));
         let adjustment = scrolled.vadjustment();
         let stick = stick_to_bottom.clone();
+        let last_value = Cell::new(adjustment.value());
         adjustment.connect_value_changed(move |adj| {
-            stick.set(adj.value() + adj.page_size() >= adj.upper() - 48.0);
+            // Only the reader scrolling up lets go of the bottom: while the
+            // list lays out new rows it may move its view by estimates
+            // that leave it short of the end for a moment, and under load
+            // such a moment unstuck a following view for good.
+            let value = adj.value();
+            let scrolled_up = value < last_value.replace(value) - 0.5;
+            if value + adj.page_size() >= adj.upper() - 48.0 {
+                stick.set(true);
+            } else if scrolled_up {
+                stick.set(false);
+            }
         });
         // The list reports new bounds while it lays itself out, with its
         // own handler of the value blocked: a value set right then is

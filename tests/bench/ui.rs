@@ -1,6 +1,6 @@
 //! UI benchmark: the real Warbler binary against a real Prosody on
-//! 127.0.0.1, with an account of 1,000 contacts. Run it on a display with
-//! a Secret Service, e.g.
+//! 127.0.0.1, with an account of 1,000 contacts and 300 chats. Run it on a
+//! display with a Secret Service, e.g.
 //! `GSK_RENDERER=cairo xvfb-run -a tests/scripts/in-session.sh cargo bench --bench ui`.
 //!
 //! Warbler is started with `WARBLER_PERF=1`, which makes it write timing
@@ -43,9 +43,12 @@ use std::time::{Duration, Instant};
 
 use support::muc::add_fake_occupants;
 use support::{RawClient, TestServer, profile};
+use warbler::model::BareJid;
 
 const PASSWORD: &str = "bench";
 const CONTACTS: usize = 1_000;
+/// Chats in the chat list besides Bob's (with the first filler contacts).
+const CHATS: usize = 300;
 const STARTS: usize = 5;
 const FLOOD: usize = 5_000;
 /// How long frames are watched once the flood is sent: until the server
@@ -321,6 +324,15 @@ fn main() {
             PASSWORD,
         ))
         .expect("add alice's account");
+    let alice = BareJid::new(&server.jid("alice")).expect("alice's address");
+    let peers: Vec<BareJid> = (1..=CHATS)
+        .map(|n| BareJid::new(&server.jid(&format!("contact{n:04}"))).expect("an address"))
+        .collect();
+    runtime.block_on(warbler::bench_support::populate_chats(
+        profile_dir.path(),
+        &alice,
+        &peers,
+    ));
     let mut bob = runtime.block_on(async {
         let mut bob = RawClient::connect(&server, "bob", PASSWORD).await;
         bob.send_presence(None, Some("Flooding")).await;

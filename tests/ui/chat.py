@@ -166,7 +166,7 @@ def main():
 
     # Bob's row in the chat list previews his newest message. The chat
     # stays on top, so the row is changed in place rather than rebuilt.
-    chats = wait_for(lambda: app, "list", named("Chats"), "the chat list")
+    chats = wait_for(lambda: app, "table", named("Chats"), "the chat list")
 
     def bob_previews_newest():
         chats.clear_cache()

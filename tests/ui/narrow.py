@@ -79,7 +79,7 @@ def main():
     wait_until(lambda: extents(frame).width == NARROW, f"the window {NARROW} px wide", app=app)
     wait_until(lambda: back_button(app), "the folded layout (a Back button)", app=app)
     row = wait_for(lambda: app, None, INCOMING, "Bob's chat in the list", sized=True)
-    chats = find(app, "list", "Chats")
+    chats = find(app, "table", "Chats").get_parent()  # its scrolled window
     wait_until(lambda: extents(chats).width == NARROW,
                "the chat list filling the narrow window", app=app)
     screenshot("30-narrow-chat-list.png")

@@ -1,6 +1,10 @@
 //! The chat list: one row per conversation (one-to-one chats and group
 //! chats), newest first, with a preview of the last message and an unread
 //! badge.
+//!
+//! The list is a grid view of one column, as the roster is (see there):
+//! GTK 4.8's list view builds about two hundred rows when the chats are
+//! loaded at start-up, a grid view only a screenful.
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -14,7 +18,7 @@ use relm4::gtk;
 use relm4::prelude::*;
 
 use crate::ui::AccessibleName;
-use relm4::typed_view::list::{RelmListItem, TypedListView};
+use relm4::typed_view::grid::{RelmGridItem, TypedGridView};
 use warbler::model::{BareJid, ChatSummary, RoomSender, RoomSummary};
 
 use crate::i18n::{gettext_f, ngettext_f};
@@ -113,7 +117,7 @@ pub struct ChatWidgets {
     badge: gtk::Label,
 }
 
-impl RelmListItem for ChatItem {
+impl RelmGridItem for ChatItem {
     type Root = gtk::Box;
     type Widgets = ChatWidgets;
 
@@ -121,7 +125,8 @@ impl RelmListItem for ChatItem {
         relm4::view! {
             root = gtk::Box {
                 set_spacing: 12,
-                set_margin_all: 6,
+                add_css_class: "list-grid-row",
+                add_css_class: "sidebar-row",
 
                 #[name = "avatar"]
                 adw::Avatar {
@@ -294,7 +299,7 @@ pub enum ChatListInput {
 
 /// The chat list component. Its output asks to open a chat.
 pub struct ChatList {
-    list: TypedListView<ChatItem, gtk::SingleSelection>,
+    list: TypedGridView<ChatItem, gtk::SingleSelection>,
     names: HashMap<ChatKey, String>,
     rooms: HashMap<ChatKey, RoomSummary>,
     /// The open chat, highlighted whenever the list changes.
@@ -314,8 +319,9 @@ impl SimpleComponent for ChatList {
             add_named[Some("list")] = &gtk::ScrolledWindow {
                 set_hscrollbar_policy: gtk::PolicyType::Never,
                 #[local_ref]
-                view -> gtk::ListView {
-                    add_css_class: "navigation-sidebar",
+                view -> gtk::GridView {
+                    set_max_columns: 1,
+                    add_css_class: "list-grid",
                     set_single_click_activate: true,
                     set_accessible_name: &gettext("Chats"),
                     connect_activate[sender] => move |_, position| {
@@ -336,7 +342,7 @@ impl SimpleComponent for ChatList {
     }
 
     fn init(_: (), root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
-        let list: TypedListView<ChatItem, gtk::SingleSelection> = TypedListView::with_sorting();
+        let list: TypedGridView<ChatItem, gtk::SingleSelection> = TypedGridView::with_sorting();
         list.selection_model.set_autoselect(false);
         list.selection_model.set_can_unselect(true);
         let model = ChatList {

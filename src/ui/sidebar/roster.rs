@@ -120,7 +120,7 @@ impl RelmGridItem for ContactItem {
             root = gtk::Box {
                 set_spacing: 12,
                 add_css_class: "list-grid-row",
-                add_css_class: "contact-row",
+                add_css_class: "sidebar-row",
 
                 gtk::Overlay {
                     #[name = "avatar"]

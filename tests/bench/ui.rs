@@ -422,12 +422,12 @@ fn memory_and_flood(
     let sent_in = flooding.elapsed();
     warbler.sample_main_thread();
     let during = warbler.frames_during(FLOOD_WATCHED);
+    let rss = warbler.rss_mib();
     println!(
-        "flood: {FLOOD} messages sent in {:.2} s; over the following {} s: {during}; RSS {:.1} MiB ({:+.1} MiB)",
+        "flood: {FLOOD} messages sent in {:.2} s; over the following {} s: {during}; RSS {rss:.1} MiB ({:+.1} MiB)",
         sent_in.as_secs_f64(),
         FLOOD_WATCHED.as_secs(),
-        warbler.rss_mib(),
-        warbler.rss_mib() - idle_rss
+        rss - idle_rss
     );
     warbler.stop();
 }

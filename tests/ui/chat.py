@@ -45,7 +45,6 @@ def screenshot(name):
     return _screenshot(SHOTS, name)
 
 
-
 def wheel_up(messages):
     """One mouse wheel step up over the message list."""
     rect = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
@@ -64,6 +63,7 @@ def scroll_up_to(app, messages, text, what):
         if step % 20 == 19 and shown() is not None:
             return
     fail(f"scrolling up did not bring back {what}", app)
+
 
 def main():
     Atspi.init()
@@ -178,8 +178,8 @@ def main():
 
     wait_until(bob_previews_newest, f"Bob's chat row previewing burst message {newest}", app=app)
 
-    # While following the burst the view kept only the newest rows; the
-    # burst's first message comes back from the store when scrolled to.
+    # The burst's first message, long scrolled out of view (and its row
+    # reused for newer ones), comes back when the reader scrolls up to it.
     scroll_up_to(app, messages, f"{prefix}0{suffix}", "burst message 0")
     screenshot("14-burst-scrolled-back.png")
 

@@ -119,7 +119,8 @@ fn roster_item(
 }
 
 /// Renaming a contact and removing another from their row menus changes
-/// the rows and the roster on the server.
+/// the rows (the renamed contact's chat row too) and the roster on the
+/// server.
 #[test]
 fn renames_and_removes_contacts() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -143,6 +144,10 @@ fn renames_and_removes_contacts() {
     // Alice's other device, to read her roster as the server keeps it.
     let mut alice = runtime.block_on(RawClient::connect(&server, "alice", "pw-a"));
     let (bob, carol) = (server.jid("bob"), server.jid("carol"));
+    // Bob writes first: Alice's chat with him is renamed with him.
+    let mut bob_client = runtime.block_on(RawClient::connect(&server, "bob", "pw-b"));
+    runtime.block_on(bob_client.send_message(&server.jid("alice"), "Hello from Bob"));
+    runtime.block_on(bob_client.close());
     assert_eq!(
         roster_item(&runtime, &mut alice, &bob),
         Some(("both".to_owned(), Some("Bob".to_owned())))

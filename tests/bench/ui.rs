@@ -15,7 +15,9 @@
 //!   Warbler's main thread waited for a CPU (on this 2-core machine the
 //!   local server and X server compete with it), in how many Warbler's
 //!   main thread itself ran for more than a frame (16.7 ms) between the
-//!   two frames, and the longest gap;
+//!   two frames, and the longest gap; and how much the process grew, with
+//!   the part that is window images shared with the X server (cairo keeps
+//!   a second one when the server is slow to take the first);
 //! - big room: frames while the occupant list of a room with 2,000
 //!   occupants is scrolled with the mouse wheel (joined through an
 //!   `xmpp:…?join` link and Enter in the Join Room dialog; needs xdotool).
@@ -239,14 +241,26 @@ impl Warbler {
     /// Resident MiB of GL drivers (Mesa's): none where Warbler found no GPU
     /// and kept GTK off GL; on a desktop, the GPU's driver.
     fn gl_driver_mib(&self) -> f64 {
+        self.mapped_mib(|mapping| mapping.contains("libLLVM") || mapping.contains("/dri/"))
+    }
+
+    /// Resident MiB of System V shared memory: the window's images that
+    /// cairo shares with the X server (MIT-SHM), one window-sized buffer
+    /// each, a second one while the server still reads the first.
+    fn frame_buffer_mib(&self) -> f64 {
+        self.mapped_mib(|mapping| mapping.contains("/SYSV"))
+    }
+
+    /// Resident MiB of the mappings whose `/proc` smaps header line matches.
+    fn mapped_mib(&self, matches: impl Fn(&str) -> bool) -> f64 {
         let smaps =
             std::fs::read_to_string(format!("/proc/{}/smaps", self.child.id())).unwrap_or_default();
-        let mut in_driver = false;
+        let mut counted = false;
         let mut mib = 0.0;
         for line in smaps.lines() {
             if line.starts_with(|c: char| c.is_ascii_hexdigit()) && line.contains('-') {
-                in_driver = line.contains("libLLVM") || line.contains("/dri/");
-            } else if in_driver && let Some(value) = line.strip_prefix("Rss:") {
+                counted = matches(line);
+            } else if counted && let Some(value) = line.strip_prefix("Rss:") {
                 mib += process::kib_to_mib(value);
             }
         }
@@ -392,6 +406,7 @@ fn memory_and_flood(
     warbler.sample_main_thread();
     let idle = warbler.frames_during(Duration::from_secs(5));
     let idle_rss = warbler.rss_mib();
+    let idle_frame_buffers = warbler.frame_buffer_mib();
     println!(
         "memory: {idle_rss:.1} MiB resident after 5 s idle with {CONTACTS} contacts, {:.1} MiB of it GL drivers (idle: {idle})",
         warbler.gl_driver_mib(),
@@ -424,10 +439,11 @@ fn memory_and_flood(
     let during = warbler.frames_during(FLOOD_WATCHED);
     let rss = warbler.rss_mib();
     println!(
-        "flood: {FLOOD} messages sent in {:.2} s; over the following {} s: {during}; RSS {rss:.1} MiB ({:+.1} MiB)",
+        "flood: {FLOOD} messages sent in {:.2} s; over the following {} s: {during}; RSS {rss:.1} MiB ({:+.1} MiB, {:+.1} MiB of it shared frame buffers)",
         sent_in.as_secs_f64(),
         FLOOD_WATCHED.as_secs(),
-        rss - idle_rss
+        rss - idle_rss,
+        warbler.frame_buffer_mib() - idle_frame_buffers,
     );
     warbler.print_memory_breakdown();
     warbler.stop();

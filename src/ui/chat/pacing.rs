@@ -16,6 +16,7 @@
 //! the messages (38-52 late); this pacer, 2-8.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// The time new rows may take per frame, leaving the rest of a 16.7 ms
@@ -100,6 +101,23 @@ impl RowPacer {
     }
 }
 
+/// How many rows a backlog keeps room for once it is emptied: ten frames'
+/// worth at the most the pacer adds.
+const BACKLOG_KEPT: usize = 10 * MAX;
+
+/// Take the first `count` rows of `backlog` (all, if it holds fewer), and
+/// give back its room once it is empty. While frames are few or none
+/// (a slow machine; a hidden window draws none) a flood's messages wait
+/// in the backlog, a quarter of a kilobyte each: in a run where all 5,000
+/// waited, its room then held 2.2 MB for as long as the chat stayed open.
+pub fn take_rows<T>(backlog: &mut VecDeque<T>, count: usize) -> Vec<T> {
+    let rows = backlog.drain(..count.min(backlog.len())).collect();
+    if backlog.is_empty() {
+        backlog.shrink_to(BACKLOG_KEPT);
+    }
+    rows
+}
+
 /// Move `estimate` towards `sample` by [`WEIGHT`] percent.
 fn blend(estimate: Duration, sample: Duration) -> Duration {
     (estimate * (100 - WEIGHT) + sample * WEIGHT) / 100
@@ -180,6 +198,23 @@ mod tests {
             );
         }
         assert_eq!(pacer.rows_for_frame(), MIN);
+    }
+
+    #[test]
+    fn an_emptied_backlog_gives_back_its_room() {
+        let mut backlog: VecDeque<[u8; 272]> = std::iter::repeat_n([0; 272], 5_000).collect();
+        let mut taken = 0;
+        while !backlog.is_empty() {
+            let rows = take_rows(&mut backlog, MAX);
+            assert!(!rows.is_empty() && rows.len() <= MAX);
+            taken += rows.len();
+            if !backlog.is_empty() {
+                assert!(backlog.capacity() >= 5_000, "shrunk while rows wait");
+            }
+        }
+        assert_eq!(taken, 5_000);
+        assert!(backlog.capacity() <= BACKLOG_KEPT, "{}", backlog.capacity());
+        assert!(take_rows(&mut backlog, MAX).is_empty());
     }
 
     #[test]

@@ -103,7 +103,8 @@ impl ChatView {
     fn append_rows(&mut self, count: usize) {
         if count > 0 {
             let started = Instant::now();
-            self.list.extend_from_iter(self.pending.drain(..count));
+            self.list
+                .extend_from_iter(super::pacing::take_rows(&mut self.pending, count));
             self.pacer.added(count, started.elapsed());
         }
         if self.scroll_after_append {

@@ -102,7 +102,7 @@ impl RowPacer {
 }
 
 /// How many rows a backlog keeps room for once it is emptied: ten frames'
-/// worth at the most the pacer adds.
+/// worth at the pacer's highest rate.
 const BACKLOG_KEPT: usize = 10 * MAX;
 
 /// Take the first `count` rows of `backlog` (all, if it holds fewer), and

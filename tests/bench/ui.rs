@@ -251,32 +251,19 @@ impl Warbler {
         self.mapped_mib(|mapping| mapping.contains("/SYSV"))
     }
 
-    /// Resident MiB of the mappings whose `/proc` smaps header line matches.
+    /// Resident MiB of the mappings whose name (file path, `/SYSV…`,
+    /// `[heap]`, "[anonymous]") matches.
     fn mapped_mib(&self, matches: impl Fn(&str) -> bool) -> f64 {
-        let smaps =
-            std::fs::read_to_string(format!("/proc/{}/smaps", self.child.id())).unwrap_or_default();
-        let mut counted = false;
-        let mut mib = 0.0;
-        for line in smaps.lines() {
-            if line.starts_with(|c: char| c.is_ascii_hexdigit()) && line.contains('-') {
-                counted = matches(line);
-            } else if counted && let Some(value) = line.strip_prefix("Rss:") {
-                mib += process::kib_to_mib(value);
-            }
-        }
-        mib
+        self.resident_by_mapping()
+            .iter()
+            .filter(|(name, _)| matches(name))
+            // Folded from 0.0: an empty float sum is -0.0, printed "-0.0".
+            .fold(0.0, |total, (_, mib)| total + mib)
     }
 
-    fn rss_mib(&self) -> f64 {
-        process::rss_mib(&self.child.id().to_string())
-    }
-
-    /// With `UI_BENCH_VERBOSE` set, print where the resident memory is:
-    /// the largest mappings by file (anonymous memory as one line).
-    fn print_memory_breakdown(&self) {
-        if std::env::var_os("UI_BENCH_VERBOSE").is_none() {
-            return;
-        }
+    /// Resident MiB per mapping name, from `/proc/<pid>/smaps` (anonymous
+    /// mappings summed as "[anonymous]").
+    fn resident_by_mapping(&self) -> std::collections::HashMap<String, f64> {
         let smaps =
             std::fs::read_to_string(format!("/proc/{}/smaps", self.child.id())).unwrap_or_default();
         let mut by_name: std::collections::HashMap<String, f64> = Default::default();
@@ -292,7 +279,20 @@ impl Warbler {
                 *by_name.entry(name.clone()).or_default() += process::kib_to_mib(value);
             }
         }
-        let mut largest: Vec<(String, f64)> = by_name.into_iter().collect();
+        by_name
+    }
+
+    fn rss_mib(&self) -> f64 {
+        process::rss_mib(&self.child.id().to_string())
+    }
+
+    /// With `UI_BENCH_VERBOSE` set, print where the resident memory is:
+    /// the largest mappings by file (anonymous memory as one line).
+    fn print_memory_breakdown(&self) {
+        if std::env::var_os("UI_BENCH_VERBOSE").is_none() {
+            return;
+        }
+        let mut largest: Vec<(String, f64)> = self.resident_by_mapping().into_iter().collect();
         largest.sort_by(|a, b| b.1.total_cmp(&a.1));
         for (name, mib) in largest.iter().take(25) {
             println!("  {mib:7.1} MiB  {name}");

@@ -19,8 +19,10 @@ use support::ui::{
     TOOLS, alice_and_bob_online, driver_command, prerequisites, run_driver, signed_in_driver, token,
 };
 
-/// Messages Bob sends at once after the conversation.
-const BURST: usize = 300;
+/// Messages Bob sends at once after the conversation: more than the chat
+/// view keeps while following the newest, so the oldest are let go of and
+/// must come back from history when scrolled to.
+const BURST: usize = 500;
 
 #[test]
 fn sign_in_page_shortcuts_and_dark_style() {

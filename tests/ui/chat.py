@@ -178,9 +178,35 @@ def main():
 
     wait_until(bob_previews_newest, f"Bob's chat row previewing burst message {newest}", app=app)
 
-    # The burst's first message, long scrolled out of view (and its row
-    # reused for newer ones), comes back when the reader scrolls up to it.
+    # The burst's first message, long scrolled out of view (and, the burst
+    # being longer than the list keeps while following it, let go of and
+    # loaded again from history), comes back when the reader scrolls up to
+    # it, followed by the next ones in order.
     scroll_up_to(app, messages, f"{prefix}0{suffix}", "burst message 0")
+
+    def shown_from_first():
+        """The first burst rows shown one below the other inside the
+        visible list, counting down from message 0."""
+        shown = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
+        rows = burst_rows()
+        above = None
+        counted = []
+        for number in range(0, BURST):
+            rect = rows.get(number)
+            if rect is None or rect.height <= 0 or rect.y < shown.y:
+                break
+            if rect.y + rect.height > shown.y + shown.height:
+                break
+            if above is not None and not (0 <= rect.y - (above.y + above.height) < rect.height):
+                break
+            counted.append(number)
+            above = rect
+        return counted
+
+    for _ in range(10):  # up to the top: the conversation, then the burst
+        wheel_up(messages)
+    wait_until(lambda: len(shown_from_first()) >= 3,
+               "burst messages 0, 1 and 2 shown in order", app=app)
     screenshot("14-burst-scrolled-back.png")
 
     # 5. After a restart the chat opens with its newest page of history;

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use gettextrs::gettext;
 use relm4::gtk::{glib, prelude::*};
 use relm4::prelude::*;
+use relm4::typed_view::grid::TypedGridView;
 use warbler::model::ChatMessage;
 use warbler::session::Event;
 
@@ -68,6 +69,13 @@ impl ChatView {
         self.watch_frames();
         let count = self.pacer.rows_for_frame().min(self.pending.len());
         self.append_rows(count);
+        if self.list.len() >= ROWS_FORGOTTEN_AT && !self.forget_scheduled {
+            // Not in this frame's time: when the main loop has nothing
+            // else to do.
+            self.forget_scheduled = true;
+            let sender = sender.clone();
+            glib::idle_add_local_once(move || sender.input(ChatInput::ForgetOldestRows));
+        }
         if !self.pending.is_empty() {
             self.append_scheduled = true;
             let sender = sender.clone();
@@ -110,6 +118,40 @@ impl ChatView {
         if self.scroll_after_append {
             self.scroll_to_end();
             self.scroll_after_append = !self.pending.is_empty();
+        }
+    }
+
+    /// While the reader follows the newest messages, let go of the oldest
+    /// rows once the list holds [`ROWS_FORGOTTEN_AT`], keeping
+    /// [`ROWS_KEPT`]: messages are stored, and scrolling up loads them
+    /// again a page at a time (a room's notices, such as "Bob joined", are
+    /// not stored and do not come back). Without this, a chat left open in a busy room, or
+    /// through a flood, held every message that arrived (a flood of 5,000
+    /// kept 5,000 rows' data alive for as long as the chat stayed open).
+    pub(super) fn forget_oldest_rows(&mut self) {
+        self.forget_scheduled = false;
+        let len = self.list.len();
+        if len < ROWS_FORGOTTEN_AT
+            || !self.stick_to_bottom.get()
+            || self.loading_older
+            || self.anchor.get().is_some()
+        {
+            return;
+        }
+        let count = len - ROWS_KEPT;
+        remove_first_rows(&mut self.list, count);
+        self.ids.drain(..count as usize);
+        self.complete = false;
+        // The new first row starts the shown history, so it names its day.
+        if matches!(self.ids.first(), Some(Some(_)))
+            && let Some(first) = self.list.get(0)
+        {
+            let mut item = first.borrow().clone();
+            if item.day.is_none() {
+                item.day = Some(day_label(item.message.timestamp));
+                self.list.remove(0);
+                self.list.insert(0, item);
+            }
         }
     }
 
@@ -291,6 +333,28 @@ impl ChatView {
         let anchor = self.anchor.clone();
         glib::timeout_add_local_once(Duration::from_millis(400), move || anchor.set(None));
         set_accessible_label(&self.list.view, &gettext("Messages"));
+    }
+}
+
+/// How many rows the list keeps when it lets go of the oldest ones: some
+/// twenty screenfuls of short messages, so a reader glancing back finds
+/// them without waiting for history.
+const ROWS_KEPT: u32 = 200;
+/// How many rows the list may hold, while its reader follows the newest
+/// messages, before it lets go of the oldest. Letting go of many at once
+/// keeps it a rare, single change of the list.
+const ROWS_FORGOTTEN_AT: u32 = 2 * ROWS_KEPT;
+
+/// Remove the first `count` rows of `list` in one change of its model
+/// (one at a time, should the model not be a plain store).
+fn remove_first_rows(list: &mut TypedGridView<MessageItem, gtk::NoSelection>, count: u32) {
+    match list
+        .selection_model
+        .model()
+        .and_downcast::<gtk::gio::ListStore>()
+    {
+        Some(store) => store.splice(0, count, &[] as &[glib::Object]),
+        None => (0..count).for_each(|_| list.remove(0)),
     }
 }
 

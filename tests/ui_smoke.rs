@@ -7,7 +7,8 @@
 //! - `signs_in_receives_and_answers_a_message` signs in to a test Prosody as
 //!   Alice while the test plays Bob with a raw client: Bob's message must
 //!   show up in the window, and Alice's answer must reach Bob; then a burst
-//!   of Bob's messages must all be shown, the last at the bottom.
+//!   of Bob's messages must be followed to the last, at the bottom, and its
+//!   first messages must come back in order when scrolled to.
 //!
 //! Needs `xvfb-run`, `dbus-run-session`, `gnome-keyring-daemon`, ImageMagick
 //! and python3 with the AT-SPI GObject bindings. Without them the tests are

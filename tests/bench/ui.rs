@@ -17,7 +17,8 @@
 //!   main thread itself ran for more than a frame (16.7 ms) between the
 //!   two frames, and the longest gap; and how much the process grew, with
 //!   the part that is window images shared with the X server (cairo keeps
-//!   a second one when the server is slow to take the first);
+//!   a second one when the server is slow to take the first); and the CPU
+//!   time of the whole process and of its main thread over the flood;
 //! - big room: frames while the occupant list of a room with 2,000
 //!   occupants is scrolled with the mouse wheel (joined through an
 //!   `xmpp:…?join` link and Enter in the Join Room dialog; needs xdotool).
@@ -56,6 +57,8 @@ const FLOOD: usize = 5_000;
 /// How long frames are watched once the flood is sent: until the server
 /// has delivered it and the chat has shown it.
 const FLOOD_WATCHED: Duration = Duration::from_secs(12);
+/// How long frames are watched at idle, before the flood.
+const IDLE_WATCHED: Duration = Duration::from_secs(5);
 const ROOM_OCCUPANTS: usize = 2_000;
 /// Mouse wheel steps while scrolling the occupant list, and the pause
 /// between them.
@@ -286,6 +289,16 @@ impl Warbler {
         process::rss_mib(&self.child.id().to_string())
     }
 
+    /// CPU seconds used so far by the whole process and by its main
+    /// thread.
+    fn cpu_seconds(&self) -> (f64, f64) {
+        let pid = self.child.id();
+        (
+            process::cpu_seconds_of(&pid.to_string()),
+            process::cpu_seconds_of(&format!("{pid}/task/{pid}")),
+        )
+    }
+
     /// With `UI_BENCH_VERBOSE` set, print where the resident memory is:
     /// the largest mappings by file (anonymous memory as one line).
     fn print_memory_breakdown(&self) {
@@ -404,7 +417,9 @@ fn memory_and_flood(
     let warbler = Warbler::launch(profile_dir, &server.ca_pem_path(), Some(&bob_uri));
     warbler.wait_for_marks(&["online", "roster-shown"]);
     warbler.sample_main_thread();
-    let idle = warbler.frames_during(Duration::from_secs(5));
+    let idle_cpu = warbler.cpu_seconds();
+    let idle = warbler.frames_during(IDLE_WATCHED);
+    let idle_cpu = cpu_used_since(idle_cpu, warbler.cpu_seconds());
     let idle_rss = warbler.rss_mib();
     let idle_frame_buffers = warbler.frame_buffer_mib();
     println!(
@@ -424,6 +439,7 @@ fn memory_and_flood(
     }
 
     let alice = server.jid("alice");
+    let flood_cpu = warbler.cpu_seconds();
     let flooding = Instant::now();
     runtime.block_on(async {
         for i in 0..FLOOD {
@@ -437,6 +453,7 @@ fn memory_and_flood(
     let sent_in = flooding.elapsed();
     warbler.sample_main_thread();
     let during = warbler.frames_during(FLOOD_WATCHED);
+    let (flood_cpu, flood_main_cpu) = cpu_used_since(flood_cpu, warbler.cpu_seconds());
     let rss = warbler.rss_mib();
     println!(
         "flood: {FLOOD} messages sent in {:.2} s; over the following {} s: {during}; RSS {rss:.1} MiB ({:+.1} MiB, {:+.1} MiB of it shared frame buffers)",
@@ -445,8 +462,22 @@ fn memory_and_flood(
         rss - idle_rss,
         warbler.frame_buffer_mib() - idle_frame_buffers,
     );
+    // Idle frames cost CPU here because the frame counter of WARBLER_PERF
+    // asks for every frame; the idle rate shows that share.
+    let idle_rate = FLOOD_WATCHED.as_secs_f64() / IDLE_WATCHED.as_secs_f64();
+    println!(
+        "flood: CPU {flood_cpu:.2} s, {flood_main_cpu:.2} s of it the main thread, from the first message sent to the end of those {} s (idle for as long: {:.2} s, {:.2} s)",
+        FLOOD_WATCHED.as_secs(),
+        idle_cpu.0 * idle_rate,
+        idle_cpu.1 * idle_rate,
+    );
     warbler.print_memory_breakdown();
     warbler.stop();
+}
+
+/// The CPU seconds (process, main thread) used between two readings.
+fn cpu_used_since(before: (f64, f64), now: (f64, f64)) -> (f64, f64) {
+    (now.0 - before.0, now.1 - before.1)
 }
 
 /// Run xdotool with `args` (input to the test display).

@@ -171,6 +171,11 @@ pub struct App {
     /// Every known room, for notifications and links.
     rooms: HashMap<ChatKey, RoomSummary>,
     focused_chat: Option<ChatKey>,
+    /// Chats whose new messages were read (shown in the focused window)
+    /// in the batch of events being handled: marked read once the batch is
+    /// done, so a flood into the open chat costs one write per batch
+    /// rather than one per message.
+    read_in_batch: Vec<ChatKey>,
     /// Chats with a message notification on screen.
     notifications: notifications::Tracker,
     pending_uri: Option<XmppUri>,
@@ -315,6 +320,7 @@ impl Component for App {
             names: HashMap::new(),
             rooms: HashMap::new(),
             focused_chat: None,
+            read_in_batch: Vec::new(),
             notifications: notifications::Tracker::default(),
             pending_uri: init.uri,
             quitting: false,
@@ -452,6 +458,9 @@ impl Component for App {
                     .into_iter()
                     .filter_map(|event| self.handle_event(event, &sender, root))
                     .collect();
+                for (account, peer) in std::mem::take(&mut self.read_in_batch) {
+                    self.send(Command::MarkRead { account, peer });
+                }
                 if !for_main.is_empty() {
                     self.main.deliver(MainInput::Events(for_main));
                 }
@@ -676,6 +685,13 @@ impl App {
         }
     }
 
+    /// Mark the chat `key` read once the batch of events is handled.
+    fn mark_read_after_batch(&mut self, key: ChatKey) {
+        if !self.read_in_batch.contains(&key) {
+            self.read_in_batch.push(key);
+        }
+    }
+
     /// Handle one event; returns it if the main page needs it too.
     fn handle_event(
         &mut self,
@@ -754,10 +770,7 @@ impl App {
                 let key = (message.account.clone(), message.peer.clone());
                 let focused = self.focused_chat.as_ref() == Some(&key) && root.is_active();
                 if focused {
-                    self.send(Command::MarkRead {
-                        account: key.0.clone(),
-                        peer: key.1.clone(),
-                    });
+                    self.mark_read_after_batch(key);
                 } else if self.settings.boolean("notifications-enabled") {
                     self.notify(key, message.body.clone(), sender);
                 }

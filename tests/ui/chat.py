@@ -166,17 +166,19 @@ def main():
 
     # Bob's row in the chat list previews his newest message. The chat
     # stays on top, so the row is changed in place rather than rebuilt.
+    # The burst was read as it arrived in the open chat, so the row counts
+    # no unread messages ("Bob: …", not "Bob, 3 unread messages: …").
     chats = wait_for(lambda: app, "table", named("Chats"), "the chat list")
 
-    def bob_previews_newest():
+    def bob_previews_newest_read():
         chats.clear_cache()
         return any(
-            (node.get_name() or "").startswith("Bob")
-            and f"{prefix}{newest}{suffix}" in (node.get_name() or "")
+            (node.get_name() or "").startswith(f"Bob: {prefix}{newest}{suffix}")
             for node in driver.walk(chats)
         )
 
-    wait_until(bob_previews_newest, f"Bob's chat row previewing burst message {newest}", app=app)
+    wait_until(bob_previews_newest_read,
+               f"Bob's chat row previewing burst message {newest}, read", app=app)
 
     # The burst's first message, long scrolled out of view (and, the burst
     # being longer than the list keeps while following it, let go of and

@@ -132,10 +132,7 @@ impl App {
         };
         let focused = self.focused_chat.as_ref() == Some(&key) && root.is_active();
         if focused {
-            self.send(Command::MarkRead {
-                account: key.0.clone(),
-                peer: key.1.clone(),
-            });
+            self.mark_read_after_batch(key);
             return;
         }
         let Some(room) = self.rooms.get(&key) else {

@@ -136,26 +136,33 @@ def main():
                 rows[int(number)] = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
         return rows
 
-    def shown_from_newest():
-        """The newest rows shown one above the other inside the visible
-        list, counting up from the newest message. (Rows scrolled out of
-        the view keep their last place, so only a row directly above one
-        already counted is.)"""
+    def shown_in_order(numbers, upwards):
+        """Which burst rows of `numbers`, taken in that order, are shown
+        inside the visible list each directly above (`upwards`) or below
+        the one before, up to the first that is not. (Rows scrolled out of
+        the view keep their last place, so only a row next to one already
+        counted is.)"""
         shown = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
         rows = burst_rows()
-        below = None
+        last = None
         counted = []
-        for number in range(newest, -1, -1):
+        for number in numbers:
             rect = rows.get(number)
             if rect is None or rect.height <= 0 or rect.y < shown.y:
                 break
             if rect.y + rect.height > shown.y + shown.height:
                 break
-            if below is not None and not (0 <= below.y - (rect.y + rect.height) < rect.height):
-                break
+            if last is not None:
+                upper, lower = (rect, last) if upwards else (last, rect)
+                if not (0 <= lower.y - (upper.y + upper.height) < rect.height):
+                    break
             counted.append(number)
-            below = rect
+            last = rect
         return counted
+
+    def shown_from_newest():
+        """The newest burst rows shown, counting up from the newest."""
+        return shown_in_order(range(newest, -1, -1), upwards=True)
 
     wait_until(lambda: newest in shown_from_newest(),
                f"burst message {newest} scrolled into view", app=app)
@@ -186,28 +193,9 @@ def main():
     # it, followed by the next ones in order.
     scroll_up_to(app, messages, f"{prefix}0{suffix}", "burst message 0")
 
-    def shown_from_first():
-        """The first burst rows shown one below the other inside the
-        visible list, counting down from message 0."""
-        shown = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
-        rows = burst_rows()
-        above = None
-        counted = []
-        for number in range(0, BURST):
-            rect = rows.get(number)
-            if rect is None or rect.height <= 0 or rect.y < shown.y:
-                break
-            if rect.y + rect.height > shown.y + shown.height:
-                break
-            if above is not None and not (0 <= rect.y - (above.y + above.height) < rect.height):
-                break
-            counted.append(number)
-            above = rect
-        return counted
-
     for _ in range(10):  # up to the top: the conversation, then the burst
         wheel_up(messages)
-    wait_until(lambda: len(shown_from_first()) >= 3,
+    wait_until(lambda: len(shown_in_order(range(BURST), upwards=False)) >= 3,
                "burst messages 0, 1 and 2 shown in order", app=app)
     screenshot("14-burst-scrolled-back.png")
 

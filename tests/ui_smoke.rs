@@ -8,7 +8,8 @@
 //!   Alice while the test plays Bob with a raw client: Bob's message must
 //!   show up in the window, and Alice's answer must reach Bob; then a burst
 //!   of Bob's messages must be followed to the last, at the bottom, and its
-//!   first messages must come back in order when scrolled to.
+//!   first messages must come back in order when scrolled to; after a
+//!   restart, the same for a burst that arrives while the window is hidden.
 //!
 //! Needs `xvfb-run`, `dbus-run-session`, `gnome-keyring-daemon`, ImageMagick
 //! and python3 with the AT-SPI GObject bindings. Without them the tests are
@@ -90,6 +91,15 @@ fn signs_in_receives_and_answers_a_message() {
                 }
             });
             Some("burst-sent".to_owned())
+        }
+        "hidden-burst-please" => {
+            runtime.block_on(async {
+                for number in 0..BURST {
+                    let body = format!("Hidden {number} {incoming}");
+                    bob.send_message(&server.jid("alice"), &body).await;
+                }
+            });
+            Some("hidden-burst-sent".to_owned())
         }
         _ => None,
     });

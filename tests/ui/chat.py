@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Sign in to a real test server in the Warbler window, receive a message
 from Bob and answer it, follow a burst of his messages, and after a restart
-scroll back through the chat's history, taking screenshots on the way.
+see a burst that came while the window was hidden and scroll back through
+the chat's history, taking screenshots on the way.
 
 Run by tests/ui_smoke.rs inside its own X server and D-Bus session (with an
 unlocked keyring), while the test plays Bob:
@@ -21,6 +22,7 @@ it and sends a delivery receipt), and waits for a line "receipt-sent".
 """
 
 import os
+import subprocess
 import sys
 import time
 
@@ -45,11 +47,17 @@ def screenshot(name):
     return _screenshot(SHOTS, name)
 
 
+def wheel(messages, button):
+    """One mouse wheel step over the message list: up with "b4c", down
+    with "b5c"."""
+    rect = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
+    Atspi.generate_mouse_event(rect.x + rect.width // 2, rect.y + rect.height // 2, button)
+    time.sleep(0.03)
+
+
 def wheel_up(messages):
     """One mouse wheel step up over the message list."""
-    rect = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
-    Atspi.generate_mouse_event(rect.x + rect.width // 2, rect.y + rect.height // 2, "b4c")
-    time.sleep(0.03)
+    wheel(messages, "b4c")
 
 
 def scroll_up_to(app, messages, text, what):
@@ -123,8 +131,9 @@ def main():
     messages = wait_for(lambda: app, None, named("Messages"), "the message list", sized=True)
     prefix, suffix = "Burst ", f" {INCOMING}"
 
-    def burst_rows():
-        """Burst rows by number, with their extents in the window."""
+    def burst_rows(prefix):
+        """Rows of the burst whose messages start with `prefix`, by
+        number, with their extents in the window."""
         # Rows are recycled: names cached by the accessibility client may
         # belong to a row's previous message.
         messages.clear_cache()
@@ -136,14 +145,14 @@ def main():
                 rows[int(number)] = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
         return rows
 
-    def shown_in_order(numbers, upwards):
+    def shown_in_order(numbers, upwards, prefix=prefix):
         """Which burst rows of `numbers`, taken in that order, are shown
         inside the visible list each directly above (`upwards`) or below
         the one before, up to the first that is not. (Rows scrolled out of
         the view keep their last place, so only a row next to one already
         counted is.)"""
         shown = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
-        rows = burst_rows()
+        rows = burst_rows(prefix)
         last = None
         counted = []
         for number in numbers:
@@ -160,9 +169,9 @@ def main():
             last = rect
         return counted
 
-    def shown_from_newest():
+    def shown_from_newest(prefix=prefix):
         """The newest burst rows shown, counting up from the newest."""
-        return shown_in_order(range(newest, -1, -1), upwards=True)
+        return shown_in_order(range(newest, -1, -1), True, prefix)
 
     wait_until(lambda: newest in shown_from_newest(),
                f"burst message {newest} scrolled into view", app=app)
@@ -199,9 +208,7 @@ def main():
                "burst messages 0, 1 and 2 shown in order", app=app)
     screenshot("14-burst-scrolled-back.png")
 
-    # 5. After a restart the chat opens with its newest page of history;
-    # scrolling up with the mouse wheel loads the older pages, down to
-    # Bob's first message.
+    # 5. After a restart the chat opens with its newest page of history.
     stop(proc)
     proc, app = launch(BINARY, ["--data-dir", DATA_DIR])
     click(wait_for(lambda: app, None, f"Burst {newest} {INCOMING}",
@@ -209,11 +216,58 @@ def main():
     messages = wait_for(lambda: app, None, named("Messages"), "the message list", sized=True)
     wait_until(lambda: newest in shown_from_newest(),
                f"burst message {newest} shown after the restart", app=app)
+
+    # 6. A burst that arrives while the window is hidden, and so draws no
+    # frames, is shown from its newest message once the window is back;
+    # scrolling up then brings back its first messages in order.
+    hidden = "Hidden "
+    windows = subprocess.run(
+        ["xdotool", "search", "--pid", str(proc.pid)],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()
+    for window in windows:
+        subprocess.run(["xdotool", "windowunmap", "--sync", window], check=True)
+    tell("hidden-burst-please")
+    wait_for_line("hidden-burst-sent")
+    chats = wait_for(lambda: app, "table", named("Chats"), "the chat list")
+
+    def bob_previews_hidden_newest():
+        chats.clear_cache()
+        return any(
+            (node.get_name() or "").startswith("Bob")
+            and f"{hidden}{newest}{suffix}" in (node.get_name() or "")
+            for node in driver.walk(chats)
+        )
+
+    wait_until(bob_previews_hidden_newest,
+               f"Bob's chat row previewing hidden burst message {newest}", app=app)
+    for window in windows:
+        subprocess.run(["xdotool", "windowmap", "--sync", window], check=True)
+    wait_until(lambda: newest in shown_from_newest(hidden),
+               f"hidden burst message {newest} shown once the window is back", app=app)
+    screenshot("15-hidden-burst-shown.png")
+    scroll_up_to(app, messages, f"{hidden}0{suffix}", "hidden burst message 0")
+    for _ in range(40):  # the search stops some steps past message 0
+        if len(shown_in_order(range(BURST), False, hidden)) >= 3:
+            break
+        first = burst_rows(hidden).get(0)
+        view = Atspi.Component.get_extents(messages, Atspi.CoordType.WINDOW)
+        if first is not None and first.y >= view.y:
+            wheel(messages, "b5c")
+        else:
+            wheel(messages, "b4c")
+        time.sleep(0.1)
+    else:
+        fail("hidden burst messages 0, 1 and 2 are not shown in order", app)
+    screenshot("15-hidden-burst-scrolled-back.png")
+
+    # 7. Scrolling up with the mouse wheel loads the older pages, down to
+    # Bob's first message.
     scroll_up_to(app, messages, "Hi Alice!", "Bob's first message")
     for _ in range(10):  # up to the top, to show it
         wheel_up(messages)
     time.sleep(0.5)
-    screenshot("15-history-scrolled-to-start.png")
+    screenshot("16-history-scrolled-to-start.png")
 
     stop(proc)
     tell("ok")

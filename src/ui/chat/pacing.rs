@@ -123,6 +123,15 @@ fn blend(estimate: Duration, sample: Duration) -> Duration {
     (estimate * (100 - WEIGHT) + sample * WEIGHT) / 100
 }
 
+/// Let go of all but the newest `keep` rows of `backlog`, giving back the
+/// room the others took; returns how many went.
+pub fn keep_newest<T>(backlog: &mut VecDeque<T>, keep: usize) -> usize {
+    let gone = backlog.len().saturating_sub(keep);
+    backlog.drain(..gone);
+    backlog.shrink_to(BACKLOG_KEPT.max(keep));
+    gone
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +224,16 @@ mod tests {
         assert_eq!(taken, 5_000);
         assert!(backlog.capacity() <= BACKLOG_KEPT, "{}", backlog.capacity());
         assert!(take_rows(&mut backlog, MAX).is_empty());
+    }
+
+    #[test]
+    fn a_long_backlog_keeps_its_newest_rows_in_order() {
+        let mut backlog: VecDeque<usize> = (0..5_000).collect();
+        assert_eq!(keep_newest(&mut backlog, 200), 4_800);
+        assert!(backlog.iter().copied().eq(4_800..5_000));
+        assert!(backlog.capacity() <= BACKLOG_KEPT, "{}", backlog.capacity());
+        assert_eq!(keep_newest(&mut backlog, 300), 0);
+        assert_eq!(backlog.len(), 200);
     }
 
     #[test]

@@ -54,9 +54,22 @@ impl ChatView {
             }
             self.handle_event(event, sender);
         }
+        self.forget_oldest_waiting();
         if !self.append_scheduled {
             self.append_paced(sender);
         }
+        self.check_ids();
+    }
+
+    /// In debug builds (the UI tests'), check that `ids` still follows the
+    /// rows: a row whose id is another's would show the wrong message's
+    /// state, and older pages would load from the wrong place.
+    fn check_ids(&self) {
+        debug_assert_eq!(
+            self.ids.len(),
+            self.list.len() as usize + self.pending.len(),
+            "the chat view's ids no longer follow its rows"
+        );
     }
 
     /// Add this frame's share of the waiting rows; if rows remain, come
@@ -141,6 +154,7 @@ impl ChatView {
         let count = len - ROWS_KEPT;
         remove_first_rows(&mut self.list, count);
         self.ids.drain(..count as usize);
+        self.check_ids();
         self.complete = false;
         // The new first row starts the shown history, so it names its day.
         if matches!(self.ids.first(), Some(Some(_)))
@@ -153,6 +167,34 @@ impl ChatView {
                 self.list.insert(0, item);
             }
         }
+    }
+
+    /// While the reader follows the newest messages but frames to add the
+    /// waiting rows do not come (a minimised window draws none; a machine
+    /// under load draws few), keep only the newest [`ROWS_KEPT`] waiting
+    /// and let go of the shown rows, all older: the reader sees the newest
+    /// at once when frames come back, instead of every message scrolling
+    /// past, and the waiting rows do not grow without bound.
+    fn forget_oldest_waiting(&mut self) {
+        if self.pending.len() < ROWS_FORGOTTEN_AT as usize
+            || !self.stick_to_bottom.get()
+            || self.loading_older
+            || self.anchor.get().is_some()
+        {
+            return;
+        }
+        let shown = self.list.len() as usize;
+        let gone = super::pacing::keep_newest(&mut self.pending, ROWS_KEPT as usize);
+        self.list.clear();
+        self.ids.drain(..shown + gone);
+        self.complete = false;
+        // The new first row starts the shown history, so it names its day.
+        if let Some(first) = self.pending.front_mut()
+            && first.day.is_none()
+        {
+            first.day = Some(day_label(first.message.timestamp));
+        }
+        self.scroll_after_append = true;
     }
 
     /// Forget the shown messages (another chat opens, or this one closed).

@@ -83,23 +83,18 @@ fn signs_in_receives_and_answers_a_message() {
             runtime.block_on(bob.send(&receipt));
             Some("receipt-sent".to_owned())
         }
-        "burst-please" => {
+        "burst-please" | "hidden-burst-please" => {
+            let (kind, sent) = match line {
+                "burst-please" => ("Burst", "burst-sent"),
+                _ => ("Hidden", "hidden-burst-sent"),
+            };
             runtime.block_on(async {
                 for number in 0..BURST {
-                    let body = format!("Burst {number} {incoming}");
+                    let body = format!("{kind} {number} {incoming}");
                     bob.send_message(&server.jid("alice"), &body).await;
                 }
             });
-            Some("burst-sent".to_owned())
-        }
-        "hidden-burst-please" => {
-            runtime.block_on(async {
-                for number in 0..BURST {
-                    let body = format!("Hidden {number} {incoming}");
-                    bob.send_message(&server.jid("alice"), &body).await;
-                }
-            });
-            Some("hidden-burst-sent".to_owned())
+            Some(sent.to_owned())
         }
         _ => None,
     });

@@ -11,9 +11,10 @@
 //!   first messages must come back in order when scrolled to; after a
 //!   restart, the same for a burst that arrives while the window is hidden.
 //!
-//! Needs `xvfb-run`, `dbus-run-session`, `gnome-keyring-daemon`, ImageMagick
-//! and python3 with the AT-SPI GObject bindings. Without them the tests are
-//! skipped with a note, except under `CI=true`, where they fail.
+//! Needs `xvfb-run`, `dbus-run-session`, `gnome-keyring-daemon`, ImageMagick,
+//! xdotool (for the chat test) and python3 with the AT-SPI GObject bindings.
+//! Without them the tests are skipped with a note, except under `CI=true`,
+//! where they fail.
 
 mod support;
 
@@ -40,7 +41,9 @@ fn sign_in_page_shortcuts_and_dark_style() {
 
 #[test]
 fn signs_in_receives_and_answers_a_message() {
-    let Some(python) = prerequisites(TOOLS) else {
+    // xdotool hides and shows the window for the second burst.
+    let tools: Vec<&str> = TOOLS.iter().copied().chain(["xdotool"]).collect();
+    let Some(python) = prerequisites(&tools) else {
         return;
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");

@@ -27,7 +27,7 @@ import sys
 import time
 
 from driver import (  # next to this script, so on the module path
-    Atspi, click, fail, find, find_sized, launch, named, sign_in, stop, tell, type_into,
+    Atspi, GLib, click, fail, find, find_sized, launch, named, sign_in, stop, tell, type_into,
     wait_for, wait_for_line, wait_until,
 )
 import driver
@@ -139,10 +139,13 @@ def main():
         messages.clear_cache()
         rows = {}
         for node in driver.walk(messages):
-            name = node.get_name() or ""
-            if name.startswith("Bob at ") and name.endswith(suffix) and prefix in name:
-                number = name[name.rindex(prefix) + len(prefix):-len(suffix)]
-                rows[int(number)] = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
+            try:
+                name = node.get_name() or ""
+                if name.startswith("Bob at ") and name.endswith(suffix) and prefix in name:
+                    number = name[name.rindex(prefix) + len(prefix):-len(suffix)]
+                    rows[int(number)] = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
+            except GLib.Error:
+                continue  # a row let go of while it was read
         return rows
 
     def shown_in_order(numbers, upwards, prefix=prefix):

@@ -69,9 +69,19 @@ def find_app(pid):
 
 
 def walk(node):
+    """`node` and everything below it. A node that goes away meanwhile (a
+    list lets go of rows while it is walked) is skipped with what was
+    below it."""
     yield node
-    for i in range(node.get_child_count()):
-        child = node.get_child_at_index(i)
+    try:
+        count = node.get_child_count()
+    except GLib.Error:
+        return
+    for i in range(count):
+        try:
+            child = node.get_child_at_index(i)
+        except GLib.Error:
+            continue
         if child is not None:
             yield from walk(child)
 

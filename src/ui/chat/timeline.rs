@@ -138,9 +138,9 @@ impl ChatView {
     /// rows once the list holds [`ROWS_FORGOTTEN_AT`], keeping
     /// [`ROWS_KEPT`]: messages are stored, and scrolling up loads them
     /// again a page at a time (a room's notices, such as "Bob joined", are
-    /// not stored and do not come back). Without this, a chat left open in a busy room, or
-    /// through a flood, held every message that arrived (a flood of 5,000
-    /// kept 5,000 rows' data alive for as long as the chat stayed open).
+    /// not stored and do not come back). Without this, a chat left open in
+    /// a busy room, or through a flood, held every message that arrived (a
+    /// flood of 5,000 kept 5,000 rows' data alive while the chat was open).
     pub(super) fn forget_oldest_rows(&mut self) {
         self.forget_scheduled = false;
         let len = self.list.len();
@@ -160,6 +160,8 @@ impl ChatView {
         if matches!(self.ids.first(), Some(Some(_)))
             && let Some(first) = self.list.get(0)
         {
+            // Copied first: the row's data may not stay borrowed while the
+            // list changes.
             let mut item = first.borrow().clone();
             if item.day.is_none() {
                 item.day = Some(day_label(item.message.timestamp));

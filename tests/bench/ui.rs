@@ -424,7 +424,8 @@ fn memory_and_flood(
     let idle_rss = warbler.rss_mib();
     let idle_frame_buffers = warbler.frame_buffer_mib();
     println!(
-        "memory: {idle_rss:.1} MiB resident after 5 s idle with {CONTACTS} contacts, {:.1} MiB of it GL drivers (idle: {idle})",
+        "memory: {idle_rss:.1} MiB resident after {} s idle with {CONTACTS} contacts, {:.1} MiB of it GL drivers (idle: {idle})",
+        IDLE_WATCHED.as_secs(),
         warbler.gl_driver_mib(),
     );
     warbler.print_memory_breakdown();

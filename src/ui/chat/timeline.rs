@@ -144,11 +144,7 @@ impl ChatView {
     pub(super) fn forget_oldest_rows(&mut self) {
         self.forget_scheduled = false;
         let len = self.list.len();
-        if len < ROWS_FORGOTTEN_AT
-            || !self.stick_to_bottom.get()
-            || self.loading_older
-            || self.anchor.get().is_some()
-        {
+        if len < ROWS_FORGOTTEN_AT || !self.may_forget_rows() {
             return;
         }
         let count = len - ROWS_KEPT;
@@ -178,11 +174,7 @@ impl ChatView {
     /// at once when frames come back, instead of every message scrolling
     /// past, and the waiting rows do not grow without bound.
     fn forget_oldest_waiting(&mut self) {
-        if self.pending.len() < ROWS_FORGOTTEN_AT as usize
-            || !self.stick_to_bottom.get()
-            || self.loading_older
-            || self.anchor.get().is_some()
-        {
+        if self.pending.len() < ROWS_FORGOTTEN_AT as usize || !self.may_forget_rows() {
             return;
         }
         let shown = self.list.len() as usize;
@@ -197,6 +189,12 @@ impl ChatView {
             first.day = Some(day_label(first.message.timestamp));
         }
         self.scroll_after_append = true;
+    }
+
+    /// Whether old rows may be let go of now: the reader follows the newest
+    /// messages, and no older page is loading or being put in place.
+    fn may_forget_rows(&self) -> bool {
+        self.stick_to_bottom.get() && !self.loading_older && self.anchor.get().is_none()
     }
 
     /// Forget the shown messages (another chat opens, or this one closed).

@@ -87,9 +87,6 @@ pub enum ChatInput {
     Private(private::PrivateInput),
     /// A new frame: add more of the waiting message rows.
     AppendPending,
-    /// The main loop is idle: let go of the oldest rows if the list is
-    /// long.
-    ForgetOldestRows,
 }
 
 /// What the chat view asks of the main page.
@@ -122,8 +119,6 @@ pub struct ChatView {
     paced_clock: Option<gtk::gdk::FrameClock>,
     /// Whether the next frame adds more of `pending`.
     append_scheduled: bool,
-    /// Whether letting go of the oldest rows is scheduled.
-    forget_scheduled: bool,
     complete: bool,
     loading_older: bool,
     peer_state: Option<ChatState>,
@@ -387,7 +382,6 @@ impl Component for ChatView {
             pacer: Rc::default(),
             paced_clock: None,
             append_scheduled: false,
-            forget_scheduled: false,
             complete: false,
             loading_older: false,
             peer_state: None,
@@ -522,7 +516,6 @@ impl Component for ChatView {
             }
             ChatInput::Events(events) => self.handle_events(events, &sender),
             ChatInput::AppendPending => self.append_paced(&sender),
-            ChatInput::ForgetOldestRows => self.forget_oldest_rows(),
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct RowPacer {
     adding: Cell<Duration>,
     /// When the frame being drawn started.
     frame_started: Cell<Option<Instant>>,
+    /// Whether the next frame drawn is left out of the estimates.
+    skipping: Cell<bool>,
 }
 
 impl Default for RowPacer {
@@ -58,6 +60,7 @@ impl Default for RowPacer {
             rows_added: Cell::new(0),
             adding: Cell::new(Duration::ZERO),
             frame_started: Cell::new(None),
+            skipping: Cell::new(false),
         }
     }
 }
@@ -77,6 +80,12 @@ impl RowPacer {
         self.adding.set(self.adding.get() + took);
     }
 
+    /// The next frame does other work instead of new rows (the list lets
+    /// go of old rows): it teaches nothing about what frames cost.
+    pub fn skip_frame(&self) {
+        self.skipping.set(true);
+    }
+
     /// A frame starts (the frame clock's `before-paint`).
     pub fn frame_starting(&self, now: Instant) {
         self.frame_started.set(Some(now));
@@ -91,6 +100,9 @@ impl RowPacer {
         let work = now.saturating_duration_since(started);
         let rows = self.rows_added.replace(0);
         let adding = self.adding.replace(Duration::ZERO);
+        if self.skipping.replace(false) {
+            return;
+        }
         if rows == 0 {
             self.base_frame.set(blend(self.base_frame.get(), work));
         } else {
@@ -234,6 +246,18 @@ mod tests {
         assert!(backlog.capacity() <= BACKLOG_KEPT, "{}", backlog.capacity());
         assert_eq!(keep_newest(&mut backlog, 300), 0);
         assert_eq!(backlog.len(), 200);
+    }
+
+    #[test]
+    fn a_frame_given_to_other_work_teaches_nothing() {
+        let pacer = RowPacer::default();
+        let before = pacer.rows_for_frame();
+        pacer.skip_frame();
+        frame(&pacer, 0, Duration::ZERO, Duration::from_millis(15));
+        assert_eq!(pacer.rows_for_frame(), before);
+        // Only that one frame.
+        frame(&pacer, 0, Duration::ZERO, Duration::from_millis(15));
+        assert!(pacer.rows_for_frame() < before);
     }
 
     #[test]

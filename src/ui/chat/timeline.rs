@@ -80,14 +80,15 @@ impl ChatView {
             return;
         }
         self.watch_frames();
-        let count = self.pacer.rows_for_frame().min(self.pending.len());
-        self.append_rows(count);
-        if self.list.len() >= ROWS_FORGOTTEN_AT && !self.forget_scheduled {
-            // Not in this frame's time: when the main loop has nothing
-            // else to do.
-            self.forget_scheduled = true;
-            let sender = sender.clone();
-            glib::idle_add_local_once(move || sender.input(ChatInput::ForgetOldestRows));
+        if self.list.len() >= ROWS_FORGOTTEN_AT && self.may_forget_rows() {
+            // Letting go of old rows costs the next frame's layout about as
+            // much as a frame's new rows do: in a flood, a frame that had
+            // both came late. That frame gets the one, not the other.
+            self.forget_oldest_rows();
+            self.pacer.skip_frame();
+        } else {
+            let count = self.pacer.rows_for_frame().min(self.pending.len());
+            self.append_rows(count);
         }
         if !self.pending.is_empty() {
             self.append_scheduled = true;
@@ -141,13 +142,8 @@ impl ChatView {
     /// not stored and do not come back). Without this, a chat left open in
     /// a busy room, or through a flood, held every message that arrived (a
     /// flood of 5,000 kept 5,000 rows' data alive while the chat was open).
-    pub(super) fn forget_oldest_rows(&mut self) {
-        self.forget_scheduled = false;
-        let len = self.list.len();
-        if len < ROWS_FORGOTTEN_AT || !self.may_forget_rows() {
-            return;
-        }
-        let count = len - ROWS_KEPT;
+    fn forget_oldest_rows(&mut self) {
+        let count = self.list.len().saturating_sub(ROWS_KEPT);
         remove_first_rows(&mut self.list, count);
         self.ids.drain(..count as usize);
         self.check_ids();

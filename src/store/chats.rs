@@ -7,28 +7,6 @@ use super::messages::{MESSAGE_COLUMNS, collect_messages, message_from_row};
 use super::{StoreError, StoreHandle};
 use crate::model::{BareJid, ChatMessage, ChatSummary, RoomSender, Timestamp};
 
-/// The chat list entry of one chat; an empty entry when nothing has been
-/// stored for it yet.
-pub(super) fn load_chat(
-    conn: &Connection,
-    account: BareJid,
-    peer: BareJid,
-) -> Result<ChatSummary, StoreError> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM chats c
-         LEFT JOIN messages m ON m.id = c.last_message_id
-         WHERE c.account = ?1 AND c.peer = ?2"
-    );
-    let found = conn
-        .prepare_cached(&sql)?
-        .query_row([account.as_str(), peer.as_str()], |row| {
-            summary_from_row(row, Some((&account, &peer)))
-        })
-        .optional()?
-        .flatten();
-    Ok(found.unwrap_or_else(|| ChatSummary::empty(account, peer)))
-}
-
 /// Chat list columns, from `chats c` joined with its last message `m`.
 const SUMMARY_COLUMNS: &str = "c.account, c.peer, m.body, m.timestamp, c.unread, \
     m.direction, m.nick, m.private_with, m.moderated";
@@ -58,7 +36,22 @@ impl StoreHandle {
     /// The chat list entry of one chat; an empty entry (no last message,
     /// nothing unread) when nothing has been stored for it yet.
     pub async fn chat(&self, account: BareJid, peer: BareJid) -> Result<ChatSummary, StoreError> {
-        self.read(move |conn| load_chat(conn, account, peer)).await
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM chats c
+                 LEFT JOIN messages m ON m.id = c.last_message_id
+                 WHERE c.account = ?1 AND c.peer = ?2"
+            );
+            let found = conn
+                .prepare_cached(&sql)?
+                .query_row([account.as_str(), peer.as_str()], |row| {
+                    summary_from_row(row, Some((&account, &peer)))
+                })
+                .optional()?
+                .flatten();
+            Ok(found.unwrap_or_else(|| ChatSummary::empty(account, peer)))
+        })
+        .await
     }
 
     /// Marks every message of the chat as read.

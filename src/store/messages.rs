@@ -8,12 +8,11 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::chats::load_chat;
 use super::codec::{direction_from_sql, direction_to_sql, parse_jid, state_from_sql, state_to_sql};
 use super::{StoreError, StoreHandle};
 use crate::model::{
-    BareJid, ChatMessage, ChatSummary, DeliveryState, Direction, MessageId, Moderation,
-    RoomMessageInfo, Timestamp,
+    BareJid, ChatMessage, DeliveryState, Direction, MessageId, Moderation, RoomMessageInfo,
+    Timestamp,
 };
 
 /// A message to store.
@@ -61,29 +60,19 @@ impl StoreHandle {
     /// stored without its body. Updates the chat list (and its unread
     /// count when `msg.unread`).
     pub async fn insert_message(&self, msg: NewMessage) -> Result<Option<ChatMessage>, StoreError> {
-        self.write(move |conn| insert_unless_duplicate(conn, msg))
-            .await
-    }
-
-    /// Queues `msg` to be stored as [`Self::insert_message`] does, at once:
-    /// the caller may queue more before it waits, and the worker then
-    /// writes them all in one transaction. Answers, once committed, with
-    /// the stored message and its chat's entry in the chat list, or `None`
-    /// for a duplicate.
-    pub fn queue_message(
-        &self,
-        msg: NewMessage,
-    ) -> impl Future<Output = Result<Option<(ChatMessage, ChatSummary)>, StoreError>>
-    + Send
-    + Sync
-    + 'static {
-        self.submit(true, move |conn| {
-            let (account, peer) = (msg.account.clone(), msg.peer.clone());
-            match insert_unless_duplicate(conn, msg)? {
-                Some(message) => Ok(Some((message, load_chat(conn, account, peer)?))),
-                None => Ok(None),
+        self.write(move |conn| {
+            if let Some(id) = find_duplicate(conn, &msg)? {
+                if let Some(server_id) = msg.room.as_ref().and_then(|r| r.server_id.as_ref()) {
+                    conn.prepare_cached(
+                        "UPDATE messages SET server_id = ?2 WHERE id = ?1 AND server_id IS NULL",
+                    )?
+                    .execute(params![id, server_id])?;
+                }
+                return Ok(None);
             }
+            insert(conn, msg).map(Some)
         })
+        .await
     }
 
     /// The stored message with this id, if any.
@@ -281,24 +270,6 @@ pub(super) fn queue_outgoing(
 
 /// The id of a stored message that `msg` duplicates, if any (the rules
 /// are those of [`StoreHandle::insert_message`]).
-/// Stores `msg` unless it duplicates a stored message (see
-/// [`StoreHandle::insert_message`]).
-fn insert_unless_duplicate(
-    conn: &Connection,
-    msg: NewMessage,
-) -> Result<Option<ChatMessage>, StoreError> {
-    if let Some(id) = find_duplicate(conn, &msg)? {
-        if let Some(server_id) = msg.room.as_ref().and_then(|r| r.server_id.as_ref()) {
-            conn.prepare_cached(
-                "UPDATE messages SET server_id = ?2 WHERE id = ?1 AND server_id IS NULL",
-            )?
-            .execute(params![id, server_id])?;
-        }
-        return Ok(None);
-    }
-    insert(conn, msg).map(Some)
-}
-
 fn find_duplicate(conn: &Connection, msg: &NewMessage) -> Result<Option<i64>, StoreError> {
     let server_id = msg.room.as_ref().and_then(|room| room.server_id.as_deref());
     if let Some(server_id) = server_id {

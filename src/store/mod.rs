@@ -132,21 +132,6 @@ impl StoreHandle {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        self.submit(write, f).await
-    }
-
-    /// Sends a job now, before the returned future is first polled, so a
-    /// caller can queue several and let the worker write them in one
-    /// transaction; the future gives the job's answer.
-    fn submit<T, F>(
-        &self,
-        write: bool,
-        f: F,
-    ) -> impl Future<Output = Result<T, StoreError>> + Send + Sync + 'static
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
-    {
         let (reply, answer) = oneshot::channel();
         let run = Box::new(move |conn: &Connection| {
             let result = f(conn);
@@ -161,13 +146,9 @@ impl StoreHandle {
             });
             (succeeded, finish)
         });
-        let sent = self
-            .jobs
+        self.jobs
             .send(Job { write, run })
-            .map_err(|_| StoreError::WorkerStopped);
-        async move {
-            sent?;
-            answer.await.map_err(|_| StoreError::NoAnswer)?
-        }
+            .map_err(|_| StoreError::WorkerStopped)?;
+        answer.await.map_err(|_| StoreError::NoAnswer)?
     }
 }

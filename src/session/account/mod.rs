@@ -7,7 +7,6 @@ mod ice;
 mod reconnect;
 mod rooms;
 mod stanzas;
-mod storing;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -65,18 +64,6 @@ struct Ack {
     accepted: bool,
 }
 
-/// What woke the actor up.
-enum Woken {
-    Command(Option<AccountCommand>),
-    Stream(Option<StreamEvent>),
-    Stored(storing::Stored),
-    Attempt(Attempt),
-    Ack(Ack),
-    Call(calls::CallWake),
-    Ice(u64),
-    RoomTick,
-}
-
 /// IQs we sent and wait an answer for.
 enum PendingIq {
     Roster,
@@ -114,8 +101,6 @@ pub(super) struct AccountActor {
     rooms: rooms::Rooms,
     /// STUN and TURN servers for calls.
     ice: ice::IceServices,
-    /// Incoming messages waiting for the store.
-    storing: storing::StoringQueue,
 }
 
 impl AccountActor {
@@ -160,7 +145,6 @@ impl AccountActor {
             calls: Calls::new(call_media),
             rooms: rooms::Rooms::new(room_check_interval),
             ice: ice::IceServices::new(),
-            storing: storing::StoringQueue::default(),
         };
         tokio::spawn(actor.run());
         AccountHandle {
@@ -173,43 +157,28 @@ impl AccountActor {
         let mut room_ticks = tokio::time::interval(room_tick_period(self.rooms.check_after));
         room_ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            let woken = tokio::select! {
-                command = self.commands.recv() => Woken::Command(command),
-                event = self.stream.next() => Woken::Stream(event),
-                stored = self.storing.oldest(), if !self.storing.is_empty() => Woken::Stored(stored),
-                Some(attempt) = self.attempts.recv() => Woken::Attempt(attempt),
-                Some(ack) = self.acks.recv() => Woken::Ack(ack),
-                Some(wake) = self.calls.wakes.recv() => Woken::Call(wake),
-                Some(generation) = self.ice.wakes.recv() => Woken::Ice(generation),
-                _ = room_ticks.tick() => Woken::RoomTick,
-            };
-            // Only chat messages may overtake messages still being stored
-            // (see `storing`); anything else lets them through first.
-            if !matches!(
-                woken,
-                Woken::Stored(_) | Woken::Stream(Some(StreamEvent::Stanza(Stanza::Message(_))))
-            ) {
-                self.finish_storing().await;
-            }
-            match woken {
-                Woken::Command(None) => break,
-                Woken::Command(Some(AccountCommand::SignOut { done })) => {
-                    self.sign_out().await;
-                    let _ = done.send(());
-                    return;
-                }
-                Woken::Command(Some(command)) => self.on_command(command).await,
-                Woken::Stream(Some(event)) => self.on_stream_event(event).await,
-                Woken::Stream(None) => {
-                    tracing::warn!(account = %self.jid, "The stanza stream ended");
-                    break;
-                }
-                Woken::Stored(stored) => self.on_stored(stored).await,
-                Woken::Attempt(attempt) => self.on_attempt(attempt),
-                Woken::Ack(ack) => self.on_ack(ack).await,
-                Woken::Call(wake) => self.on_call_wake(wake).await,
-                Woken::Ice(generation) => self.on_ice_wake(generation).await,
-                Woken::RoomTick => self.rooms_tick().await,
+            tokio::select! {
+                command = self.commands.recv() => match command {
+                    None => break,
+                    Some(AccountCommand::SignOut { done }) => {
+                        self.sign_out().await;
+                        let _ = done.send(());
+                        return;
+                    }
+                    Some(command) => self.on_command(command).await,
+                },
+                event = self.stream.next() => match event {
+                    Some(event) => self.on_stream_event(event).await,
+                    None => {
+                        tracing::warn!(account = %self.jid, "The stanza stream ended");
+                        break;
+                    }
+                },
+                Some(attempt) = self.attempts.recv() => self.on_attempt(attempt),
+                Some(ack) = self.acks.recv() => self.on_ack(ack).await,
+                Some(wake) = self.calls.wakes.recv() => self.on_call_wake(wake).await,
+                Some(generation) = self.ice.wakes.recv() => self.on_ice_wake(generation).await,
+                _ = room_ticks.tick() => self.rooms_tick().await,
             }
         }
     }

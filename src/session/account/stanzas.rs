@@ -5,7 +5,7 @@ use xmpp_parsers::iq::Iq;
 use xmpp_parsers::message::Message;
 use xmpp_parsers::presence::Presence;
 
-use super::{AccountActor, PendingIq, storing};
+use super::{AccountActor, PendingIq};
 use crate::jingle::session::Signal;
 use crate::model::{DeliveryState, Direction, Subscription, Timestamp};
 use crate::session::{CoreError, Event};
@@ -25,11 +25,6 @@ impl AccountActor {
     }
 
     async fn on_message(&mut self, message: Message) {
-        if !self.storing.is_empty()
-            && !storing::may_overtake(&message, &self.jid, |jid| self.is_room(jid))
-        {
-            self.finish_storing().await;
-        }
         // Call signalling (XEP-0353) is not chat.
         if let Some(signal) = xmpp::jingle_message::message_signal(&self.jid, &message) {
             self.on_call_signal(signal).await;
@@ -107,36 +102,42 @@ impl AccountActor {
         };
         let outgoing = incoming.direction == Direction::Outgoing;
         let room = private_with.map(|nick| self.private_message_info(&incoming, nick));
-        let answer = self.store.queue_message(NewMessage {
-            account: self.jid.clone(),
-            peer: incoming.peer.clone(),
-            direction: incoming.direction,
-            body,
-            timestamp: incoming.delayed.unwrap_or_else(Timestamp::now),
-            state: if outgoing {
-                DeliveryState::Sent
-            } else {
-                DeliveryState::Received
-            },
-            stanza_id: incoming.id.clone(),
-            origin_id: incoming.origin_id.clone(),
-            unread: !outgoing,
-            room,
-        });
-        let receipt = match (
-            incoming.wants_receipt,
-            incoming.from,
-            incoming.id.as_deref(),
-        ) {
-            (true, Some(from), Some(id)) => Some(xmpp::message::receipt(from, id)),
-            _ => None,
-        };
-        self.queue_for_store(storing::Waiting {
-            peer: incoming.peer,
-            receipt,
-            answer: Box::pin(answer),
-        })
-        .await;
+        let stored = self
+            .store
+            .insert_message(NewMessage {
+                account: self.jid.clone(),
+                peer: incoming.peer.clone(),
+                direction: incoming.direction,
+                body,
+                timestamp: incoming.delayed.unwrap_or_else(Timestamp::now),
+                state: if outgoing {
+                    DeliveryState::Sent
+                } else {
+                    DeliveryState::Received
+                },
+                stanza_id: incoming.id.clone(),
+                origin_id: incoming.origin_id.clone(),
+                unread: !outgoing,
+                room,
+            })
+            .await;
+        // Acknowledge receipt even of duplicates: the sender may have missed
+        // our first receipt.
+        if incoming.wants_receipt
+            && let (Some(from), Some(id)) = (incoming.from.clone(), incoming.id.as_deref())
+        {
+            self.send(xmpp::message::receipt(from, id).into()).await;
+        }
+        match stored {
+            Ok(Some(message)) => {
+                self.emit(Event::MessageAdded { message });
+                self.emit_chat(&incoming.peer).await;
+            }
+            Ok(None) => tracing::debug!(account = %self.jid, "Ignored a duplicate message"),
+            Err(error) => {
+                tracing::error!(account = %self.jid, "Could not store a message: {error}")
+            }
+        }
     }
 
     pub(super) async fn on_bounce(&mut self, incoming: &xmpp::message::Incoming, condition: &str) {

@@ -57,41 +57,6 @@ async fn a_failing_write_does_not_undo_its_batch_neighbours() {
     assert_eq!(count(&store, "SELECT count(*) FROM accounts").await, 0);
 }
 
-/// The account queues a flood's messages without waiting for each: they
-/// are sent to the worker when queued, stored in that order (a copy queued
-/// with its original is a duplicate), and each answered with its chat's
-/// entry as it stood after it.
-#[tokio::test]
-async fn queued_messages_are_stored_in_order_each_with_its_chat_entry() {
-    let store = store();
-    let stalled = tokio::spawn(stall(store.clone()));
-    tokio::task::yield_now().await;
-    let mut first = incoming("alice@example.org", "bob@example.org", "one", 1);
-    first.stanza_id = Some("s1".into());
-    let second = incoming("alice@example.org", "bob@example.org", "two", 2);
-    let queued = [first.clone(), first, second].map(|msg| store.queue_message(msg));
-    // Not yet polled, yet queued: a request made after them sees them.
-    assert_eq!(count(&store, "SELECT count(*) FROM messages").await, 2);
-    stalled.await.expect("task").expect("stall");
-
-    let [one, copy, two] = futures::future::join_all(queued)
-        .await
-        .try_into()
-        .expect("three answers");
-    let (one, one_chat) = one.expect("stored").expect("new");
-    let (two, two_chat) = two.expect("stored").expect("new");
-    assert_eq!(copy, Ok(None), "a copy of a queued message");
-    assert!(one.id.0 < two.id.0);
-    assert_eq!(
-        (one_chat.last_body.as_deref(), one_chat.unread),
-        (Some("one"), 1)
-    );
-    assert_eq!(
-        (two_chat.last_body.as_deref(), two_chat.unread),
-        (Some("two"), 2)
-    );
-}
-
 #[tokio::test]
 async fn the_worker_survives_a_panicking_request() {
     let store = store();

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use support::core::{Client, address, befriend, body_of, jid, start_core};
 use support::prosody::TestServer;
+use support::raw_client::RawClient;
 use warbler::model::{ConnectionState, DeliveryState, Direction, PresenceShow};
 use warbler::session::{Command, ConnectError, Event};
 
@@ -134,6 +135,98 @@ async fn carbons_reach_the_other_resource() {
     for c in [alice, alice2, bob] {
         c.shutdown().await;
     }
+}
+
+/// Messages in one burst.
+const BURST: usize = 300;
+
+/// A burst of messages sent in one write: each is stored once (a copy sent
+/// again is not), shown in the order sent and acknowledged in that order,
+/// and a receipt right behind the burst finds every message before it
+/// already shown.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_is_stored_shown_and_acknowledged_in_order() {
+    let server = TestServer::start(&[("alice", "pw-a"), ("bob", "pw-b")]);
+    let root = tempfile::tempdir().expect("temp");
+    let mut alice = Client::sign_in(&server, root.path(), "alice", "pw-a").await;
+    let mut bob = RawClient::connect(&server, "bob", "pw-b").await;
+    bob.send_initial_presence().await;
+    alice.say(jid("bob@localhost"), "before the burst");
+    let before = bob.expect_message_containing("before the burst").await;
+    let before_id = before.attr("id").expect("a message id").to_owned();
+
+    // One write: the burst with message 10 sent twice, then the receipt
+    // for Alice's message.
+    let mut ids: Vec<usize> = (0..BURST).collect();
+    ids.insert(51, 10);
+    let mut burst: String = ids
+        .iter()
+        .map(|i| {
+            format!(
+                "<message to='alice@localhost' type='chat' id='burst-{i}'>\
+                 <body>Burst {i}</body><request xmlns='urn:xmpp:receipts'/></message>"
+            )
+        })
+        .collect();
+    burst.push_str(&format!(
+        "<message to='alice@localhost' type='chat' id='ack'>\
+         <received xmlns='urn:xmpp:receipts' id='{before_id}'/></message>"
+    ));
+    bob.send(&burst).await;
+
+    let mut shown = Vec::new();
+    loop {
+        let event = alice
+            .wait(|e| {
+                body_of(e).is_some_and(|b| b.starts_with("Burst "))
+                    || matches!(
+                        e,
+                        Event::MessageStateChanged {
+                            state: DeliveryState::Delivered,
+                            ..
+                        }
+                    )
+            })
+            .await;
+        match body_of(&event) {
+            Some(body) => shown.push(body.to_owned()),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..BURST).map(|i| format!("Burst {i}")).collect();
+    assert!(
+        shown == expected,
+        "{} of the burst's {BURST} messages shown before the receipt behind them, \
+         the first out of place at {:?}",
+        shown.len(),
+        shown.iter().zip(&expected).position(|(a, b)| a != b)
+    );
+
+    // Every copy is acknowledged (the sender may have missed the first
+    // receipt), in the order sent.
+    let mut acknowledged = Vec::new();
+    while acknowledged.len() < ids.len() {
+        let receipt = bob
+            .wait_for(Duration::from_secs(10), |e| {
+                e.get_child("received", "urn:xmpp:receipts").is_some()
+            })
+            .await
+            .unwrap_or_else(|| panic!("receipts stopped after {acknowledged:?}"));
+        let id = receipt
+            .get_child("received", "urn:xmpp:receipts")
+            .and_then(|r| r.attr("id"))
+            .expect("the receipt names a message")
+            .to_owned();
+        acknowledged.push(id);
+    }
+    let sent: Vec<String> = ids.iter().map(|i| format!("burst-{i}")).collect();
+    assert_eq!(acknowledged, sent);
+
+    let history = alice.history(jid("bob@localhost")).await;
+    let last = history.last().expect("history");
+    assert_eq!(last.body, format!("Burst {}", BURST - 1));
+    bob.close().await;
+    alice.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -121,9 +121,10 @@ impl AccountActor {
                 room,
             })
             .await;
-        // Acknowledge receipt even of duplicates: the sender may have missed
-        // our first receipt.
-        if incoming.wants_receipt
+        // Acknowledge receipt even of duplicates (the sender may have missed
+        // our first receipt), but never of a message we could not store.
+        if stored.is_ok()
+            && incoming.wants_receipt
             && let (Some(from), Some(id)) = (incoming.from.clone(), incoming.id.as_deref())
         {
             self.send(xmpp::message::receipt(from, id).into()).await;

@@ -236,11 +236,9 @@ def main():
 
     def bob_previews_hidden_newest():
         chats.clear_cache()
-        return any(
-            (node.get_name() or "").startswith("Bob")
-            and f"{hidden}{newest}{suffix}" in (node.get_name() or "")
-            for node in driver.walk(chats)
-        )
+        names = ((node.get_name() or "") for node in driver.walk(chats))
+        return any(name.startswith("Bob") and f"{hidden}{newest}{suffix}" in name
+                   for name in names)
 
     wait_until(bob_previews_hidden_newest,
                f"Bob's chat row previewing hidden burst message {newest}", app=app)
@@ -258,7 +256,7 @@ def main():
         if first is not None and first.y >= view.y:
             wheel(messages, "b5c")
         else:
-            wheel(messages, "b4c")
+            wheel_up(messages)
         time.sleep(0.1)
     else:
         fail("hidden burst messages 0, 1 and 2 are not shown in order", app)

@@ -155,8 +155,7 @@ impl ChatView {
             // Copied first: the row's data may not stay borrowed while the
             // list changes.
             let mut item = first.borrow().clone();
-            if item.day.is_none() {
-                item.day = Some(day_label(item.message.timestamp));
+            if starts_the_history(&mut item) {
                 self.list.remove(0);
                 self.list.insert(0, item);
             }
@@ -179,10 +178,8 @@ impl ChatView {
         self.ids.drain(..shown + gone);
         self.complete = false;
         // The new first row starts the shown history, so it names its day.
-        if let Some(first) = self.pending.front_mut()
-            && first.day.is_none()
-        {
-            first.day = Some(day_label(first.message.timestamp));
+        if let Some(first) = self.pending.front_mut() {
+            starts_the_history(first);
         }
         self.scroll_after_append = true;
     }
@@ -394,6 +391,16 @@ fn remove_first_rows(list: &mut TypedGridView<MessageItem, gtk::NoSelection>, co
         Some(store) => store.splice(0, count, &[] as &[glib::Object]),
         None => (0..count).for_each(|_| list.remove(0)),
     }
+}
+
+/// `item` is now the first row of the shown history, so it names its day;
+/// returns whether it did not already.
+fn starts_the_history(item: &mut MessageItem) -> bool {
+    let unnamed = item.day.is_none();
+    if unnamed {
+        item.day = Some(day_label(item.message.timestamp));
+    }
+    unnamed
 }
 
 /// Whether the message list `view` is scrolled to its end.

@@ -21,9 +21,13 @@ use support::ui::{
 };
 use support::{RawClient, TestServer};
 
+/// How many messages Bob sends in a burst while his notification is up.
+const NOTIFIED_BURST: usize = 150;
+
 /// Bob writes while no chat is open: the (fake) notification server gets a
-/// notification naming Bob with the message escaped, and clicking it opens
-/// Bob's chat.
+/// notification naming Bob with the message escaped; a burst of his
+/// messages updates it a few times, ending on their count; clicking it
+/// opens Bob's chat and withdraws it.
 #[test]
 fn notification_click_opens_the_chat() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -33,18 +37,27 @@ fn notification_click_opens_the_chat() {
     let (server, mut bob) = alice_and_bob_online(&runtime);
     let incoming = token("notify");
     let again = token("again");
+    let burst = token("burst");
     let alice = server.jid("alice");
 
     let home = tempfile::tempdir().expect("temp dir");
     let mut command = signed_in_driver(&python, "notify.py", home.path(), &server, "alice", "pw-a");
     command
         .env("WARBLER_UI_INCOMING", &incoming)
-        .env("WARBLER_UI_AGAIN", &again);
+        .env("WARBLER_UI_AGAIN", &again)
+        .env("WARBLER_UI_BURST", &burst)
+        .env("WARBLER_UI_BURST_COUNT", NOTIFIED_BURST.to_string());
     let passed = run_driver(command, |line| {
         match line {
             "signed-in" => {
                 runtime.block_on(bob.send_message(&alice, &format!("<b>Hi</b> Alice {incoming}")));
             }
+            "notified" => runtime.block_on(async {
+                for i in 0..NOTIFIED_BURST {
+                    bob.send_message(&alice, &format!("Burst {i} {burst}"))
+                        .await;
+                }
+            }),
             "chat-open" => {
                 runtime.block_on(bob.send_message(&alice, &format!("Still there? {again}")));
             }

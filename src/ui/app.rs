@@ -142,6 +142,8 @@ pub enum AppCmd {
     NotificationShown {
         /// The chat.
         key: ChatKey,
+        /// Which showing of the chat's notification.
+        serial: u64,
         /// The server's id for it.
         id: u32,
     },
@@ -150,10 +152,13 @@ pub enum AppCmd {
         /// The chat to open.
         key: ChatKey,
     },
-    /// A chat's notification was closed (clicked, dismissed or expired).
+    /// A chat's notification was closed (dismissed, expired or
+    /// withdrawn), or could not be shown.
     NotificationClosed {
         /// The chat.
         key: ChatKey,
+        /// Which showing of the chat's notification.
+        serial: u64,
     },
 }
 
@@ -177,7 +182,7 @@ pub struct App {
     /// rather than one per message.
     read_in_batch: Vec<ChatKey>,
     /// Chats with a message notification on screen.
-    notifications: notifications::Tracker,
+    notifications: notifications::Notifier,
     pending_uri: Option<XmppUri>,
     quitting: bool,
     error_text: String,
@@ -321,7 +326,7 @@ impl Component for App {
             rooms: HashMap::new(),
             focused_chat: None,
             read_in_batch: Vec::new(),
-            notifications: notifications::Tracker::default(),
+            notifications: notifications::Notifier::default(),
             pending_uri: init.uri,
             quitting: false,
             error_text,
@@ -437,7 +442,7 @@ impl Component for App {
             },
             AppMsg::ChatFocused(key) => {
                 if let Some(key) = &key {
-                    self.notifications.forget(key);
+                    self.notifications.read(key);
                 }
                 if let Some((account, peer)) = &key {
                     self.send(Command::MarkRead {
@@ -475,13 +480,15 @@ impl Component for App {
                 }
             }
             AppCmd::QuitRequested => sender.input(AppMsg::Quit),
-            AppCmd::NotificationShown { key, id } => self.notifications.shown(&key, id),
+            AppCmd::NotificationShown { key, serial, id } => {
+                self.notifications.shown(&key, serial, id);
+            }
             AppCmd::NotificationClicked { key } => sender.input(AppMsg::OpenChat {
                 account: key.0,
                 peer: key.1,
                 draft: None,
             }),
-            AppCmd::NotificationClosed { key } => self.notifications.forget(&key),
+            AppCmd::NotificationClosed { key, serial } => self.notifications.closed(&key, serial),
         }
     }
 }
@@ -610,27 +617,27 @@ impl App {
     /// Show or update the notification of a chat with a new message.
     fn notify(&mut self, key: ChatKey, body: String, sender: &ComponentSender<Self>) {
         let name = self.display_name(&key);
-        match self.notifications.message(&key, &name) {
-            notifications::Plan::Show { summary } => sender.spawn_command(move |out| {
-                let shown_key = key.clone();
-                let shown_out = out.clone();
-                notifications::show_message(
-                    &summary,
-                    &body,
-                    |id| {
-                        let _ = shown_out.send(AppCmd::NotificationShown { key: shown_key, id });
-                    },
-                    || {
-                        let _ = out.send(AppCmd::NotificationClicked { key: key.clone() });
-                    },
-                );
-                let _ = out.send(AppCmd::NotificationClosed { key });
-            }),
-            notifications::Plan::Replace { id, summary } => sender.spawn_command(move |_| {
-                notifications::replace_message(id, &summary, &body);
-            }),
-            notifications::Plan::Wait => {}
-        }
+        let Some((summary, serial)) = self.notifications.message(&key, &name, &body) else {
+            return;
+        };
+        sender.spawn_command(move |out| {
+            let shown_out = out.clone();
+            let shown_key = key.clone();
+            let clicked = notifications::show_message(&summary, &body, |id| {
+                let _ = shown_out.send(AppCmd::NotificationShown {
+                    key: shown_key,
+                    serial,
+                    id,
+                });
+            });
+            // A clicked notification stays tracked: opening the chat
+            // withdraws it, from servers that keep it in a tray too.
+            let _ = out.send(if clicked {
+                AppCmd::NotificationClicked { key }
+            } else {
+                AppCmd::NotificationClosed { key, serial }
+            });
+        });
     }
 
     fn display_name(&self, key: &ChatKey) -> String {

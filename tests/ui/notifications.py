@@ -23,10 +23,18 @@ class Notifications:
         if self.proc.stdout.readline().strip() != "ready":
             fail("the fake notification server did not start")
 
-    def shown(self):
-        """Every notification so far, oldest first."""
+    def records(self):
+        """Everything recorded so far, oldest first."""
         with open(self.record, encoding="utf-8") as lines:
             return [json.loads(line) for line in lines if line.strip()]
+
+    def shown(self):
+        """Every notification shown or updated so far, oldest first."""
+        return [record for record in self.records() if "body" in record]
+
+    def closed(self):
+        """The ids of the notifications Warbler withdrew, in order."""
+        return [record["closed"] for record in self.records() if "closed" in record]
 
     def wait_for(self, token, what, app):
         """The first notification whose body holds token."""

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A message notification: Warbler shows one for Bob's message (summary
-Bob's name, body the message with markup escaped), and clicking it opens
-Bob's chat.
+Bob's name, body the message with markup escaped), updates it in place a
+few times through a burst of his messages, ending on their count and the
+last one, and clicking it opens Bob's chat and withdraws it.
 
 Run by tests/ui_manage.rs inside its own X server and D-Bus session, in
 which this script first starts the fake notification server notifyd.py:
@@ -10,11 +11,14 @@ which this script first starts the fake notification server notifyd.py:
 
 Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD,
 WARBLER_UI_PORT (as for chat.py), WARBLER_UI_INCOMING and
-WARBLER_UI_AGAIN (tokens in Bob's first and second message).
+WARBLER_UI_AGAIN (tokens in Bob's first and last message),
+WARBLER_UI_BURST and WARBLER_UI_BURST_COUNT (the token in his burst, and
+its length).
 
 The driver prints "signed-in" (the test then has Bob send a message with
-the first token and a <b> tag), later "chat-open" (Bob sends the second
-token), and "ok" at the end.
+the first token and a <b> tag), "notified" (Bob sends the burst, "Burst 0
+TOKEN" onward), later "chat-open" (Bob sends the second token), and "ok"
+at the end.
 """
 
 import os
@@ -23,7 +27,7 @@ import tempfile
 import time
 
 from driver import (  # next to this script, so on the module path
-    Atspi, click, fail, find, launch, sign_in, stop, tell, wait_for,
+    Atspi, click, fail, find, launch, sign_in, stop, tell, wait_for, wait_until,
 )
 import driver
 from notifications import Notifications
@@ -36,6 +40,15 @@ PASSWORD = os.environ["WARBLER_UI_PASSWORD"]
 PORT = os.environ["WARBLER_UI_PORT"]
 INCOMING = os.environ["WARBLER_UI_INCOMING"]
 AGAIN = os.environ["WARBLER_UI_AGAIN"]
+BURST = os.environ["WARBLER_UI_BURST"]
+BURST_COUNT = int(os.environ["WARBLER_UI_BURST_COUNT"])
+
+# Warbler updates a notification at most once a second; after the burst's
+# last message is shown, wait this long for any update still to come.
+BURST_SETTLE = 2.5
+# A burst that arrives within a few seconds is a few updates, not one a
+# message.
+MAX_BURST_UPDATES = 10
 
 # How long to watch for a notification that must not come, once the
 # message it would be about is on screen (Warbler decides before it shows
@@ -91,15 +104,34 @@ def run(notifications):
         fail("Bob's chat opened by itself", app)
     wait_for(lambda: app, None, INCOMING, "Bob's message in the chat list", sized=True)
     screenshot("20-notification-sent.png")
+    tell("notified")
 
-    # 2. Click it: Bob's chat opens on the message.
-    notifications.click_until(shown, lambda: find(app, None, bob_message(INCOMING)) is not None)
-    wait_for(lambda: app, None, bob_message(INCOMING), "Bob's chat, opened by the click",
+    # 2. Bob sends a burst: the same notification is updated a few times,
+    #    and ends on the last message and the right count.
+    last = f"Burst {BURST_COUNT - 1} {BURST}"
+    notifications.wait_for(last, "the notification updated to Bob's last message", app)
+    time.sleep(BURST_SETTLE)
+    updates = notifications.shown()[1:]
+    if any(n["id"] != shown["id"] for n in updates):
+        fail(f"the burst did not update Bob's one notification: {updates[-3:]!r}", app)
+    if len(updates) > MAX_BURST_UPDATES:
+        fail(f"{len(updates)} updates for a burst of {BURST_COUNT} messages", app)
+    count = f"({BURST_COUNT + 1} new messages)"
+    if last not in updates[-1]["body"] or count not in updates[-1]["summary"]:
+        fail(f"the notification ended on {updates[-1]!r}, not {count} and {last!r}", app)
+    print(f"{len(updates)} updates for a burst of {BURST_COUNT}", file=sys.stderr)
+
+    # 3. Click it: Bob's chat opens on his newest message.
+    notifications.click_until(shown, lambda: find(app, None, bob_message(last)) is not None)
+    wait_for(lambda: app, None, bob_message(last), "Bob's chat, opened by the click",
              sized=True)
     screenshot("21-notification-clicked.png")
+    # The chat is read now, so its notification is withdrawn.
+    wait_until(lambda: shown["id"] in notifications.closed(),
+               "the notification withdrawn once the chat was read", app=app)
     tell("chat-open")
 
-    # 3. Bob writes again into the open chat. It is focused now, so a
+    # 4. Bob writes again into the open chat. It is focused now, so a
     #    notification comes only if the window is not active.
     wait_for(lambda: app, None, bob_message(AGAIN), "Bob's second message", sized=True)
     active = window_is_active(app)

@@ -5,7 +5,8 @@ It owns org.freedesktop.Notifications on the session bus it is started in
 and implements the parts of the Desktop Notifications Specification that
 Warbler uses: Notify (ids count up from 1), GetCapabilities,
 GetServerInformation and CloseNotification. Nothing is drawn; every
-notification is appended as one JSON object per line to a record file:
+notification, and every withdrawal ({"closed": ID}), is appended as one
+JSON object per line to a record file:
 
     notifyd.py RECORD_FILE
 
@@ -104,6 +105,7 @@ class Server:
             invocation.return_value(GLib.Variant("(u)", (notification_id,)))
         elif method == "CloseNotification":
             (notification_id,) = params.unpack()
+            self.record({"closed": notification_id})
             self.emit("NotificationClosed", GLib.Variant("(uu)", (notification_id, CLOSED_BY_CALL)))
             invocation.return_value(None)
         elif method == "GetCapabilities":

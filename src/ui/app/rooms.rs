@@ -195,7 +195,7 @@ impl App {
                 let key = (account.clone(), room.clone());
                 self.rooms.remove(&key);
                 self.names.remove(&key);
-                self.notifications.forget(&key);
+                self.notifications.read(&key);
             }
             Event::InvitationReceived { invitation } => {
                 let answer = invitation.clone();

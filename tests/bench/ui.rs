@@ -20,6 +20,9 @@
 //!   the part that is window images shared with the X server (cairo keeps
 //!   a second one when the server is slow to take the first); and the CPU
 //!   time of the whole process and of its main thread over the flood;
+//! - background: the same flood while no chat is open, so every message
+//!   counts as unread and notifies; a fake notification server
+//!   (`tests/ui/notifyd.py`) counts the notifications and their updates;
 //! - big room: frames while the occupant list of a room with 2,000
 //!   occupants is scrolled with the mouse wheel (joined through an
 //!   `xmpp:…?join` link and Enter in the Join Room dialog; needs xdotool).
@@ -31,7 +34,7 @@
 //! end the held process to see the idle heap as "leaked").
 //!
 //! Name scenarios after `--` to run only those: `start-up`, `memory`
-//! (which includes the flood) and `big-room`, e.g.
+//! (which includes the flood), `background` and `big-room`, e.g.
 //! `cargo bench --bench ui -- big-room`.
 
 #[path = "process.rs"]
@@ -371,7 +374,22 @@ fn main() {
         start_up(&server, profile_dir.path());
     }
     if runs("memory") {
-        memory_and_flood(&runtime, &server, profile_dir.path(), &mut bob);
+        memory_and_flood(
+            &runtime,
+            &server,
+            profile_dir.path(),
+            &mut bob,
+            Reader::Watching,
+        );
+    }
+    if runs("background") {
+        memory_and_flood(
+            &runtime,
+            &server,
+            profile_dir.path(),
+            &mut bob,
+            Reader::Away,
+        );
     }
     if runs("big-room") {
         big_room(&runtime, &server, profile_dir.path(), &mut bob);
@@ -406,6 +424,15 @@ fn start_up(server: &TestServer, profile_dir: &Path) {
     }
 }
 
+/// Where the user is while Bob floods the chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// Reading it: the window has the focus.
+    Watching,
+    /// Elsewhere: the chat is not open, so messages notify.
+    Away,
+}
+
 /// Resident memory after idling with the roster, then frames while Bob
 /// floods the open chat.
 fn memory_and_flood(
@@ -413,9 +440,20 @@ fn memory_and_flood(
     server: &TestServer,
     profile_dir: &Path,
     bob: &mut RawClient,
+    reader: Reader,
 ) {
+    let notifications = tempfile::tempdir().expect("temp dir");
+    let notification_server = (reader == Reader::Away)
+        .then(|| FakeNotificationServer::start(&notifications.path().join("shown.jsonl")));
+    let label = match reader {
+        Reader::Watching => "flood",
+        Reader::Away => "background flood",
+    };
     let bob_uri = format!("xmpp:{}?message", server.jid("bob"));
-    let warbler = Warbler::launch(profile_dir, &server.ca_pem_path(), Some(&bob_uri));
+    // Away, no chat is open: the window stays active without a window
+    // manager to take the focus away, but Bob's chat is not being read.
+    let uri = (reader == Reader::Watching).then_some(bob_uri.as_str());
+    let warbler = Warbler::launch(profile_dir, &server.ca_pem_path(), uri);
     warbler.wait_for_marks(&["online", "roster-shown"]);
     warbler.sample_main_thread();
     let idle_cpu = warbler.cpu_seconds();
@@ -462,7 +500,7 @@ fn memory_and_flood(
     let (flood_cpu, flood_main_cpu) = cpu_used_since(flood_cpu, warbler.cpu_seconds());
     let rss = warbler.rss_mib();
     println!(
-        "flood: {FLOOD} messages sent in {:.2} s; over the following {} s: {during}; RSS {rss:.1} MiB ({:+.1} MiB, {:+.1} MiB of it shared frame buffers)",
+        "{label}: {FLOOD} messages sent in {:.2} s; over the following {} s: {during}; RSS {rss:.1} MiB ({:+.1} MiB, {:+.1} MiB of it shared frame buffers)",
         sent_in.as_secs_f64(),
         FLOOD_WATCHED.as_secs(),
         rss - idle_rss,
@@ -472,11 +510,19 @@ fn memory_and_flood(
     // asks for every frame; the idle rate shows that share.
     let idle_rate = FLOOD_WATCHED.as_secs_f64() / IDLE_WATCHED.as_secs_f64();
     println!(
-        "flood: CPU {flood_cpu:.2} s, {flood_main_cpu:.2} s of it the main thread, from the first message sent to the end of those {} s (idle for as long: {:.2} s, {:.2} s)",
+        "{label}: CPU {flood_cpu:.2} s, {flood_main_cpu:.2} s of it the main thread, from the first message sent to the end of those {} s (idle for as long: {:.2} s, {:.2} s)",
         FLOOD_WATCHED.as_secs(),
         idle_cpu.0 * idle_rate,
         idle_cpu.1 * idle_rate,
     );
+    if let Some(notification_server) = notification_server {
+        let shown = notification_server.stop();
+        println!(
+            "{label}: {} notifications shown or updated, the last: {}",
+            shown.len(),
+            shown.last().map_or("none", String::as_str)
+        );
+    }
     warbler.print_memory_breakdown();
     warbler.stop();
 }
@@ -484,6 +530,51 @@ fn memory_and_flood(
 /// The CPU seconds (process, main thread) used between two readings.
 fn cpu_used_since(before: (f64, f64), now: (f64, f64)) -> (f64, f64) {
     (now.0 - before.0, now.1 - before.1)
+}
+
+/// The UI tests' fake notification server, on the benchmark's session bus.
+struct FakeNotificationServer {
+    child: Child,
+    record: std::path::PathBuf,
+}
+
+impl FakeNotificationServer {
+    fn start(record: &Path) -> FakeNotificationServer {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/notifyd.py");
+        // The system Python, which has the GObject bindings.
+        let mut child = Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg(record)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the fake notification server");
+        let mut ready = String::new();
+        BufReader::new(child.stdout.take().expect("its output"))
+            .read_line(&mut ready)
+            .expect("read from the fake notification server");
+        assert_eq!(
+            ready.trim(),
+            "ready",
+            "the fake notification server did not start"
+        );
+        FakeNotificationServer {
+            child,
+            record: record.to_owned(),
+        }
+    }
+
+    /// Stop it; every notification shown or updated, as a JSON line.
+    fn stop(mut self) -> Vec<String> {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| line.contains("\"summary\""))
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 /// Run xdotool with `args` (input to the test display).

@@ -76,6 +76,7 @@ fn notification_click_opens_the_chat() {
 /// In a room with the default setting (mentions only), Bob's ordinary
 /// message does not notify while his mention of Alice does, naming him;
 /// clicking that notification opens the room on the highlighted message.
+/// Bob's direct message then notifies, and quitting withdraws that.
 #[test]
 fn room_mention_notifies_and_chatter_does_not() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -85,7 +86,8 @@ fn room_mention_notifies_and_chatter_does_not() {
     let (server, mut bob) = alice_and_bob_online(&runtime);
     let room = format!("mentions@{}", server.muc_domain());
     runtime.block_on(bob.join_room(&room, "Bob"));
-    let (chatter, mention) = (token("chatter"), token("mention"));
+    let (chatter, mention, direct) = (token("chatter"), token("mention"), token("direct"));
+    let alice = server.jid("alice");
 
     let home = tempfile::tempdir().expect("temp dir");
     let mut command =
@@ -93,8 +95,12 @@ fn room_mention_notifies_and_chatter_does_not() {
     command
         .env("WARBLER_UI_ROOM", &room)
         .env("WARBLER_UI_CHATTER", &chatter)
-        .env("WARBLER_UI_MENTION", &mention);
+        .env("WARBLER_UI_MENTION", &mention)
+        .env("WARBLER_UI_DIRECT", &direct);
     let passed = run_driver(command, |line| {
+        if line == "room-open" {
+            runtime.block_on(bob.send_message(&alice, &format!("Got a minute? {direct}")));
+        }
         if line == "elsewhere" {
             runtime.block_on(async {
                 let joined = bob

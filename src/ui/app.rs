@@ -472,7 +472,7 @@ impl Component for App {
             }
             AppCmd::CoreStopped | AppCmd::ShutdownTimedOut => {
                 if self.quitting {
-                    relm4::main_application().quit();
+                    self.exit();
                 } else if matches!(msg, AppCmd::CoreStopped) {
                     tracing::error!("The core stopped unexpectedly");
                     self.error_text = gettext("The connection service stopped. Restart Warbler.");
@@ -784,7 +784,7 @@ impl App {
             }
             Event::ShutdownComplete => {
                 if self.quitting {
-                    relm4::main_application().quit();
+                    self.exit();
                 }
                 return None;
             }
@@ -815,6 +815,12 @@ impl App {
         Some(event)
     }
 
+    /// End the application, once the notifications are withdrawn.
+    fn exit(&mut self) {
+        self.notifications.finish();
+        relm4::main_application().quit();
+    }
+
     fn quit(&mut self, root: &adw::ApplicationWindow, sender: &ComponentSender<Self>) {
         if self.quitting {
             return;
@@ -822,8 +828,10 @@ impl App {
         self.quitting = true;
         self.save_window_state(root);
         root.set_visible(false);
+        // Their "Open Chat" would do nothing once Warbler has quit.
+        self.notifications.withdraw_all();
         if self.session.is_none() {
-            relm4::main_application().quit();
+            self.exit();
             return;
         }
         self.send(Command::Shutdown);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A mention in a room notifies; ordinary room chatter does not (the
 default setting, mentions only), and clicking the notification opens the
-room on the highlighted message.
+room on the highlighted message. A notification still on screen when
+Warbler quits is withdrawn.
 
 Run by tests/ui_manage.rs inside its own X server and D-Bus session, in
 which this script first starts the fake notification server notifyd.py:
@@ -11,11 +12,13 @@ which this script first starts the fake notification server notifyd.py:
 Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD,
 WARBLER_UI_PORT (as for chat.py), WARBLER_UI_ROOM (the room's address),
 WARBLER_UI_CHATTER (a token in Bob's ordinary room message) and
-WARBLER_UI_MENTION (a token in Bob's message that mentions Alice).
+WARBLER_UI_MENTION (a token in Bob's message that mentions Alice) and
+WARBLER_UI_DIRECT (a token in Bob's one-to-one message at the end).
 
 The driver joins the room, then opens Bob's one-to-one chat so the room
 is not in view and prints "elsewhere" (the test has Bob write the
-ordinary message, then the mention), and "ok" at the end.
+ordinary message, then the mention), "room-open" once the click opened
+the room (Bob writes to Alice directly), and "ok" at the end.
 """
 
 import os
@@ -39,6 +42,7 @@ PORT = os.environ["WARBLER_UI_PORT"]
 ROOM = os.environ["WARBLER_UI_ROOM"]
 CHATTER = os.environ["WARBLER_UI_CHATTER"]
 MENTION = os.environ["WARBLER_UI_MENTION"]
+DIRECT = os.environ["WARBLER_UI_DIRECT"]
 
 # How long to watch for a notification that must not come once a later
 # one has come (both messages went the same way, in order).
@@ -98,7 +102,17 @@ def run(notifications):
     Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
     driver.screenshot(SHOTS, "50-room-mention-clicked.png")
 
+    # 5. Bob writes to Alice directly while she reads the room: that
+    #    notifies, and quitting withdraws it (its "Open Chat" would do
+    #    nothing once Warbler is gone).
+    tell("room-open")
+    direct = notifications.wait_for(DIRECT, "a notification of Bob's direct message", app)
+    # Let the server's answer (the notification's id) reach Warbler: a
+    # person does not quit within the millisecond a notification appears.
+    time.sleep(1)
     stop(proc)
+    if direct["id"] not in notifications.closed():
+        fail(f"the notification {direct!r} stayed on screen after quitting", None)
     notifications.stop()
     tell("ok")
 

@@ -139,6 +139,15 @@ impl Tracker {
     pub fn read(&mut self, key: &ChatKey) -> Option<u32> {
         self.chats.remove(key).and_then(|shown| shown.id)
     }
+
+    /// Forget every chat's notification; returns the ids of those on
+    /// screen, to withdraw.
+    pub fn take_all(&mut self) -> Vec<u32> {
+        self.chats
+            .drain()
+            .filter_map(|(_, shown)| shown.id)
+            .collect()
+    }
 }
 
 /// The app's message notifications: which are on screen, and the thread
@@ -180,6 +189,21 @@ impl Notifier {
     pub fn read(&mut self, key: &ChatKey) {
         if let Some(id) = self.tracker.read(key) {
             self.answer(Answer::Withdraw(id));
+        }
+    }
+
+    /// Withdraw every notification on screen (Warbler is quitting).
+    pub fn withdraw_all(&mut self) {
+        for id in self.tracker.take_all() {
+            self.answer(Answer::Withdraw(id));
+        }
+    }
+
+    /// Wait until the withdrawals asked for have been sent (briefly: each
+    /// call to the notification server is bounded).
+    pub fn finish(&mut self) {
+        if let Some(updater) = self.updater.take() {
+            updater.finish();
         }
     }
 
@@ -354,6 +378,23 @@ mod tests {
         };
         assert_eq!(tracker.read(&bob), None);
         assert_eq!(tracker.shown(&bob, serial, 8), Some(Answer::Withdraw(8)));
+    }
+
+    #[test]
+    fn quitting_withdraws_every_notification_on_screen() {
+        let mut tracker = Tracker::default();
+        let bob = key("bob@example.org");
+        let carol = key("carol@example.org");
+        let Plan::Show { serial, .. } = tracker.message(&bob, "Bob", "one") else {
+            panic!("the first message shows a notification");
+        };
+        tracker.shown(&bob, serial, 7);
+        // Carol's is not on screen yet; once it is, it is withdrawn.
+        let Plan::Show { serial, .. } = tracker.message(&carol, "Carol", "hi") else {
+            panic!("the first message shows a notification");
+        };
+        assert_eq!(tracker.take_all(), vec![7]);
+        assert_eq!(tracker.shown(&carol, serial, 8), Some(Answer::Withdraw(8)));
     }
 
     #[test]

@@ -95,6 +95,7 @@ enum Request {
 #[derive(Debug)]
 pub struct Updater {
     requests: mpsc::Sender<Request>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl Updater {
@@ -105,7 +106,7 @@ impl Updater {
             .name("warbler-notify".into())
             .spawn(move || run(&incoming, send));
         match started {
-            Ok(_) => Some(Updater { requests }),
+            Ok(thread) => Some(Updater { requests, thread }),
             Err(error) => {
                 tracing::warn!("Could not start the notification updater: {error}");
                 None
@@ -121,6 +122,15 @@ impl Updater {
     /// Withdraw notification `id` from the desktop.
     pub fn withdraw(&self, id: u32) {
         let _ = self.requests.send(Request::Withdraw(id));
+    }
+
+    /// Stop the thread once it has sent the withdrawals asked for; updates
+    /// still waiting are dropped.
+    pub fn finish(self) {
+        drop(self.requests);
+        if self.thread.join().is_err() {
+            tracing::warn!("The notification updater failed");
+        }
     }
 }
 
@@ -164,6 +174,10 @@ fn run(incoming: &mpsc::Receiver<Request>, send: fn(u32, &Text)) {
     }
 }
 
+/// How long the server may take to withdraw a notification: Warbler waits
+/// for that when it quits.
+const CLOSE_TIMEOUT_MS: i32 = 1_000;
+
 /// Ask the notification server to withdraw `id`. notify-rust can close
 /// only through the handle that the click-waiting thread holds, so this
 /// calls the server on a session bus connection of our own.
@@ -188,7 +202,7 @@ fn close(bus: &mut Option<gio::DBusConnection>, id: u32) {
         Some(&(id,).to_variant()),
         None,
         gio::DBusCallFlags::NONE,
-        -1,
+        CLOSE_TIMEOUT_MS,
         gio::Cancellable::NONE,
     );
     // A server may have closed it already, e.g. when it was clicked.

@@ -57,10 +57,18 @@ async fn contacts_exchange_messages_with_receipts_both_ways() {
     })
     .await;
 
-    // History survives reopening the chat.
-    let messages = alice.history(bob.jid.clone()).await;
+    // History survives reopening the chat, and Bob's reply is where the
+    // unread messages start, until the chat is read.
+    let (messages, first_unread) = alice.open_chat(bob.jid.clone()).await;
     assert_eq!(messages.len(), 3);
     assert_eq!(messages[2].body, "reply");
+    assert_eq!(first_unread, Some(messages[2].id));
+    alice.send(Command::MarkRead {
+        account: alice.jid.clone(),
+        peer: bob.jid.clone(),
+    });
+    let (_, first_unread) = alice.open_chat(bob.jid.clone()).await;
+    assert_eq!(first_unread, None);
     alice.shutdown().await;
     bob.shutdown().await;
 }

@@ -21,6 +21,9 @@ use support::ui::{
 };
 use support::{RawClient, TestServer};
 
+/// How many direct messages Bob sends while Alice reads a room.
+const DIRECT_MESSAGES: usize = 20;
+
 /// How many messages Bob sends in a burst while his notification is up.
 const NOTIFIED_BURST: usize = 150;
 
@@ -76,7 +79,9 @@ fn notification_click_opens_the_chat() {
 /// In a room with the default setting (mentions only), Bob's ordinary
 /// message does not notify while his mention of Alice does, naming him;
 /// clicking that notification opens the room on the highlighted message.
-/// Bob's direct message then notifies, and quitting withdraws that.
+/// Bob's direct messages, more than a screenful, then open on the first
+/// under a "New Messages" line; his last message notifies, and quitting
+/// withdraws that.
 #[test]
 fn room_mention_notifies_and_chatter_does_not() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -96,10 +101,19 @@ fn room_mention_notifies_and_chatter_does_not() {
         .env("WARBLER_UI_ROOM", &room)
         .env("WARBLER_UI_CHATTER", &chatter)
         .env("WARBLER_UI_MENTION", &mention)
-        .env("WARBLER_UI_DIRECT", &direct);
+        .env("WARBLER_UI_DIRECT", &direct)
+        .env("WARBLER_UI_DIRECT_COUNT", DIRECT_MESSAGES.to_string());
     let passed = run_driver(command, |line| {
         if line == "room-open" {
-            runtime.block_on(bob.send_message(&alice, &format!("Got a minute? {direct}")));
+            runtime.block_on(async {
+                for n in 0..DIRECT_MESSAGES {
+                    bob.send_message(&alice, &format!("Direct {n} {direct}"))
+                        .await;
+                }
+            });
+        }
+        if line == "room-again" {
+            runtime.block_on(bob.send_message(&alice, &format!("Last {direct}")));
         }
         if line == "elsewhere" {
             runtime.block_on(async {

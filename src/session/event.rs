@@ -90,6 +90,11 @@ pub enum Event {
         older: bool,
         /// Whether there is nothing older than these.
         complete: bool,
+        /// In the newest page: the first of the messages that were unread
+        /// when the chat was opened, where a "new messages" line goes.
+        /// `None` when nothing is unread, for older pages, and when every
+        /// message of the page is unread with more before it.
+        first_unread: Option<MessageId>,
     },
     /// A new message was stored (incoming, outgoing or from another device).
     MessageAdded {

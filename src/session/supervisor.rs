@@ -549,16 +549,51 @@ impl Supervisor {
                     });
                     return;
                 }
+                let first_unread = match before {
+                    None => {
+                        self.first_unread(&account, &peer, &messages, complete)
+                            .await
+                    }
+                    Some(_) => None,
+                };
                 self.emit(Event::ChatHistory {
                     account,
                     peer,
                     messages,
                     older: before.is_some(),
                     complete,
+                    first_unread,
                 });
             }
             Err(error) => self.fail(Some(account), storage(error)),
         }
+    }
+
+    /// The first unread message of a newest history `page`, if the page
+    /// shows where the unread ones start: not when it is all unread and
+    /// older messages exist. The chat is opened before it is marked read,
+    /// and commands are handled in order, so the flags still stand.
+    async fn first_unread(
+        &self,
+        account: &BareJid,
+        peer: &BareJid,
+        page: &[crate::model::ChatMessage],
+        complete: bool,
+    ) -> Option<crate::model::MessageId> {
+        let oldest = page.first()?.id;
+        let unread = match self
+            .store
+            .unread_from(account.clone(), peer.clone(), oldest)
+            .await
+        {
+            Ok(unread) => unread,
+            Err(error) => {
+                tracing::warn!("Could not read which messages are unread: {error}");
+                return None;
+            }
+        };
+        let first = *unread.first()?;
+        (first != oldest || complete).then_some(first)
     }
 
     /// Store first (the outbox is a table), show, then let the actor send.

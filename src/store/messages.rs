@@ -226,6 +226,32 @@ impl StoreHandle {
         })
         .await
     }
+
+    /// The unread messages of a chat from `from` on, in history order
+    /// (`from` included): which messages of a newest page of
+    /// [`history`](Self::history) starting at `from` are unread.
+    pub async fn unread_from(
+        &self,
+        account: BareJid,
+        peer: BareJid,
+        from: MessageId,
+    ) -> Result<Vec<MessageId>, StoreError> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT m.id FROM messages m, messages f
+                 WHERE f.id = ?3 AND m.account = ?1 AND m.peer = ?2 AND m.unread = 1
+                   AND (m.timestamp / 1000, m.id) >= (f.timestamp / 1000, f.id)
+                 ORDER BY m.timestamp / 1000, m.id",
+            )?;
+            let ids = stmt
+                .query_map(params![account.as_str(), peer.as_str(), from.0], |row| {
+                    Ok(MessageId(row.get(0)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ids)
+        })
+        .await
+    }
 }
 
 /// A message the user writes, waiting to be sent.

@@ -317,6 +317,15 @@ impl Component for MainWindow {
                     .as_ref()
                     .map(|room| crate::ui::room::room_name(room))
                     .unwrap_or(name);
+                // Asked for here rather than by the chat view, so that the
+                // core reads the history (and what in it is unread) before
+                // the ChatFocused below has it marked read.
+                if self.open_chat.as_ref() != Some(&key) {
+                    let _ = sender.output(MainOutput::Command(Command::OpenChat {
+                        account: key.0.clone(),
+                        peer: key.1.clone(),
+                    }));
+                }
                 self.open_chat = Some(key.clone());
                 self.sidebar
                     .deliver(SidebarInput::SelectChat(Some(key.clone())));

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use warbler::model::{BareJid, ChatMessage, ConnectionState, ServerAddress, TlsMode};
+use warbler::model::{BareJid, ChatMessage, ConnectionState, MessageId, ServerAddress, TlsMode};
 use warbler::session::{
     CallMedia, Command, Event, EventReceiver, SessionConfig, SessionHandle, start,
 };
@@ -182,12 +182,22 @@ impl Client {
 
     /// The newest stored messages of the chat with `peer`, oldest first.
     pub async fn history(&mut self, peer: BareJid) -> Vec<ChatMessage> {
+        self.open_chat(peer).await.0
+    }
+
+    /// Open the chat with `peer`: its newest messages, oldest first, and
+    /// the first of them that is unread, as the chat view gets them.
+    pub async fn open_chat(&mut self, peer: BareJid) -> (Vec<ChatMessage>, Option<MessageId>) {
         self.send(Command::OpenChat {
             account: self.jid.clone(),
             peer,
         });
         match self.wait(|e| matches!(e, Event::ChatHistory { .. })).await {
-            Event::ChatHistory { messages, .. } => messages,
+            Event::ChatHistory {
+                messages,
+                first_unread,
+                ..
+            } => (messages, first_unread),
             _ => unreachable!("wait returns only what matches"),
         }
     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A mention in a room notifies; ordinary room chatter does not (the
 default setting, mentions only), and clicking the notification opens the
-room on the highlighted message. A notification still on screen when
-Warbler quits is withdrawn.
+room on the highlighted message. Opening a chat with more unread messages
+than fit on screen shows the first of them under a "New Messages" line. A
+notification still on screen when Warbler quits is withdrawn.
 
 Run by tests/ui_manage.rs inside its own X server and D-Bus session, in
 which this script first starts the fake notification server notifyd.py:
@@ -12,13 +13,16 @@ which this script first starts the fake notification server notifyd.py:
 Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD,
 WARBLER_UI_PORT (as for chat.py), WARBLER_UI_ROOM (the room's address),
 WARBLER_UI_CHATTER (a token in Bob's ordinary room message) and
-WARBLER_UI_MENTION (a token in Bob's message that mentions Alice) and
-WARBLER_UI_DIRECT (a token in Bob's one-to-one message at the end).
+WARBLER_UI_MENTION (a token in Bob's message that mentions Alice),
+WARBLER_UI_DIRECT (a token in Bob's one-to-one messages) and
+WARBLER_UI_DIRECT_COUNT (how many he sends at first).
 
 The driver joins the room, then opens Bob's one-to-one chat so the room
 is not in view and prints "elsewhere" (the test has Bob write the
 ordinary message, then the mention), "room-open" once the click opened
-the room (Bob writes to Alice directly), and "ok" at the end.
+the room (Bob writes to Alice directly: "Direct 0 TOKEN" onward),
+"room-again" once she has read them and gone back to the room (Bob writes
+"Last TOKEN"), and "ok" at the end.
 """
 
 import os
@@ -28,7 +32,7 @@ import time
 
 from driver import (  # next to this script, so on the module path
     CONTROL, Atspi, click, fail, find, launch, named, press, sign_in, stop, tell, type_into,
-    wait_for,
+    wait_for, wait_until,
 )
 import driver
 from driver import screenshot as _screenshot
@@ -43,10 +47,19 @@ ROOM = os.environ["WARBLER_UI_ROOM"]
 CHATTER = os.environ["WARBLER_UI_CHATTER"]
 MENTION = os.environ["WARBLER_UI_MENTION"]
 DIRECT = os.environ["WARBLER_UI_DIRECT"]
+DIRECT_COUNT = int(os.environ["WARBLER_UI_DIRECT_COUNT"])
 
 # How long to watch for a notification that must not come once a later
 # one has come (both messages went the same way, in order).
 NO_NOTIFICATION_GRACE = 2.0
+
+
+def in_window(node, app):
+    """Whether node lies within the window (a list keeps a few rows just
+    outside its view too)."""
+    window = Atspi.Component.get_extents(find(app, "frame", "Warbler"), Atspi.CoordType.WINDOW)
+    rect = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
+    return rect.y >= 0 and rect.y + rect.height <= window.height
 
 
 def main():
@@ -102,11 +115,33 @@ def run(notifications):
     Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
     driver.screenshot(SHOTS, "50-room-mention-clicked.png")
 
-    # 5. Bob writes to Alice directly while she reads the room: that
-    #    notifies, and quitting withdraws it (its "Open Chat" would do
-    #    nothing once Warbler is gone).
+    # 5. Bob writes to Alice directly while she reads the room: more than
+    #    a screenful. Opening his chat from the chat list shows the first
+    #    of them under the "New Messages" line, rather than the newest.
     tell("room-open")
-    direct = notifications.wait_for(DIRECT, "a notification of Bob's direct message", app)
+    last_direct = f"Direct {DIRECT_COUNT - 1} {DIRECT}"
+    notifications.wait_for(last_direct, "the notification of Bob's direct messages", app)
+
+    def direct_row(n):
+        return lambda name: name.startswith("Bob at ") and f"Direct {n} {DIRECT}" in name
+
+    click(wait_for(lambda: app, None, lambda name: name.startswith("Bob, ") and DIRECT in name,
+                   "Bob's chat, unread, in the chat list", sized=True))
+    line = wait_for(lambda: app, "label", "New Messages", "the New Messages line", sized=True)
+    first = wait_for(lambda: app, None, direct_row(0), "Bob's first unread message", sized=True)
+    wait_until(lambda: in_window(line, app) and in_window(first, app),
+               "the New Messages line and Bob's first unread message in view", app=app)
+    Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
+    driver.screenshot(SHOTS, "51-chat-opened-on-new-messages.png")
+
+    # 6. Back in the room, Bob writes once more: that notifies, and quitting
+    #    withdraws it (its "Open Chat" would do nothing once Warbler is gone).
+    click(wait_for(lambda: app, None, lambda name: "(group chat)" in name,
+                   "the room in the chat list", sized=True))
+    wait_for(lambda: app, None, mention_row, "the room, open again", sized=True)
+    tell("room-again")
+    direct = notifications.wait_for(f"Last {DIRECT}", "a notification of Bob's last message",
+                                    app)
     # Let the server's answer (the notification's id) reach Warbler: a
     # person does not quit within the millisecond a notification appears.
     time.sleep(1)

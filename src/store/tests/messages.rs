@@ -335,6 +335,44 @@ async fn history_pages_go_backwards_and_are_ordered_oldest_first() {
     assert!(none.is_empty());
 }
 
+/// What a newest page holds unread: the messages not yet read, from the
+/// page's first on, and none once the chat is read.
+#[tokio::test]
+async fn the_unread_messages_of_a_page_are_known_until_read() {
+    let store = store();
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let mut message = incoming(ALICE, BOB, &format!("m{n}"), n * 1000);
+        // The first three were read as they came.
+        message.unread = n >= 3;
+        let stored = store.insert_message(message).await.expect("insert");
+        ids.push(stored.expect("new").id);
+        // Another chat's unread messages do not count.
+        store
+            .insert_message(incoming(ALICE, "carol@example.org", "other", n * 1000))
+            .await
+            .expect("insert");
+    }
+    let page = store
+        .history(jid(ALICE), jid(BOB), None, 4)
+        .await
+        .expect("history");
+    let unread = store
+        .unread_from(jid(ALICE), jid(BOB), page[0].id)
+        .await
+        .expect("unread");
+    assert_eq!(unread, ids[3..]);
+    store
+        .mark_read(jid(ALICE), jid(BOB))
+        .await
+        .expect("mark read");
+    let unread = store
+        .unread_from(jid(ALICE), jid(BOB), page[0].id)
+        .await
+        .expect("unread");
+    assert!(unread.is_empty());
+}
+
 #[tokio::test]
 async fn markup_and_large_bodies_round_trip_exactly() {
     let store = store();

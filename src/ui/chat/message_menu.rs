@@ -225,6 +225,7 @@ mod tests {
                 })),
             },
             day: None,
+            first_unread: false,
             peer_name: String::new(),
             sender: Some(RoomSender {
                 nick: "Bob".into(),

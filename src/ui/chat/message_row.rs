@@ -42,6 +42,9 @@ pub struct MessageItem {
     pub message: ChatMessage,
     /// The day separator above it, if the day changed.
     pub day: Option<String>,
+    /// Whether the "new messages" line is above it: it is the first of
+    /// the messages that were unread when the chat was opened.
+    pub first_unread: bool,
     /// The peer's name, for screen readers.
     pub peer_name: String,
     /// In a room: who sent it, as the row shows them.
@@ -79,6 +82,7 @@ pub fn moderated_text(reason: Option<&str>) -> String {
 /// The widgets of one row.
 pub struct MessageWidgets {
     day: gtk::Label,
+    first_unread: gtk::Label,
     notice: gtk::Label,
     /// Holds the bubble on its side (see [`SideLayout`]).
     side: relm4::adw::Bin,
@@ -106,6 +110,11 @@ impl RelmGridItem for MessageItem {
                 #[name = "day"]
                 gtk::Label {
                     add_css_class: "day-separator",
+                },
+                #[name = "first_unread"]
+                gtk::Label {
+                    add_css_class: "unread-separator",
+                    set_label: &gettext("New Messages"),
                 },
                 #[name = "notice"]
                 gtk::Label {
@@ -194,6 +203,7 @@ impl RelmGridItem for MessageItem {
         let shown = row_menu::attach_over_children(&bubble, &menu, message_menu::build);
         let widgets = MessageWidgets {
             day,
+            first_unread,
             notice,
             side,
             side_layout,
@@ -212,6 +222,7 @@ impl RelmGridItem for MessageItem {
     fn bind(&mut self, widgets: &mut MessageWidgets, root: &mut gtk::Box) {
         let message = &self.message;
         widgets.day.set_visible(self.day.is_some());
+        widgets.first_unread.set_visible(self.first_unread);
         widgets
             .day
             .set_label(self.day.as_deref().unwrap_or_default());

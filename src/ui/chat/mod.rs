@@ -131,6 +131,9 @@ pub struct ChatView {
     stick_to_bottom: Rc<Cell<bool>>,
     /// The frame at which to check that the view reached the newest row.
     bottom_check: Rc<Cell<Option<i64>>>,
+    /// The row of the "new messages" line, to scroll up to once the view
+    /// has reached the newest row (see `scroll_to_end`).
+    unread_target: Rc<Cell<Option<u32>>>,
     /// While older messages are prepended: distance from the bottom to keep.
     anchor: Rc<Cell<Option<f64>>>,
     scrolled: gtk::ScrolledWindow,
@@ -391,6 +394,7 @@ impl Component for ChatView {
             composer,
             stick_to_bottom,
             bottom_check: Rc::default(),
+            unread_target: Rc::default(),
             anchor,
             scrolled,
             room: None,
@@ -431,13 +435,7 @@ impl Component for ChatView {
                     self.peer_state = None;
                     self.composer.deliver(ComposerInput::ForgetTyping);
                     self.stick_to_bottom.set(true);
-                    self.command(
-                        &sender,
-                        Command::OpenChat {
-                            account: key.0.clone(),
-                            peer: key.1.clone(),
-                        },
-                    );
+                    // The main window asks the core for the history.
                     self.composer.deliver(ComposerInput::SetText(String::new()));
                     self.composer.deliver(ComposerInput::SetPrivate(None));
                     self.key = Some(key);

@@ -119,6 +119,7 @@ impl ChatView {
         self.list.append(MessageItem {
             message,
             day: None,
+            first_unread: false,
             peer_name: String::new(),
             sender: None,
             notice: Some(text),

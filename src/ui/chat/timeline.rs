@@ -30,6 +30,7 @@ impl ChatView {
             previous.is_none_or(|prev| local_day(prev.timestamp) != local_day(message.timestamp));
         MessageItem {
             day: new_day.then(|| day_label(message.timestamp)),
+            first_unread: false,
             peer_name: self.name.clone(),
             sender: self.room_sender(&message),
             notice: None,
@@ -196,6 +197,7 @@ impl ChatView {
         self.ids.clear();
         self.pending.clear();
         self.scroll_after_append = false;
+        self.unread_target.set(None);
     }
 
     fn handle_event(&mut self, event: Event, sender: &ComponentSender<Self>) {
@@ -210,6 +212,7 @@ impl ChatView {
                 messages,
                 older,
                 complete,
+                first_unread,
             } if self.is_open(&account, &peer) => {
                 self.complete = complete;
                 if older {
@@ -221,13 +224,21 @@ impl ChatView {
                     self.stick_to_bottom.set(true);
                     let mut previous: Option<ChatMessage> = None;
                     let mut items = Vec::with_capacity(messages.len());
+                    let mut unread_at = None;
                     for message in messages {
                         self.ids.push(Some(message.id));
-                        let item = self.item(message.clone(), previous.as_ref());
+                        let mut item = self.item(message.clone(), previous.as_ref());
+                        if first_unread == Some(message.id) {
+                            item.first_unread = true;
+                            unread_at = u32::try_from(items.len()).ok();
+                        }
                         previous = Some(message);
                         items.push(item);
                     }
                     self.list.extend_from_iter(items);
+                    // Open on the first unread message when the unread ones
+                    // are more than a screenful; otherwise at the bottom.
+                    self.unread_target.set(unread_at);
                     self.scroll_to_end();
                 }
             }
@@ -314,6 +325,7 @@ impl ChatView {
             return;
         }
         let due = self.bottom_check.clone();
+        let unread = self.unread_target.clone();
         self.list.view.add_tick_callback(move |_, clock| {
             if due.get().is_some_and(|frame| clock.frame_counter() < frame) {
                 return glib::ControlFlow::Continue;
@@ -321,6 +333,11 @@ impl ChatView {
             due.set(None);
             if !shows_bottom(&view) {
                 show_last_row(&view);
+            }
+            // From the bottom, showing the row scrolls up only if it is
+            // above the view, and then puts it at the top.
+            if let Some(row) = unread.take() {
+                show_row(&view, row);
             }
             glib::ControlFlow::Break
         });
@@ -411,13 +428,17 @@ pub(super) fn shows_bottom(view: &gtk::GridView) -> bool {
 
 /// Scroll the message list `view` so that its last row is shown.
 pub(super) fn show_last_row(view: &gtk::GridView) {
-    let Some(last) = view
+    if let Some(last) = view
         .model()
         .and_then(|model| model.n_items().checked_sub(1))
-    else {
-        return;
-    };
-    if let Err(error) = view.activate_action("list.scroll-to-item", Some(&last.to_variant())) {
+    {
+        show_row(view, last);
+    }
+}
+
+/// Scroll the message list `view` as little as shows its row `row`.
+fn show_row(view: &gtk::GridView, row: u32) {
+    if let Err(error) = view.activate_action("list.scroll-to-item", Some(&row.to_variant())) {
         tracing::debug!("Could not scroll the messages: {error}");
     }
 }

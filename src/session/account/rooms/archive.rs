@@ -107,6 +107,7 @@ impl AccountActor {
                 messages: local,
                 older: true,
                 complete: !archived,
+                first_unread: None,
             });
             return;
         }
@@ -194,6 +195,7 @@ impl AccountActor {
                 messages,
                 older: true,
                 complete: fin.complete,
+                first_unread: None,
             });
             return;
         }
@@ -232,6 +234,7 @@ impl AccountActor {
                 messages: query.local,
                 older: true,
                 complete: true,
+                first_unread: None,
             });
         }
     }

@@ -237,18 +237,37 @@ impl StoreHandle {
         from: MessageId,
     ) -> Result<Vec<MessageId>, StoreError> {
         self.read(move |conn| {
+            let Some((stamp, id)) = conn
+                .prepare_cached("SELECT timestamp / 1000, id FROM messages WHERE id = ?1")?
+                .query_row([from.0], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+                })
+                .optional()?
+            else {
+                return Ok(Vec::new());
+            };
+            // The same order and index as `history`, read forwards from the
+            // page's first message: a page's worth of rows, however long
+            // the chat. (SQLite bounds an index range by the separate
+            // `timestamp / 1000 >= ?3`, not by the row value.)
             let mut stmt = conn.prepare_cached(
-                "SELECT m.id FROM messages m, messages f
-                 WHERE f.id = ?3 AND m.account = ?1 AND m.peer = ?2 AND m.unread = 1
-                   AND (m.timestamp / 1000, m.id) >= (f.timestamp / 1000, f.id)
+                "SELECT m.id, m.unread FROM messages m
+                 WHERE m.account = ?1 AND m.peer = ?2 AND m.timestamp / 1000 >= ?3
+                   AND (m.timestamp / 1000, m.id) >= (?3, ?4)
                  ORDER BY m.timestamp / 1000, m.id",
             )?;
-            let ids = stmt
-                .query_map(params![account.as_str(), peer.as_str(), from.0], |row| {
-                    Ok(MessageId(row.get(0)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(ids)
+            let rows = stmt
+                .query_map(params![account.as_str(), peer.as_str(), stamp, id], |row| {
+                    Ok((MessageId(row.get(0)?), row.get::<_, bool>(1)?))
+                })?;
+            let mut unread = Vec::new();
+            for row in rows {
+                let (id, is_unread) = row?;
+                if is_unread {
+                    unread.push(id);
+                }
+            }
+            Ok(unread)
         })
         .await
     }

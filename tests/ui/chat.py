@@ -209,6 +209,10 @@ def main():
         wheel_up(messages)
     wait_until(lambda: len(shown_in_order(range(BURST), upwards=False)) >= 3,
                "burst messages 0, 1 and 2 shown in order", app=app)
+    # Bob's first message was unread when the chat opened: its rows, built
+    # again from history, still carry the New Messages line above it.
+    wait_for(lambda: app, "label", "New Messages", "the New Messages line, loaded again",
+             sized=True)
     screenshot("14-burst-scrolled-back.png")
 
     # 5. After a restart the chat opens with its newest page of history.

@@ -131,6 +131,9 @@ pub struct ChatView {
     stick_to_bottom: Rc<Cell<bool>>,
     /// The frame at which to check that the view reached the newest row.
     bottom_check: Rc<Cell<Option<i64>>>,
+    /// The message the "new messages" line is above: the first that was
+    /// unread when the chat was opened.
+    first_unread: Option<MessageId>,
     /// The row of the "new messages" line, to scroll up to once the view
     /// has reached the newest row (see `scroll_to_end`).
     unread_target: Rc<Cell<Option<u32>>>,
@@ -394,6 +397,7 @@ impl Component for ChatView {
             composer,
             stick_to_bottom,
             bottom_check: Rc::default(),
+            first_unread: None,
             unread_target: Rc::default(),
             anchor,
             scrolled,

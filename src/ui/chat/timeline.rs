@@ -30,7 +30,7 @@ impl ChatView {
             previous.is_none_or(|prev| local_day(prev.timestamp) != local_day(message.timestamp));
         MessageItem {
             day: new_day.then(|| day_label(message.timestamp)),
-            first_unread: false,
+            first_unread: self.first_unread == Some(message.id),
             peer_name: self.name.clone(),
             sender: self.room_sender(&message),
             notice: None,
@@ -197,6 +197,7 @@ impl ChatView {
         self.ids.clear();
         self.pending.clear();
         self.scroll_after_append = false;
+        self.first_unread = None;
         self.unread_target.set(None);
     }
 
@@ -224,12 +225,14 @@ impl ChatView {
                     self.stick_to_bottom.set(true);
                     let mut previous: Option<ChatMessage> = None;
                     let mut items = Vec::with_capacity(messages.len());
+                    // Rows built later for it (paging back to it again)
+                    // keep the line too.
+                    self.first_unread = first_unread;
                     let mut unread_at = None;
                     for message in messages {
                         self.ids.push(Some(message.id));
-                        let mut item = self.item(message.clone(), previous.as_ref());
-                        if first_unread == Some(message.id) {
-                            item.first_unread = true;
+                        let item = self.item(message.clone(), previous.as_ref());
+                        if item.first_unread {
                             unread_at = u32::try_from(items.len()).ok();
                         }
                         previous = Some(message);

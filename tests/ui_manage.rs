@@ -29,8 +29,9 @@ const NOTIFIED_BURST: usize = 150;
 
 /// Bob writes while no chat is open: the (fake) notification server gets a
 /// notification naming Bob with the message escaped; a burst of his
-/// messages updates it a few times, ending on their count; clicking it
-/// opens Bob's chat and withdraws it.
+/// messages updates it a few times, ending on their count; dismissed
+/// during a second burst it stays gone, and his next message gets a new
+/// one; clicking that opens Bob's chat and withdraws it.
 #[test]
 fn notification_click_opens_the_chat() {
     let Some(python) = prerequisites(TOOLS) else {
@@ -61,6 +62,15 @@ fn notification_click_opens_the_chat() {
                         .await;
                 }
             }),
+            "burst-again" => runtime.block_on(async {
+                for i in 0..NOTIFIED_BURST {
+                    bob.send_message(&alice, &format!("Again {i} {burst}"))
+                        .await;
+                }
+            }),
+            "dismissed" => {
+                runtime.block_on(bob.send_message(&alice, &format!("After {burst}")));
+            }
             "chat-open" => {
                 runtime.block_on(bob.send_message(&alice, &format!("Still there? {again}")));
             }

@@ -48,6 +48,11 @@ class Notifications:
         self.proc.stdin.write(f"invoke {notification_id} {action}\n")
         self.proc.stdin.flush()
 
+    def dismiss(self, notification_id):
+        """Act as if the user closed the notification."""
+        self.proc.stdin.write(f"close {notification_id}\n")
+        self.proc.stdin.flush()
+
     def click_until(self, notification, opened):
         """Click notification until opened() holds (up to three times).
 

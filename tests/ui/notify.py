@@ -2,7 +2,9 @@
 """A message notification: Warbler shows one for Bob's message (summary
 Bob's name, body the message with markup escaped), updates it in place a
 few times through a burst of his messages, ending on their count and the
-last one, and clicking it opens Bob's chat and withdraws it.
+last one; dismissed during a second burst, it is not brought back, and
+Bob's next message gets a new one; clicking that opens Bob's chat and
+withdraws it.
 
 Run by tests/ui_manage.rs inside its own X server and D-Bus session, in
 which this script first starts the fake notification server notifyd.py:
@@ -17,8 +19,9 @@ its length).
 
 The driver prints "signed-in" (the test then has Bob send a message with
 the first token and a <b> tag), "notified" (Bob sends the burst, "Burst 0
-TOKEN" onward), later "chat-open" (Bob sends the second token), and "ok"
-at the end.
+TOKEN" onward), "burst-again" (another, "Again 0 TOKEN" onward),
+"dismissed" (Bob sends "After TOKEN"), later "chat-open" (Bob sends the
+second token), and "ok" at the end.
 """
 
 import os
@@ -121,7 +124,28 @@ def run(notifications):
         fail(f"the notification ended on {updates[-1]!r}, not {count} and {last!r}", app)
     print(f"{len(updates)} updates for a burst of {BURST_COUNT}", file=sys.stderr)
 
-    # 3. Click it: Bob's chat opens on his newest message.
+    # 3. Bob sends another burst, and the user dismisses the notification
+    #    as soon as it changes: no update still waiting at that moment may
+    #    bring it back. Bob's next message gets a new notification.
+    tell("burst-again")
+    first_again = notifications.wait_for(f"Again 0 {BURST}",
+                                         "the notification updated for the second burst", app)
+    if first_again["id"] != shown["id"]:
+        fail(f"the second burst did not update Bob's notification: {first_again!r}", app)
+    notifications.dismiss(shown["id"])
+    dismissed_at = len(notifications.shown())
+    time.sleep(BURST_SETTLE)
+    tell("dismissed")
+    last = f"After {BURST}"
+    shown = notifications.wait_for(last, "a new notification of Bob's next message", app)
+    time.sleep(BURST_SETTLE)
+    later = notifications.shown()[dismissed_at:]
+    if any(n["id"] == first_again["id"] for n in later):
+        fail(f"the dismissed notification came back: {later[:2]!r}", app)
+    if later[-1] != shown:
+        fail(f"the notifications ended on {later[-1]!r}, not Bob's next message", app)
+
+    # 4. Click it: Bob's chat opens on his newest message.
     notifications.click_until(shown, lambda: find(app, None, bob_message(last)) is not None)
     wait_for(lambda: app, None, bob_message(last), "Bob's chat, opened by the click",
              sized=True)
@@ -131,7 +155,7 @@ def run(notifications):
                "the notification withdrawn once the chat was read", app=app)
     tell("chat-open")
 
-    # 4. Bob writes again into the open chat. It is focused now, so a
+    # 5. Bob writes again into the open chat. It is focused now, so a
     #    notification comes only if the window is not active.
     wait_for(lambda: app, None, bob_message(AGAIN), "Bob's second message", sized=True)
     active = window_is_active(app)

@@ -123,14 +123,17 @@ impl Tracker {
     }
 
     /// The notification `serial` of `key` was closed (or could not be
-    /// shown): the next message starts a new one.
-    pub fn closed(&mut self, key: &ChatKey, serial: u64) {
+    /// shown): the next message starts a new one. Returns its id, whose
+    /// waiting updates are to be dropped.
+    pub fn closed(&mut self, key: &ChatKey, serial: u64) -> Option<u32> {
         if self
             .chats
             .get(key)
             .is_some_and(|shown| shown.serial == serial)
         {
-            self.chats.remove(key);
+            self.chats.remove(key).and_then(|shown| shown.id)
+        } else {
+            None
         }
     }
 
@@ -182,7 +185,13 @@ impl Notifier {
 
     /// Notification `serial` of `key` was closed or could not be shown.
     pub fn closed(&mut self, key: &ChatKey, serial: u64) {
-        self.tracker.closed(key, serial);
+        // An update still waiting would show it again, as a new
+        // notification that nothing tracks.
+        if let Some(id) = self.tracker.closed(key, serial)
+            && let Some(updater) = &self.updater
+        {
+            updater.forget(id);
+        }
     }
 
     /// The chat `key` was read or left: withdraw its notification.
@@ -344,8 +353,9 @@ mod tests {
             tracker.message(&key("carol@example.org"), "Carol", "hi"),
             Plan::Show { .. }
         ));
-        // Once closed, the next message starts afresh.
-        tracker.closed(&bob, serial);
+        // Once closed (its waiting updates dropped by its id), the next
+        // message starts afresh.
+        assert_eq!(tracker.closed(&bob, serial), Some(7));
         assert!(matches!(
             tracker.message(&bob, "Bob", "four"),
             Plan::Show { summary, .. } if summary == "Bob"
@@ -410,7 +420,7 @@ mod tests {
             panic!("a message after reading shows a new notification");
         };
         // The old one's close comes in late: the new one stays tracked.
-        tracker.closed(&bob, old);
+        assert_eq!(tracker.closed(&bob, old), None);
         assert_eq!(tracker.message(&bob, "Bob", "three"), Plan::Wait);
         assert_eq!(
             tracker.shown(&bob, new, 8),

@@ -88,6 +88,8 @@ impl Schedule {
 enum Request {
     Replace(u32, Text),
     Withdraw(u32),
+    /// The notification is gone already (the user closed it).
+    Forget(u32),
 }
 
 /// The handle of the updater's thread; the thread sends what waits and
@@ -124,6 +126,12 @@ impl Updater {
         let _ = self.requests.send(Request::Withdraw(id));
     }
 
+    /// Drop what waits for notification `id`, which the server closed:
+    /// an update would show it again, as a new notification.
+    pub fn forget(&self, id: u32) {
+        let _ = self.requests.send(Request::Forget(id));
+    }
+
     /// Stop the thread once it has sent the withdrawals asked for; updates
     /// still waiting are dropped.
     pub fn finish(self) {
@@ -149,28 +157,30 @@ fn run(incoming: &mpsc::Receiver<Request>, send: fn(u32, &Text)) {
             },
         };
         match request {
-            Some(Request::Replace(id, text)) => schedule.replace(id, text),
-            Some(Request::Withdraw(id)) => {
-                schedule.withdraw(id);
-                close(&mut bus, id);
-            }
+            Some(request) => take(request, &mut schedule, &mut bus),
             None if schedule.is_idle() => return,
             None => {}
         }
         // Take in everything already asked before sending, so that only
         // the newest text of each notification goes out.
         while let Ok(request) = incoming.try_recv() {
-            match request {
-                Request::Replace(id, text) => schedule.replace(id, text),
-                Request::Withdraw(id) => {
-                    schedule.withdraw(id);
-                    close(&mut bus, id);
-                }
-            }
+            take(request, &mut schedule, &mut bus);
         }
         for (id, text) in schedule.take_due(Instant::now()) {
             send(id, &text);
         }
+    }
+}
+
+/// Note `request` in `schedule`; a withdrawal is sent at once.
+fn take(request: Request, schedule: &mut Schedule, bus: &mut Option<gio::DBusConnection>) {
+    match request {
+        Request::Replace(id, text) => schedule.replace(id, text),
+        Request::Withdraw(id) => {
+            schedule.withdraw(id);
+            close(bus, id);
+        }
+        Request::Forget(id) => schedule.withdraw(id),
     }
 }
 

@@ -204,11 +204,7 @@ impl StoreHandle {
         self.read(move |conn| {
             let (stamp, id) = match before {
                 None => (i64::MAX, i64::MAX),
-                Some(id) => conn
-                    .prepare_cached("SELECT timestamp / 1000, id FROM messages WHERE id = ?1")?
-                    .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?)))
-                    .optional()?
-                    .unwrap_or((i64::MAX, id.0)),
+                Some(id) => history_position(conn, id)?.unwrap_or((i64::MAX, id.0)),
             };
             let sql = format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages m
@@ -237,13 +233,7 @@ impl StoreHandle {
         from: MessageId,
     ) -> Result<Vec<MessageId>, StoreError> {
         self.read(move |conn| {
-            let Some((stamp, id)) = conn
-                .prepare_cached("SELECT timestamp / 1000, id FROM messages WHERE id = ?1")?
-                .query_row([from.0], |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
-                })
-                .optional()?
-            else {
+            let Some((stamp, id)) = history_position(conn, from)? else {
                 return Ok(Vec::new());
             };
             // The same order and index as `history`, read forwards from the
@@ -251,26 +241,28 @@ impl StoreHandle {
             // the chat. (SQLite bounds an index range by the separate
             // `timestamp / 1000 >= ?3`, not by the row value.)
             let mut stmt = conn.prepare_cached(
-                "SELECT m.id, m.unread FROM messages m
-                 WHERE m.account = ?1 AND m.peer = ?2 AND m.timestamp / 1000 >= ?3
-                   AND (m.timestamp / 1000, m.id) >= (?3, ?4)
+                "SELECT m.id FROM messages m
+                 WHERE m.account = ?1 AND m.peer = ?2 AND m.unread = 1
+                   AND m.timestamp / 1000 >= ?3 AND (m.timestamp / 1000, m.id) >= (?3, ?4)
                  ORDER BY m.timestamp / 1000, m.id",
             )?;
-            let rows = stmt
+            let ids = stmt
                 .query_map(params![account.as_str(), peer.as_str(), stamp, id], |row| {
-                    Ok((MessageId(row.get(0)?), row.get::<_, bool>(1)?))
-                })?;
-            let mut unread = Vec::new();
-            for row in rows {
-                let (id, is_unread) = row?;
-                if is_unread {
-                    unread.push(id);
-                }
-            }
-            Ok(unread)
+                    Ok(MessageId(row.get(0)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ids)
         })
         .await
     }
+}
+
+/// Where message `id` stands in history order, `(timestamp / 1000, id)`;
+/// `None` if there is no such message.
+fn history_position(conn: &Connection, id: MessageId) -> rusqlite::Result<Option<(i64, i64)>> {
+    conn.prepare_cached("SELECT timestamp / 1000, id FROM messages WHERE id = ?1")?
+        .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
 }
 
 /// A message the user writes, waiting to be sent.

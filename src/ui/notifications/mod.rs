@@ -83,10 +83,7 @@ impl Tracker {
             serial: next_serial,
             id: None,
             messages: 0,
-            latest: Text {
-                summary: String::new(),
-                body: String::new(),
-            },
+            latest: Text::default(),
         });
         shown.messages += 1;
         shown.latest = Text {

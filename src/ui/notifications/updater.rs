@@ -20,7 +20,7 @@ use relm4::gtk::glib::prelude::ToVariant;
 pub const UPDATE_INTERVAL: Duration = Duration::from_secs(1);
 
 /// The text of a notification.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Text {
     /// The title.
     pub summary: String,
@@ -70,18 +70,15 @@ impl Schedule {
             .collect()
     }
 
-    /// When the next waiting update falls due; `None` if nothing waits.
+    /// When the next waiting update falls due; `None` if nothing waits
+    /// (after [`take_due`](Self::take_due), whatever waits was sent
+    /// lately and so falls due later).
     pub fn next_due(&self) -> Option<Instant> {
         self.waiting
             .keys()
             .filter_map(|id| self.last_sent.get(id))
             .map(|sent| *sent + UPDATE_INTERVAL)
             .min()
-    }
-
-    /// Whether an update waits.
-    pub fn is_idle(&self) -> bool {
-        self.waiting.is_empty()
     }
 }
 
@@ -146,9 +143,13 @@ fn run(incoming: &mpsc::Receiver<Request>, send: fn(u32, &Text)) {
     let mut schedule = Schedule::default();
     let mut bus = None;
     loop {
+        // Sleep until asked, or until a waiting update falls due; end
+        // when the app lets go of the updater.
         let request = match schedule.next_due() {
-            None if schedule.is_idle() => incoming.recv().ok(),
-            None => None,
+            None => match incoming.recv() {
+                Ok(request) => Some(request),
+                Err(_) => return,
+            },
             Some(due) => match incoming.recv_timeout(due.saturating_duration_since(Instant::now()))
             {
                 Ok(request) => Some(request),
@@ -156,10 +157,8 @@ fn run(incoming: &mpsc::Receiver<Request>, send: fn(u32, &Text)) {
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             },
         };
-        match request {
-            Some(request) => take(request, &mut schedule, &mut bus),
-            None if schedule.is_idle() => return,
-            None => {}
+        if let Some(request) = request {
+            take(request, &mut schedule, &mut bus);
         }
         // Take in everything already asked before sending, so that only
         // the newest text of each notification goes out.
@@ -251,7 +250,6 @@ mod tests {
             schedule.take_due(start + UPDATE_INTERVAL),
             vec![(7, text("Bob (50 new messages)"))]
         );
-        assert!(schedule.is_idle());
         assert_eq!(schedule.next_due(), None);
     }
 
@@ -279,7 +277,7 @@ mod tests {
         schedule.take_due(start);
         schedule.replace(7, text("Bob (3 new messages)"));
         schedule.withdraw(7);
-        assert!(schedule.is_idle());
+        assert_eq!(schedule.next_due(), None);
         assert!(schedule.take_due(start + UPDATE_INTERVAL).is_empty());
     }
 }

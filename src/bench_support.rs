@@ -8,8 +8,15 @@ use crate::model::{BareJid, DeliveryState, Direction, Timestamp};
 use crate::store::{NewMessage, StoreHandle};
 
 /// Store `count` alternating messages between `account` and `peer` in the
-/// profile at `data_dir` (created if missing).
-pub async fn populate_chat(data_dir: &Path, account: &BareJid, peer: &BareJid, count: u32) {
+/// profile at `data_dir` (created if missing); the incoming ones among the
+/// newest `unread` are unread.
+pub async fn populate_chat(
+    data_dir: &Path,
+    account: &BareJid,
+    peer: &BareJid,
+    count: u32,
+    unread: u32,
+) {
     let start = Timestamp::now().0 - i64::from(count) * 60_000;
     let messages = (0..count).map(|i| {
         let incoming = i % 2 == 0;
@@ -30,7 +37,7 @@ pub async fn populate_chat(data_dir: &Path, account: &BareJid, peer: &BareJid, c
             },
             stanza_id: None,
             origin_id: Some(format!("bench-{i}")),
-            unread: false,
+            unread: incoming && i >= count.saturating_sub(unread),
             room: None,
         }
     });

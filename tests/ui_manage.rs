@@ -21,8 +21,10 @@ use support::ui::{
 };
 use support::{RawClient, TestServer};
 
-/// How many direct messages Bob sends while Alice reads a room.
-const DIRECT_MESSAGES: usize = 20;
+/// How many direct messages Bob sends while Alice reads a room: more than
+/// a screenful, and more than a page of history (50), which the chat still
+/// opens on the first of.
+const DIRECT_MESSAGES: usize = 120;
 
 /// How many messages Bob sends in a burst while his notification is up.
 const NOTIFIED_BURST: usize = 150;

@@ -22,6 +22,14 @@ use tokio_rustls::rustls::pki_types::CertificateDer;
 
 /// Messages loaded per page of history.
 const PAGE: u32 = 50;
+/// A chat opens on its oldest unread message when there are at most this
+/// many messages from it to the newest; all of them are loaded at once.
+/// Beyond that, it opens on the newest: few readers go through a thousand
+/// messages, and the view would hold them all.
+const UNREAD_OPENED_AT_MOST: u32 = 1000;
+/// Read messages loaded above the oldest unread one, so the reader sees
+/// what the new ones follow.
+const READ_ABOVE_UNREAD: u32 = 10;
 
 struct AccountEntry {
     record: AccountRecord,
@@ -525,19 +533,27 @@ impl Supervisor {
         self.start_account(&jid).await;
     }
 
+    /// Load a page of history: older than `before`, or the newest page of
+    /// a chat being opened, which reaches back to its oldest unread
+    /// message (see [`Self::oldest_unread`]).
     async fn history(
         &self,
         account: BareJid,
         peer: BareJid,
         before: Option<crate::model::MessageId>,
     ) {
+        let unread = match before {
+            None => self.oldest_unread(&account, &peer).await,
+            Some(_) => None,
+        };
+        let limit = unread.map_or(PAGE, |(_, span)| (span + READ_ABOVE_UNREAD).max(PAGE));
         match self
             .store
-            .history(account.clone(), peer.clone(), before, PAGE)
+            .history(account.clone(), peer.clone(), before, limit)
             .await
         {
             Ok(messages) => {
-                let complete = (messages.len() as u32) < PAGE;
+                let complete = (messages.len() as u32) < limit;
                 if complete
                     && before.is_some()
                     && let Ok(actor) = self.actor(&account)
@@ -549,13 +565,11 @@ impl Supervisor {
                     });
                     return;
                 }
-                let first_unread = match before {
-                    None => {
-                        self.first_unread(&account, &peer, &messages, complete)
-                            .await
-                    }
-                    Some(_) => None,
-                };
+                // Messages stored since the count are in the page too: the
+                // line goes by id, not by place.
+                let first_unread = unread
+                    .map(|(id, _)| id)
+                    .filter(|id| messages.iter().any(|m| m.id == *id));
                 self.emit(Event::ChatHistory {
                     account,
                     peer,
@@ -569,31 +583,23 @@ impl Supervisor {
         }
     }
 
-    /// The first unread message of a newest history `page`, if the page
-    /// shows where the unread ones start: not when it is all unread and
-    /// older messages exist. The chat is opened before it is marked read,
-    /// and commands are handled in order, so the flags still stand.
-    async fn first_unread(
+    /// The oldest unread message of a chat being opened, where the reader
+    /// starts, and how many messages from it to the newest, when they are
+    /// at most [`UNREAD_OPENED_AT_MOST`]. The chat is opened before it is
+    /// marked read, and commands are handled in order, so the flags still
+    /// stand.
+    async fn oldest_unread(
         &self,
         account: &BareJid,
         peer: &BareJid,
-        page: &[crate::model::ChatMessage],
-        complete: bool,
-    ) -> Option<crate::model::MessageId> {
-        let oldest = page.first()?.id;
-        let unread = match self
-            .store
-            .unread_from(account.clone(), peer.clone(), oldest)
+    ) -> Option<(crate::model::MessageId, u32)> {
+        self.store
+            .oldest_unread(account.clone(), peer.clone(), UNREAD_OPENED_AT_MOST)
             .await
-        {
-            Ok(unread) => unread,
-            Err(error) => {
+            .unwrap_or_else(|error| {
                 tracing::warn!("Could not read which messages are unread: {error}");
-                return None;
-            }
-        };
-        let first = *unread.first()?;
-        (first != oldest || complete).then_some(first)
+                None
+            })
     }
 
     /// Store first (the outbox is a table), show, then let the actor send.

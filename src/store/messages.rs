@@ -223,35 +223,51 @@ impl StoreHandle {
         .await
     }
 
-    /// The unread messages of a chat from `from` on, in history order
-    /// (`from` included): which messages of a newest page of
-    /// [`history`](Self::history) starting at `from` are unread.
-    pub async fn unread_from(
+    /// The chat's oldest unread message, where a reader opening it starts,
+    /// and how many messages there are from it to the newest (it
+    /// included); `None` when nothing is unread, or when more than
+    /// `within` unread messages, or messages from the oldest unread one
+    /// on, would have to be read to tell.
+    pub async fn oldest_unread(
         &self,
         account: BareJid,
         peer: BareJid,
-        from: MessageId,
-    ) -> Result<Vec<MessageId>, StoreError> {
+        within: u32,
+    ) -> Result<Option<(MessageId, u32)>, StoreError> {
         self.read(move |conn| {
-            let Some((stamp, id)) = history_position(conn, from)? else {
-                return Ok(Vec::new());
-            };
-            // The same order and index as `history`, read forwards from the
-            // page's first message: a page's worth of rows, however long
-            // the chat. (SQLite bounds an index range by the separate
+            let (account, peer) = (account.as_str(), peer.as_str());
+            // Counted first, and bounded: after a flood of thousands, the
+            // ordering below would sort every one of them.
+            let unread: u32 = conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM messages
+                     WHERE account = ?1 AND peer = ?2 AND unread = 1 LIMIT ?3)",
+                )?
+                .query_row(params![account, peer, within + 1], |row| row.get(0))?;
+            if unread == 0 || unread > within {
+                return Ok(None);
+            }
+            let (stamp, id): (i64, i64) = conn
+                .prepare_cached(
+                    "SELECT timestamp / 1000, id FROM messages
+                     WHERE account = ?1 AND peer = ?2 AND unread = 1
+                     ORDER BY timestamp / 1000, id LIMIT 1",
+                )?
+                .query_row(params![account, peer], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            // The same order and index as `history`, read forwards from
+            // there. (SQLite bounds an index range by the separate
             // `timestamp / 1000 >= ?3`, not by the row value.)
-            let mut stmt = conn.prepare_cached(
-                "SELECT m.id FROM messages m
-                 WHERE m.account = ?1 AND m.peer = ?2 AND m.unread = 1
-                   AND m.timestamp / 1000 >= ?3 AND (m.timestamp / 1000, m.id) >= (?3, ?4)
-                 ORDER BY m.timestamp / 1000, m.id",
-            )?;
-            let ids = stmt
-                .query_map(params![account.as_str(), peer.as_str(), stamp, id], |row| {
-                    Ok(MessageId(row.get(0)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(ids)
+            let span: u32 = conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM messages m
+                     WHERE m.account = ?1 AND m.peer = ?2
+                       AND m.timestamp / 1000 >= ?3 AND (m.timestamp / 1000, m.id) >= (?3, ?4)
+                     LIMIT ?5)",
+                )?
+                .query_row(params![account, peer, stamp, id, within + 1], |row| {
+                    row.get(0)
+                })?;
+            Ok((span <= within).then_some((MessageId(id), span)))
         })
         .await
     }

@@ -4,7 +4,8 @@
 //! - flood: 5,000 incoming messages sent by a separate process; reports
 //!   how long after the last arrival every message was stored, the
 //!   receiver's CPU seconds and its memory growth;
-//! - history: opening a chat that has 100,000 stored messages.
+//! - history: opening a chat that has 100,000 stored messages, all read,
+//!   and one whose newest 1,000 are to be read (loaded all at once).
 
 #[path = "process.rs"]
 mod process;
@@ -23,6 +24,9 @@ use warbler::session::{Command, Event};
 
 const FLOOD: usize = 5_000;
 const HISTORY: u32 = 100_000;
+/// How many of the newest messages of the second history chat are to be
+/// read (its incoming ones unread).
+const UNREAD: u32 = 1000;
 
 /// When the last flood message reached the receiver's stream: read from
 /// the receiver's wire log (`RECV …` events of `warbler::wire`).
@@ -158,11 +162,13 @@ async fn flood(server: &TestServer, root: &std::path::Path, arrivals: &ArrivalCl
 
 async fn history(server: &TestServer, root: &std::path::Path) {
     let dir = root.join("history");
-    let (account, peer) = (jid("alice@localhost"), jid("bob@localhost"));
+    let account = jid("alice@localhost");
+    let (read, unread) = (jid("bob@localhost"), jid("carol@localhost"));
     let filled = Instant::now();
-    warbler::bench_support::populate_chat(&dir, &account, &peer, HISTORY).await;
+    warbler::bench_support::populate_chat(&dir, &account, &read, HISTORY, 0).await;
+    warbler::bench_support::populate_chat(&dir, &account, &unread, HISTORY, UNREAD).await;
     println!(
-        "history: stored {HISTORY} messages in {:.2} s",
+        "history: stored 2 x {HISTORY} messages in {:.2} s",
         filled.elapsed().as_secs_f64()
     );
     let (handle, events) = start_core(server, &dir);
@@ -175,24 +181,33 @@ async fn history(server: &TestServer, root: &std::path::Path) {
     client
         .wait(|e| matches!(e, Event::ChatsLoaded { .. }))
         .await;
-    let mut times = Vec::new();
-    for _ in 0..20 {
-        let t = Instant::now();
-        client.send(Command::OpenChat {
-            account: account.clone(),
-            peer: peer.clone(),
-        });
-        client
-            .wait(|e| matches!(e, Event::ChatHistory { .. }))
-            .await;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    for (peer, what) in [
+        (read, "all read, newest 50 loaded"),
+        (unread, "the newest 1000 to read, 1010 loaded"),
+    ] {
+        let mut times = Vec::new();
+        let mut loaded = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            client.send(Command::OpenChat {
+                account: account.clone(),
+                peer: peer.clone(),
+            });
+            let history = client
+                .wait(|e| matches!(e, Event::ChatHistory { .. }))
+                .await;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            if let Event::ChatHistory { messages, .. } = history {
+                loaded = messages.len();
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "history: open a chat of {HISTORY} messages ({what}): median {:.2} ms, max {:.2} ms (20 runs, {loaded} loaded)",
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
     }
-    times.sort_by(f64::total_cmp);
-    println!(
-        "history: open a chat of {HISTORY} messages: median {:.2} ms, max {:.2} ms (20 runs, newest 50 loaded)",
-        times[times.len() / 2],
-        times[times.len() - 1]
-    );
     client.shutdown().await;
 }
 

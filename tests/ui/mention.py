@@ -116,7 +116,7 @@ def run(notifications):
     driver.screenshot(SHOTS, "50-room-mention-clicked.png")
 
     # 5. Bob writes to Alice directly while she reads the room: more than
-    #    a screenful. Opening his chat from the chat list shows the first
+    #    a screenful, and more than a page of history. Opening his chat from the chat list shows the first
     #    of them under the "New Messages" line, rather than the newest.
     tell("room-open")
     last_direct = f"Direct {DIRECT_COUNT - 1} {DIRECT}"

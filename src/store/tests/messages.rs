@@ -335,10 +335,11 @@ async fn history_pages_go_backwards_and_are_ordered_oldest_first() {
     assert!(none.is_empty());
 }
 
-/// What a newest page holds unread: the messages not yet read, from the
-/// page's first on, and none once the chat is read.
+/// Where a reader opening a chat starts: its oldest unread message, with
+/// how many messages follow it (itself included), unless there are too
+/// many to tell; nothing once the chat is read.
 #[tokio::test]
-async fn the_unread_messages_of_a_page_are_known_until_read() {
+async fn a_chat_opens_on_its_oldest_unread_message_until_read() {
     let store = store();
     let mut ids = Vec::new();
     for n in 0..6 {
@@ -353,24 +354,22 @@ async fn the_unread_messages_of_a_page_are_known_until_read() {
             .await
             .expect("insert");
     }
-    let page = store
-        .history(jid(ALICE), jid(BOB), None, 4)
-        .await
-        .expect("history");
-    let unread = store
-        .unread_from(jid(ALICE), jid(BOB), page[0].id)
-        .await
-        .expect("unread");
-    assert_eq!(unread, ids[3..]);
+    // A reply sent from another device, read, among the unread ones.
+    let mut own = incoming(ALICE, BOB, "own", 4500);
+    own.direction = Direction::Outgoing;
+    own.unread = false;
+    store.insert_message(own).await.expect("insert");
+    let oldest = |within| store.oldest_unread(jid(ALICE), jid(BOB), within);
+    assert_eq!(oldest(10).await.expect("unread"), Some((ids[3], 4)));
+    assert_eq!(oldest(4).await.expect("unread"), Some((ids[3], 4)));
+    // Four messages to read, but only three unread: still too many.
+    assert_eq!(oldest(3).await.expect("unread"), None);
+    assert_eq!(oldest(2).await.expect("unread"), None);
     store
         .mark_read(jid(ALICE), jid(BOB))
         .await
         .expect("mark read");
-    let unread = store
-        .unread_from(jid(ALICE), jid(BOB), page[0].id)
-        .await
-        .expect("unread");
-    assert!(unread.is_empty());
+    assert_eq!(oldest(10).await.expect("unread"), None);
 }
 
 #[tokio::test]

@@ -186,9 +186,14 @@ impl ChatView {
     }
 
     /// Whether old rows may be let go of now: the reader follows the newest
-    /// messages, and no older page is loading or being put in place.
+    /// messages, no older page is loading or being put in place, and the
+    /// view is not about to scroll up to the "new messages" line (an
+    /// opened chat's page may hold many more rows than are kept).
     fn may_forget_rows(&self) -> bool {
-        self.stick_to_bottom.get() && !self.loading_older && self.anchor.get().is_none()
+        self.stick_to_bottom.get()
+            && !self.loading_older
+            && self.anchor.get().is_none()
+            && self.unread_target.get().is_none()
     }
 
     /// Forget the shown messages (another chat opens, or this one closed).

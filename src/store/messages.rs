@@ -247,9 +247,13 @@ impl StoreHandle {
             if unread == 0 || unread > within {
                 return Ok(None);
             }
+            // Through the unread index, sorting the few unread rows: by
+            // the history index, which has the order already, SQLite walked
+            // the whole chat up to the first unread one (10 ms in a chat of
+            // 100,000 messages).
             let (stamp, id): (i64, i64) = conn
                 .prepare_cached(
-                    "SELECT timestamp / 1000, id FROM messages
+                    "SELECT timestamp / 1000, id FROM messages INDEXED BY messages_unread
                      WHERE account = ?1 AND peer = ?2 AND unread = 1
                      ORDER BY timestamp / 1000, id LIMIT 1",
                 )?

@@ -25,6 +25,9 @@ use support::{RawClient, TestServer};
 /// a screenful, and more than a page of history (50), which the chat still
 /// opens on the first of.
 const DIRECT_MESSAGES: usize = 120;
+/// How many direct messages Bob sends first, read by Alice as they come:
+/// more than are loaded above the New Messages line.
+const EARLIER_MESSAGES: usize = 30;
 
 /// How many messages Bob sends in a burst while his notification is up.
 const NOTIFIED_BURST: usize = 150;
@@ -114,8 +117,17 @@ fn room_mention_notifies_and_chatter_does_not() {
         .env("WARBLER_UI_CHATTER", &chatter)
         .env("WARBLER_UI_MENTION", &mention)
         .env("WARBLER_UI_DIRECT", &direct)
-        .env("WARBLER_UI_DIRECT_COUNT", DIRECT_MESSAGES.to_string());
+        .env("WARBLER_UI_DIRECT_COUNT", DIRECT_MESSAGES.to_string())
+        .env("WARBLER_UI_EARLIER_COUNT", EARLIER_MESSAGES.to_string());
     let passed = run_driver(command, |line| {
+        if line == "bob-open" {
+            runtime.block_on(async {
+                for n in 0..EARLIER_MESSAGES {
+                    bob.send_message(&alice, &format!("Earlier {n} {direct}"))
+                        .await;
+                }
+            });
+        }
         if line == "room-open" {
             runtime.block_on(async {
                 for n in 0..DIRECT_MESSAGES {

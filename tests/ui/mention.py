@@ -2,8 +2,9 @@
 """A mention in a room notifies; ordinary room chatter does not (the
 default setting, mentions only), and clicking the notification opens the
 room on the highlighted message. Opening a chat with more unread messages
-than fit on screen shows the first of them under a "New Messages" line. A
-notification still on screen when Warbler quits is withdrawn.
+than fit on screen shows the first of them under a "New Messages" line,
+and a button takes the reader down to the newest. A notification still on
+screen when Warbler quits is withdrawn.
 
 Run by tests/ui_manage.rs inside its own X server and D-Bus session, in
 which this script first starts the fake notification server notifyd.py:
@@ -14,11 +15,14 @@ Environment: WARBLER_UI_DATA_DIR, WARBLER_UI_ACCOUNT, WARBLER_UI_PASSWORD,
 WARBLER_UI_PORT (as for chat.py), WARBLER_UI_ROOM (the room's address),
 WARBLER_UI_CHATTER (a token in Bob's ordinary room message) and
 WARBLER_UI_MENTION (a token in Bob's message that mentions Alice),
-WARBLER_UI_DIRECT (a token in Bob's one-to-one messages) and
-WARBLER_UI_DIRECT_COUNT (how many he sends at first).
+WARBLER_UI_DIRECT (a token in Bob's one-to-one messages),
+WARBLER_UI_DIRECT_COUNT (how many he sends at first) and
+WARBLER_UI_EARLIER_COUNT (how many, "Earlier 0 TOKEN" onward, he sends
+while Alice has his chat open).
 
-The driver joins the room, then opens Bob's one-to-one chat so the room
-is not in view and prints "elsewhere" (the test has Bob write the
+The driver joins the room, then opens Bob's one-to-one chat and prints
+"bob-open" (Bob writes his earlier messages), then leaves it open with the
+room not in view and prints "elsewhere" (the test has Bob write the
 ordinary message, then the mention), "room-open" once the click opened
 the room (Bob writes to Alice directly: "Direct 0 TOKEN" onward),
 "room-again" once she has read them and gone back to the room (Bob writes
@@ -32,7 +36,7 @@ import time
 
 from driver import (  # next to this script, so on the module path
     CONTROL, Atspi, click, fail, find, launch, named, press, sign_in, stop, tell, type_into,
-    wait_for, wait_until,
+    wait_for, wait_gone, wait_until,
 )
 import driver
 from driver import screenshot as _screenshot
@@ -48,6 +52,7 @@ CHATTER = os.environ["WARBLER_UI_CHATTER"]
 MENTION = os.environ["WARBLER_UI_MENTION"]
 DIRECT = os.environ["WARBLER_UI_DIRECT"]
 DIRECT_COUNT = int(os.environ["WARBLER_UI_DIRECT_COUNT"])
+EARLIER_COUNT = int(os.environ["WARBLER_UI_EARLIER_COUNT"])
 
 # How long to watch for a notification that must not come once a later
 # one has come (both messages went the same way, in order).
@@ -89,6 +94,11 @@ def run(notifications):
     click(wait_for(lambda: app, None, "Bob, Available", "Bob in the contact list", sized=True))
     bob = ACCOUNT.replace("alice@", "bob@")
     wait_for(lambda: app, "label", lambda name: name == bob, "Bob's chat in view", sized=True)
+    #    Bob writes there first, and Alice reads it as it comes.
+    tell("bob-open")
+    wait_for(lambda: app, None,
+             lambda name: name.startswith("Bob at ") and f"Earlier {EARLIER_COUNT - 1} " in name,
+             "Bob's earlier messages, read in his open chat", sized=True)
     click(find(app, "page tab", "Chats"))
     tell("elsewhere")
 
@@ -131,8 +141,25 @@ def run(notifications):
     first = wait_for(lambda: app, None, direct_row(0), "Bob's first unread message", sized=True)
     wait_until(lambda: in_window(line, app) and in_window(first, app),
                "the New Messages line and Bob's first unread message in view", app=app)
+    # The read ones before them are there to scroll up to.
+    find_earlier = lambda: find(app, None, lambda name: name.startswith("Bob at ")
+                                and f"Earlier {EARLIER_COUNT - 1} " in name)
+    if find_earlier() is None:
+        fail("Bob's last read message is not above the New Messages line", app)
     Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
     driver.screenshot(SHOTS, "51-chat-opened-on-new-messages.png")
+
+    #    A round button, there while she is above the newest message, takes
+    #    her down to it, and goes once she is there.
+    newest = named("Scroll to Newest Message")
+    click(wait_for(lambda: app, "push button", newest, "the Scroll to Newest Message button",
+                   sized=True))
+    last = wait_for(lambda: app, None, direct_row(DIRECT_COUNT - 1), "Bob's newest message",
+                    sized=True)
+    wait_until(lambda: in_window(last, app), "Bob's newest message in view", app=app)
+    wait_gone(lambda: app, "push button", newest, "the Scroll to Newest Message button at the bottom")
+    Atspi.generate_mouse_event(600, 790, "abs")  # no tooltip in the picture
+    driver.screenshot(SHOTS, "52-chat-scrolled-to-newest.png")
 
     # 6. Back in the room, Bob writes once more: that notifies, and quitting
     #    withdraws it (its "Open Chat" would do nothing once Warbler is gone).

@@ -87,6 +87,8 @@ pub enum ChatInput {
     Private(private::PrivateInput),
     /// A new frame: add more of the waiting message rows.
     AppendPending,
+    /// The "scroll to newest" button was clicked.
+    ScrollToNewest,
 }
 
 /// What the chat view asks of the main page.
@@ -129,6 +131,8 @@ pub struct ChatView {
     composer: Controller<Composer>,
     /// Keep the view at the bottom when content grows.
     stick_to_bottom: Rc<Cell<bool>>,
+    /// Shown while the reader is scrolled up from the newest messages.
+    scroll_to_newest: gtk::Button,
     /// The frame at which to check that the view reached the newest row.
     bottom_check: Rc<Cell<Option<i64>>>,
     /// The message the "new messages" line is above: the first that was
@@ -240,9 +244,12 @@ impl Component for ChatView {
                     set_hexpand: true,
 
                     append: model.status.widget(),
-                    #[local_ref]
-                    scrolled -> gtk::ScrolledWindow {
-                        set_vexpand: true,
+                    gtk::Overlay {
+                      set_vexpand: true,
+                      add_overlay: &model.scroll_to_newest,
+
+                      #[local_ref]
+                      scrolled -> gtk::ScrolledWindow {
                         set_hscrollbar_policy: gtk::PolicyType::Never,
                         connect_edge_reached[sender] => move |_, edge| {
                             if edge == gtk::PositionType::Top {
@@ -257,6 +264,7 @@ impl Component for ChatView {
                             add_css_class: "message-list",
                             set_accessible_name: &gettext("Messages"),
                         },
+                      },
                     },
                     gtk::Separator {},
                     append: model.composer.widget(),
@@ -306,6 +314,8 @@ impl Component for ChatView {
         let adjustment = scrolled.vadjustment();
         let stick = stick_to_bottom.clone();
         let last_value = Cell::new(adjustment.value());
+        let scroll_to_newest = timeline::scroll_to_newest_button(&sender);
+        let jump = scroll_to_newest.clone();
         adjustment.connect_value_changed(move |adj| {
             // Only the reader scrolling up lets go of the bottom: while the
             // list lays out new rows it may move its view by estimates
@@ -318,6 +328,7 @@ impl Component for ChatView {
             } else if scrolled_up {
                 stick.set(false);
             }
+            jump.set_visible(!stick.get());
         });
         // The list reports new bounds while it lays itself out, with its
         // own handler of the value blocked: a value set right then is
@@ -396,6 +407,7 @@ impl Component for ChatView {
             folded: false,
             composer,
             stick_to_bottom,
+            scroll_to_newest,
             bottom_check: Rc::default(),
             first_unread: None,
             unread_target: Rc::default(),
@@ -518,6 +530,10 @@ impl Component for ChatView {
             }
             ChatInput::Events(events) => self.handle_events(events, &sender),
             ChatInput::AppendPending => self.append_paced(&sender),
+            ChatInput::ScrollToNewest => {
+                self.append_all_pending();
+                self.scroll_to_end();
+            }
         }
     }
 }

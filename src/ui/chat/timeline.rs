@@ -117,7 +117,7 @@ impl ChatView {
     }
 
     /// Add every waiting row now.
-    fn append_all_pending(&mut self) {
+    pub(super) fn append_all_pending(&mut self) {
         self.append_rows(self.pending.len());
     }
 
@@ -317,6 +317,7 @@ impl ChatView {
             return;
         }
         self.stick_to_bottom.set(true);
+        self.scroll_to_newest.set_visible(false);
         let view = self.list.view.clone();
         show_last_row(&view);
         // Check again two frames after the last call, when the new rows
@@ -334,14 +335,24 @@ impl ChatView {
         }
         let due = self.bottom_check.clone();
         let unread = self.unread_target.clone();
+        let waited = std::cell::Cell::new(0);
         self.list.view.add_tick_callback(move |_, clock| {
             if due.get().is_some_and(|frame| clock.frame_counter() < frame) {
                 return glib::ControlFlow::Continue;
             }
-            due.set(None);
             if !shows_bottom(&view) {
                 show_last_row(&view);
+                // The line is scrolled up to from the bottom (see below),
+                // so wait for the layout that takes the view there: asked
+                // just before, the list had not always moved yet, and then
+                // the line was shown from wherever the view was.
+                if unread.get().is_some() && waited.get() < FRAMES_TO_REACH_BOTTOM {
+                    waited.set(waited.get() + 1);
+                    due.set(Some(clock.frame_counter() + 1));
+                    return glib::ControlFlow::Continue;
+                }
             }
+            due.set(None);
             // From the bottom, showing the row scrolls up only if it is
             // above the view, and then puts it at the top.
             if let Some(row) = unread.take() {
@@ -405,6 +416,10 @@ const ROWS_KEPT: u32 = 200;
 /// keeps it a rare, single change of the list.
 const ROWS_FORGOTTEN_AT: u32 = 2 * ROWS_KEPT;
 
+/// How many frames an opened chat's view may take to reach its newest row
+/// before it scrolls up to the "new messages" line anyway.
+const FRAMES_TO_REACH_BOTTOM: u32 = 30;
+
 /// Remove the first `count` rows of `list` in one change of its model
 /// (one at a time, should the model not be a plain store).
 fn remove_first_rows(list: &mut TypedGridView<MessageItem, gtk::NoSelection>, count: u32) {
@@ -426,6 +441,26 @@ fn starts_the_history(item: &mut MessageItem) -> bool {
         item.day = Some(day_label(item.message.timestamp));
     }
     unnamed
+}
+
+/// The round button over the bottom of the messages that takes a reader
+/// who scrolled up (or a chat opened on its first unread message) to the
+/// newest one; hidden until then.
+pub(super) fn scroll_to_newest_button(sender: &ComponentSender<ChatView>) -> gtk::Button {
+    let button = gtk::Button::from_icon_name("go-bottom-symbolic");
+    let label = gettext("Scroll to Newest Message");
+    button.set_tooltip_text(Some(&label));
+    set_accessible_label(&button, &label);
+    button.add_css_class("osd");
+    button.add_css_class("circular");
+    button.set_halign(gtk::Align::End);
+    button.set_valign(gtk::Align::End);
+    button.set_margin_end(18);
+    button.set_margin_bottom(18);
+    button.set_visible(false);
+    let sender = sender.clone();
+    button.connect_clicked(move |_| sender.input(ChatInput::ScrollToNewest));
+    button
 }
 
 /// Whether the message list `view` is scrolled to its end.

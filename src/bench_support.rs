@@ -1,6 +1,7 @@
-//! Hooks for the benchmark binary only: fill a profile's store quickly so
-//! that reading paths can be measured on realistic volumes. Not part of
-//! the API the UI uses.
+//! Hooks for the benchmarks and tests only: fill a profile's store quickly
+//! so that reading paths can be measured on realistic volumes, and the UI
+//! tested with more chats than fit on screen. Not part of the API the UI
+//! uses.
 
 use std::path::Path;
 

@@ -20,7 +20,10 @@ use support::ui::{
     TOOLS, alice_and_bob_online, prerequisites, run_driver, signed_in_driver, token,
 };
 use support::{RawClient, TestServer};
+use warbler::model::BareJid;
 
+/// How many chats Alice has before Bob's: more than the chat list shows.
+const EARLIER_CHATS: usize = 30;
 /// How many direct messages Bob sends while Alice reads a room: more than
 /// a screenful, and more than a page of history (50), which the chat still
 /// opens on the first of.
@@ -50,6 +53,15 @@ fn notification_click_opens_the_chat() {
     let alice = server.jid("alice");
 
     let home = tempfile::tempdir().expect("temp dir");
+    // Older chats than the chat list shows at once.
+    let peers: Vec<BareJid> = (1..=EARLIER_CHATS)
+        .map(|n| BareJid::new(&server.jid(&format!("friend{n:02}"))).expect("an address"))
+        .collect();
+    runtime.block_on(warbler::bench_support::populate_chats(
+        &home.path().join("profile"),
+        &BareJid::new(&alice).expect("Alice's address"),
+        &peers,
+    ));
     let mut command = signed_in_driver(&python, "notify.py", home.path(), &server, "alice", "pw-a");
     command
         .env("WARBLER_UI_INCOMING", &incoming)

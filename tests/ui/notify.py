@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A message notification: Warbler shows one for Bob's message (summary
-Bob's name, body the message with markup escaped), updates it in place a
+Bob's name, body the message with markup escaped; his chat goes in at the
+top of a chat list longer than the window, in view), updates it in place a
 few times through a burst of his messages, ending on their count and the
 last one; dismissed during a second burst, it is not brought back, and
 Bob's next message gets a new one; clicking that opens Bob's chat where
@@ -30,7 +31,7 @@ import tempfile
 import time
 
 from driver import (  # next to this script, so on the module path
-    Atspi, click, fail, find, launch, sign_in, stop, tell, wait_for, wait_until,
+    Atspi, click, fail, find, launch, named, sign_in, stop, tell, wait_for, wait_until,
 )
 import driver
 from notifications import Notifications
@@ -70,6 +71,18 @@ def window_is_active(app):
     return frame is not None and frame.get_state_set().contains(Atspi.StateType.ACTIVE)
 
 
+def chat_list(app):
+    """The chat list."""
+    return find(app, "table", named("Chats"))
+
+
+def in_view(node, container):
+    """Whether node lies within container on screen."""
+    outer = Atspi.Component.get_extents(container, Atspi.CoordType.WINDOW)
+    inner = Atspi.Component.get_extents(node, Atspi.CoordType.WINDOW)
+    return outer.y <= inner.y and inner.y + inner.height <= outer.y + outer.height
+
+
 def bob_message(token):
     """Matches the chat view's row of Bob's message holding token."""
     return lambda name: name.startswith("Bob at ") and token in name
@@ -105,7 +118,11 @@ def run(notifications):
         fail(f"the notification cannot be clicked: {shown!r}", app)
     if find(app, None, bob_message(INCOMING)) is not None:
         fail("Bob's chat opened by itself", app)
-    wait_for(lambda: app, None, INCOMING, "Bob's message in the chat list", sized=True)
+    row = wait_for(lambda: app, None, INCOMING, "Bob's message in the chat list", sized=True)
+    # The chat list holds more chats than it shows: Bob's new one goes in
+    # at the top, in view, not above it.
+    wait_until(lambda: in_view(row, chat_list(app)), "Bob's chat shown at the top of the list",
+               app=app)
     screenshot("20-notification-sent.png")
     tell("notified")
 

@@ -454,7 +454,7 @@ impl ChatList {
     fn put(&mut self, item: ChatItem) {
         let key = item.key();
         let Some(pos) = self.list.find(|existing| existing.is(&key)) else {
-            self.list.append(item);
+            self.add(item);
             return;
         };
         let Some(existing) = self.list.get(pos) else {
@@ -472,7 +472,7 @@ impl ChatList {
         };
         if !stays {
             self.list.remove(pos);
-            self.list.append(item);
+            self.add(item);
             return;
         }
         let mut shown = existing.borrow_mut();
@@ -481,6 +481,22 @@ impl ChatList {
         shown.room = item.room;
         if let Some((widgets, root)) = shown.row.borrow().as_ref() {
             shown.show(widgets, root);
+        }
+    }
+
+    /// Sort in a row. A list shown from its top keeps showing its top: the
+    /// list otherwise keeps its first shown row in place, so a chat that
+    /// came first (the one with the newest message) went in above the view,
+    /// out of sight.
+    fn add(&mut self, item: ChatItem) {
+        let view = self.list.view.clone();
+        let at_top = view.vadjustment().is_none_or(|adj| adj.value() < 1.0);
+        self.list.append(item);
+        if at_top
+            && let Err(error) =
+                view.activate_action("list.scroll-to-item", Some(&0u32.to_variant()))
+        {
+            tracing::debug!("Could not scroll the chat list: {error}");
         }
     }
 

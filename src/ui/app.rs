@@ -159,6 +159,8 @@ pub enum AppCmd {
         key: ChatKey,
         /// Which showing of the chat's notification.
         serial: u64,
+        /// Whether it could not be shown.
+        failed: bool,
     },
 }
 
@@ -488,7 +490,11 @@ impl Component for App {
                 peer: key.1,
                 draft: None,
             }),
-            AppCmd::NotificationClosed { key, serial } => self.notifications.closed(&key, serial),
+            AppCmd::NotificationClosed {
+                key,
+                serial,
+                failed,
+            } => self.notifications.closed(&key, serial, failed),
         }
     }
 }
@@ -623,7 +629,7 @@ impl App {
         sender.spawn_command(move |out| {
             let shown_out = out.clone();
             let shown_key = key.clone();
-            let clicked = notifications::show_message(&summary, &body, |id| {
+            let outcome = notifications::show_message(&summary, &body, |id| {
                 let _ = shown_out.send(AppCmd::NotificationShown {
                     key: shown_key,
                     serial,
@@ -632,10 +638,13 @@ impl App {
             });
             // A clicked notification stays tracked: opening the chat
             // withdraws it, from servers that keep it in a tray too.
-            let _ = out.send(if clicked {
-                AppCmd::NotificationClicked { key }
-            } else {
-                AppCmd::NotificationClosed { key, serial }
+            let _ = out.send(match outcome {
+                notifications::Outcome::Clicked => AppCmd::NotificationClicked { key },
+                outcome => AppCmd::NotificationClosed {
+                    key,
+                    serial,
+                    failed: outcome == notifications::Outcome::Failed,
+                },
             });
         });
     }

@@ -9,6 +9,7 @@
 //! UI. Without a notification server the functions log and return.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use gettextrs::gettext;
 
@@ -22,6 +23,10 @@ mod updater;
 
 /// The longest body shown in a notification, in characters.
 const MAX_BODY_CHARS: usize = 200;
+/// How long to go without notifications after the server could not show
+/// one (there is none, or it is stuck): trying again for every message of
+/// a burst made a connection to the session bus, and logged, for each.
+const PAUSE_AFTER_FAILURE: Duration = Duration::from_secs(60);
 
 /// Shorten `body` to at most [`MAX_BODY_CHARS`] characters, on a character
 /// boundary, with an ellipsis when something was cut.
@@ -156,6 +161,8 @@ impl Tracker {
 pub struct Notifier {
     tracker: Tracker,
     updater: Option<Updater>,
+    /// Until when no notification is shown, after one failed.
+    paused_until: Option<Instant>,
 }
 
 impl Notifier {
@@ -163,6 +170,19 @@ impl Notifier {
     /// Returns the title and serial of a notification the caller is to
     /// show with [`show_message`]; updates of one on screen are sent here.
     pub fn message(&mut self, key: &ChatKey, name: &str, body: &str) -> Option<(String, u64)> {
+        self.message_at(key, name, body, Instant::now())
+    }
+
+    fn message_at(
+        &mut self,
+        key: &ChatKey,
+        name: &str,
+        body: &str,
+        now: Instant,
+    ) -> Option<(String, u64)> {
+        if self.paused_until.is_some_and(|until| now < until) {
+            return None;
+        }
         match self.tracker.message(key, name, body) {
             Plan::Show { summary, serial } => Some((summary, serial)),
             Plan::Replace { id, text } => {
@@ -180,8 +200,16 @@ impl Notifier {
         }
     }
 
-    /// Notification `serial` of `key` was closed or could not be shown.
-    pub fn closed(&mut self, key: &ChatKey, serial: u64) {
+    /// Notification `serial` of `key` was closed or, when `failed`, could
+    /// not be shown: then none is shown for a while.
+    pub fn closed(&mut self, key: &ChatKey, serial: u64, failed: bool) {
+        self.closed_at(key, serial, failed, Instant::now());
+    }
+
+    fn closed_at(&mut self, key: &ChatKey, serial: u64, failed: bool, now: Instant) {
+        if failed {
+            self.paused_until = Some(now + PAUSE_AFTER_FAILURE);
+        }
         // An update still waiting would show it again, as a new
         // notification that nothing tracks.
         if let Some(id) = self.tracker.closed(key, serial)
@@ -266,20 +294,38 @@ fn notification(summary: &str, body: &str) -> notify_rust::Notification {
     notification
 }
 
+/// How a message notification ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The user clicked it.
+    Clicked,
+    /// It was dismissed, expired or withdrawn.
+    Closed,
+    /// The notification server could not show it.
+    Failed,
+}
+
 /// Show a message notification and report its id through `on_shown`.
-/// Blocks until the user clicks it (returns true) or it is closed or
-/// could not be shown (false).
-pub fn show_message(summary: &str, body: &str, on_shown: impl FnOnce(u32)) -> bool {
+/// Blocks until the notification is clicked or closed, or could not be
+/// shown.
+pub fn show_message(summary: &str, body: &str, on_shown: impl FnOnce(u32)) -> Outcome {
     match notification(summary, body).show() {
         Ok(handle) => {
             on_shown(handle.id());
             let mut clicked = false;
             handle.wait_for_action(|action| clicked = action == "default");
-            clicked
+            if clicked {
+                Outcome::Clicked
+            } else {
+                Outcome::Closed
+            }
         }
         Err(error) => {
-            tracing::warn!("Could not show a notification: {error}");
-            false
+            tracing::warn!(
+                "Could not show a notification; none for {} s: {error}",
+                PAUSE_AFTER_FAILURE.as_secs()
+            );
+            Outcome::Failed
         }
     }
 }
@@ -301,6 +347,39 @@ mod tests {
     fn key(peer: &str) -> ChatKey {
         let jid = |s: &str| s.parse::<BareJid>().expect("valid JID");
         (jid("alice@example.org"), jid(peer))
+    }
+
+    /// Without a notification server, a burst tries once, not once a
+    /// message; after a while, notifications are tried again.
+    #[test]
+    fn a_failed_notification_pauses_the_others() {
+        let mut notifier = Notifier::default();
+        let start = Instant::now();
+        let (bob, carol) = (key("bob@example.org"), key("carol@example.org"));
+        let (_, serial) = notifier
+            .message_at(&bob, "Bob", "one", start)
+            .expect("shown");
+        notifier.closed_at(&bob, serial, true, start);
+        let later = start + Duration::from_secs(1);
+        assert_eq!(notifier.message_at(&bob, "Bob", "two", later), None);
+        assert_eq!(notifier.message_at(&carol, "Carol", "hi", later), None);
+        let after = start + PAUSE_AFTER_FAILURE;
+        let (summary, _) = notifier
+            .message_at(&bob, "Bob", "three", after)
+            .expect("shown again");
+        // Only what came after the pause is counted.
+        assert_eq!(summary, "Bob");
+    }
+
+    /// A notification the user dismissed does not pause the others.
+    #[test]
+    fn a_dismissed_notification_does_not_pause_the_others() {
+        let mut notifier = Notifier::default();
+        let now = Instant::now();
+        let bob = key("bob@example.org");
+        let (_, serial) = notifier.message_at(&bob, "Bob", "one", now).expect("shown");
+        notifier.closed_at(&bob, serial, false, now);
+        assert!(notifier.message_at(&bob, "Bob", "two", now).is_some());
     }
 
     #[test]

@@ -23,6 +23,10 @@
 //! - background: the same flood while no chat is open, so every message
 //!   counts as unread and notifies; a fake notification server
 //!   (`tests/ui/notifyd.py`) counts the notifications and their updates;
+//! - open unread: frames while Bob's chat opens on the first of 1,000
+//!   messages that came while another chat was open (clicked in the chat
+//!   list with xdotool; all of them are loaded at once). A screenshot goes
+//!   to the temp directory.
 //! - big room: frames while the occupant list of a room with 2,000
 //!   occupants is scrolled with the mouse wheel (joined through an
 //!   `xmpp:…?join` link and Enter in the Join Room dialog; needs xdotool).
@@ -34,7 +38,8 @@
 //! end the held process to see the idle heap as "leaked").
 //!
 //! Name scenarios after `--` to run only those: `start-up`, `memory`
-//! (which includes the flood), `background` and `big-room`, e.g.
+//! (which includes the flood), `background`, `open-unread` and `big-room`,
+//! e.g.
 //! `cargo bench --bench ui -- big-room`.
 
 #[path = "process.rs"]
@@ -63,6 +68,9 @@ const FLOOD: usize = 5_000;
 const FLOOD_WATCHED: Duration = Duration::from_secs(12);
 /// How long frames are watched at idle, before the flood.
 const IDLE_WATCHED: Duration = Duration::from_secs(5);
+/// Bob's messages that arrive while another chat is open, before his chat
+/// is opened on the first of them: as many as a chat opens on.
+const UNREAD_OPENED: usize = 1_000;
 const ROOM_OCCUPANTS: usize = 2_000;
 /// Mouse wheel steps while scrolling the occupant list, and the pause
 /// between them.
@@ -391,6 +399,9 @@ fn main() {
             Reader::Away,
         );
     }
+    if runs("open-unread") {
+        open_unread(&runtime, &server, profile_dir.path(), &mut bob);
+    }
     if runs("big-room") {
         big_room(&runtime, &server, profile_dir.path(), &mut bob);
     }
@@ -594,6 +605,48 @@ fn screenshot(name: &str) -> std::path::PathBuf {
         .arg(&shot)
         .status();
     shot
+}
+
+/// Open Bob's chat on the first of [`UNREAD_OPENED`] messages he sent while
+/// another chat was open.
+fn open_unread(
+    runtime: &tokio::runtime::Runtime,
+    server: &TestServer,
+    profile_dir: &Path,
+    bob: &mut RawClient,
+) {
+    // Opened first, his chat holds nothing unread from other scenarios.
+    let bob_uri = format!("xmpp:{}?message", server.jid("bob"));
+    let warbler = Warbler::launch(profile_dir, &server.ca_pem_path(), Some(&bob_uri));
+    warbler.wait_for_marks(&["online", "roster-shown"]);
+    // Another chat: the chat list's second row (Bob's is first, or not
+    // listed yet).
+    xdotool(&["mousemove", "150", "129", "click", "1"]);
+    let _ = warbler.frames_during(Duration::from_secs(1));
+    let alice = server.jid("alice");
+    runtime.block_on(async {
+        for i in 0..UNREAD_OPENED {
+            bob.send_message(
+                &alice,
+                &format!("Unread message {i}: while Alice was elsewhere"),
+            )
+            .await;
+        }
+    });
+    // Let the server deliver them (about 500 a second).
+    let _ = warbler.frames_during(Duration::from_secs(5));
+    // Bob's chat is now the first row.
+    let cpu = warbler.cpu_seconds();
+    xdotool(&["mousemove", "150", "75", "click", "1"]);
+    let during = warbler.frames_during(Duration::from_secs(3));
+    let (cpu, main_cpu) = cpu_used_since(cpu, warbler.cpu_seconds());
+    let shot = screenshot("warbler-ui-bench-open-unread.png");
+    println!(
+        "open unread: Bob's chat opened on the first of {UNREAD_OPENED} unread messages; over the following 3 s: {during}; CPU {cpu:.2} s, {main_cpu:.2} s of it the main thread; RSS {:.1} MiB (screen: {})",
+        warbler.rss_mib(),
+        shot.display()
+    );
+    warbler.stop();
 }
 
 /// Join a room of 2,000 occupants and scroll its occupant list.
